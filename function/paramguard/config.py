@@ -1,0 +1,94 @@
+"""Configuration of the function, read once from environment variables."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_NAMESPACE = "ParamStoreAnalyser"
+_NAMESPACE_RE = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
+_TOPIC_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+
+
+class ConfigError(ValueError):
+    """An environment variable is missing or invalid; the message names it."""
+
+
+def validate_namespace(namespace: str) -> str:
+    """Return the namespace if CloudWatch would accept it for custom metrics."""
+    if namespace.startswith("AWS/"):
+        raise ConfigError(
+            f"METRIC_NAMESPACE={namespace!r}: namespaces starting with 'AWS/' are reserved "
+            "for AWS services; use e.g. 'ParamStoreAnalyser'"
+        )
+    if not _NAMESPACE_RE.match(namespace):
+        raise ConfigError(
+            f"METRIC_NAMESPACE={namespace!r}: 1-255 characters of letters, digits and . - _ / # :"
+        )
+    return namespace
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name}={value}: expected a number from {minimum} to {maximum}")
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the function needs to know about its deployment."""
+
+    dictionary_bucket: str
+    dictionary_key: str
+    dictionary_ttl_seconds: int
+    metric_namespace: str
+    sns_topic_arn: str
+    max_notifications: int
+    max_decompressed_bytes: int
+    dedup_table_name: str
+    dictionary_min_ratio_percent: int
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        """Parse and validate the environment; raise ConfigError naming the bad variable."""
+        env = os.environ if env is None else env
+        bucket = env.get("DICTIONARY_BUCKET", "").strip()
+        if not bucket:
+            raise ConfigError("DICTIONARY_BUCKET is required: the bucket holding dictionary.txt")
+        topic = env.get("SNS_TOPIC_ARN", "").strip()
+        if not topic:
+            raise ConfigError("SNS_TOPIC_ARN is required: the topic that receives findings")
+        if not _TOPIC_ARN_RE.match(topic):
+            raise ConfigError(f"SNS_TOPIC_ARN={topic!r}: not an SNS topic ARN")
+        key = env.get("DICTIONARY_KEY", "dictionary.txt").strip().lstrip("/")
+        if not key:
+            raise ConfigError("DICTIONARY_KEY is empty: the object key of the dictionary")
+        level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigError(f"LOG_LEVEL={level!r}: one of DEBUG, INFO, WARNING, ERROR")
+        return cls(
+            dictionary_bucket=bucket,
+            dictionary_key=key,
+            dictionary_ttl_seconds=_int(env, "DICTIONARY_TTL_SECONDS", 60, 0, 86400),
+            metric_namespace=validate_namespace(
+                env.get("METRIC_NAMESPACE", "").strip() or DEFAULT_NAMESPACE
+            ),
+            sns_topic_arn=topic,
+            max_notifications=_int(env, "MAX_NOTIFICATIONS_PER_INVOCATION", 20, 1, 1000),
+            max_decompressed_bytes=_int(
+                env, "MAX_DECOMPRESSED_BYTES", 1024 * 1024 * 1024, 1024 * 1024, 16 * 1024**3
+            ),
+            dedup_table_name=env.get("DEDUP_TABLE_NAME", "").strip(),
+            dictionary_min_ratio_percent=_int(env, "DICTIONARY_MIN_RATIO_PERCENT", 20, 0, 100),
+            log_level=level,
+        )
