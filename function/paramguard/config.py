@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 DEFAULT_NAMESPACE = "ParamStoreAnalyser"
 _NAMESPACE_RE = re.compile(r"^[A-Za-z0-9.\-_/#:]{1,255}$")
-_TOPIC_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+_TOPIC_ARN_RE = re.compile(
+    r"^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
+)
 
 
 class ConfigError(ValueError):

@@ -1,0 +1,278 @@
+"""The `paramguard` command line: scan CloudTrail logs, check a dictionary.
+
+Local scans import neither boto3 nor botocore and need no AWS credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from .cloudtrail import Finding, LogFormatError, decompress, scan_document
+from .matcher import Dictionary, load_default
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+MAX_LOG_BYTES = 1024 * 1024 * 1024
+PROGRESS_EVERY = 100
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit 2)."""
+
+
+@dataclass
+class ScanReport:
+    """Totals of one `scan` run."""
+
+    files: int = 0
+    skipped: int = 0
+    records: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _is_log_name(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(".json") or lowered.endswith(".json.gz")
+
+
+def _is_digest(path: str) -> bool:
+    return "CloudTrail-Digest" in path or "_CloudTrail-Digest_" in path
+
+
+def load_dictionary(spec: str | None) -> Dictionary:
+    """The bundled default, a local file or an s3://bucket/key object; exits 2 if unusable."""
+    if spec is None:
+        return load_default()
+    if spec.startswith("s3://"):
+        bucket, _, key = spec[5:].partition("/")
+        if not bucket or not key:
+            raise UsageError(f"--dictionary {spec}: expected s3://bucket/key")
+        import boto3  # only when S3 is involved
+
+        try:
+            body = boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+        except Exception as exc:  # botocore's errors, without importing it for local use
+            raise UsageError(f"--dictionary {spec}: cannot read it: {exc}") from None
+        text = body.decode("utf-8-sig", errors="replace")
+    else:
+        try:
+            text = Path(spec).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--dictionary {spec}: cannot read it: {exc}") from None
+    dictionary, errors = Dictionary.parse(text)
+    for error in errors:
+        print(f"{spec}:{error.line}: {error.message}: {error.text}", file=sys.stderr)
+    if len(dictionary) == 0:
+        raise UsageError(f"--dictionary {spec}: no valid entries")
+    return dictionary
+
+
+def _local_files(source: str, report: ScanReport) -> Iterator[Path]:
+    path = Path(source)
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if not child.is_file():
+                continue
+            if not _is_log_name(child.name) or _is_digest(str(child)):
+                report.skipped += 1
+                continue
+            yield child
+    elif path.is_file():
+        yield path
+    else:
+        report.errors.append(f"{source}: no such file or directory")
+
+
+def _scan_bytes(raw: bytes, name: str, dictionary: Dictionary, report: ScanReport) -> None:
+    gzipped = True if name.lower().endswith(".gz") else None
+    data = decompress(raw, MAX_LOG_BYTES, gzipped=gzipped)
+    scan = scan_document(data, dictionary, name)
+    report.files += 1
+    report.records += scan.records
+    for candidate in scan.candidates:
+        finding = candidate.finding
+        if candidate.needs_type_lookup:
+            finding.notes.append(
+                "the write did not state a type (an overwrite); check the parameter's current type"
+            )
+        report.findings.append(finding)
+
+
+def _scan_s3(uri: str, dictionary: Dictionary, report: ScanReport, progress: Progress) -> None:
+    import boto3
+
+    from .cloudtrail import classify_key
+    from .detector import read_object
+    from .events import ObjectRef
+
+    bucket, _, prefix = uri[5:].partition("/")
+    if not bucket:
+        report.errors.append(f"{uri}: expected s3://bucket/prefix")
+        return
+    s3 = boto3.client("s3")
+    try:
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
+    except Exception as exc:
+        report.errors.append(f"{uri}: cannot list objects: {exc}")
+        return
+    for key in keys:
+        if key != prefix and classify_key(key).kind != "log":
+            report.skipped += 1
+            continue
+        ref = ObjectRef(bucket, key)
+        try:
+            _scan_bytes(read_object(s3, ref, MAX_LOG_BYTES), ref.uri, dictionary, report)
+        except LogFormatError as exc:
+            report.errors.append(f"{ref.uri}: {exc}")
+        except Exception as exc:
+            report.errors.append(f"{ref.uri}: cannot read it: {exc}")
+        progress.tick()
+
+
+class Progress:
+    """Counts scanned files on stderr when there are many."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.count = 0
+
+    def tick(self) -> None:
+        """Note one more file scanned."""
+        self.count += 1
+        if self.count % PROGRESS_EVERY == 0:
+            print(f"paramguard: scanned {self.count} files...", file=self.stream, flush=True)
+
+
+def scan_sources(sources: Sequence[str], dictionary: Dictionary, stderr: TextIO) -> ScanReport:
+    """Scan every SOURCE, carrying on past unreadable ones."""
+    report = ScanReport()
+    progress = Progress(stderr)
+    for source in sources:
+        if source.startswith("s3://"):
+            _scan_s3(source, dictionary, report, progress)
+            continue
+        for path in _local_files(source, report):
+            try:
+                _scan_bytes(path.read_bytes(), str(path), dictionary, report)
+            except (OSError, LogFormatError) as exc:
+                report.errors.append(f"{path}: {exc}")
+            progress.tick()
+    return report
+
+
+def format_finding(finding: Finding) -> str:
+    """One line of text output for a finding."""
+    return (
+        f"{finding.source}: {finding.event_time or '?'} "
+        f"{finding.account_id or '?'}/{finding.region or '?'} "
+        f"{finding.parameter_name} ({finding.parameter_type}) matched '{finding.matched}' "
+        f"by {finding.actor or '?'} from {finding.source_ip or '?'} "
+        f"[event {finding.event_id or '?'}]"
+    )
+
+
+def _print_findings(findings: Sequence[Finding], as_json: bool, out: TextIO) -> None:
+    for finding in findings:
+        if as_json:
+            print(json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=False), file=out)
+        else:
+            print(format_finding(finding), file=out)
+
+
+def cmd_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """paramguard scan: report plaintext parameters with suspicious names in CloudTrail logs."""
+    dictionary = load_dictionary(args.dictionary)
+    report = scan_sources(args.sources, dictionary, err)
+    _print_findings(report.findings, args.json, out)
+    for error in report.errors:
+        print(f"paramguard: {error}", file=err)
+    if report.files >= PROGRESS_EVERY or report.errors:
+        print(
+            f"paramguard: {report.files} log files, {report.records} records, "
+            f"{len(report.findings)} findings, {len(report.errors)} unreadable",
+            file=err,
+        )
+    if report.errors:
+        return EXIT_ERROR
+    return EXIT_FOUND if report.findings else EXIT_CLEAN
+
+
+def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """paramguard check-dictionary: show what a dictionary file means before uploading it."""
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.file}: cannot read it: {exc}") from None
+    dictionary, errors = Dictionary.parse(text)
+    for entry in dictionary.entries:
+        print(f"entry      {entry}", file=out)
+    for exclusion in dictionary.exclusions:
+        print(f"exclusion  !{exclusion}", file=out)
+    for error in errors:
+        print(f"{args.file}:{error.line}: {error.message}: {error.text}", file=err)
+    print(
+        f"{args.file}: {len(dictionary)} entries, {len(dictionary.exclusions)} exclusions, "
+        f"{len(errors)} errors",
+        file=err,
+    )
+    if errors or len(dictionary) == 0:
+        return EXIT_ERROR
+    return EXIT_CLEAN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and the README)."""
+    parser = argparse.ArgumentParser(
+        prog="paramguard",
+        description="Find secrets written to SSM Parameter Store as plain String/StringList.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    scan = commands.add_parser(
+        "scan",
+        help="scan CloudTrail log files, folders or s3://bucket/prefix",
+        description="Exit 0: nothing found; 1: findings; 2: usage error or unreadable SOURCE.",
+    )
+    scan.add_argument(
+        "--dictionary", metavar="PATH|s3://BUCKET/KEY", help="default: the bundled dictionary"
+    )
+    scan.add_argument("--json", action="store_true", help="one JSON object per finding")
+    scan.add_argument("sources", nargs="+", metavar="SOURCE")
+    scan.set_defaults(func=cmd_scan)
+    check = commands.add_parser(
+        "check-dictionary", help="parse a dictionary file and list its entries and errors"
+    )
+    check.add_argument("file", metavar="FILE")
+    check.set_defaults(func=cmd_check_dictionary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    out = out or sys.stdout
+    err = sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_ERROR if exc.code else EXIT_CLEAN
+    try:
+        code: int = args.func(args, out, err)
+    except UsageError as exc:
+        print(f"paramguard: {exc}", file=err)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`); don't print a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FOUND
+    return code

@@ -1,0 +1,282 @@
+"""Pure functions over CloudTrail log objects: key layouts, decompression, the rule."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+PLAINTEXT_TYPES = frozenset({"String", "StringList"})
+SSM_SOURCE = "ssm.amazonaws.com"
+TARGET_EVENT = "PutParameter"
+# A log file that does not contain this byte string cannot hold a finding, so it is
+# never JSON-parsed (almost no CloudTrail file does).
+_NEEDLE = TARGET_EVENT.encode()
+
+# AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz and, for organization
+# trails, AWSLogs/<o-id>/<account>/CloudTrail/...; an optional user prefix may precede both.
+_LOG_KEY_RE = re.compile(
+    r"(?:^|/)AWSLogs/(?:(?P<org>o-[a-z0-9]{10,32})/)?(?P<account>\d{12})/"
+    r"(?P<kind>CloudTrail|CloudTrail-Digest|CloudTrail-Insight)/(?P<region>[a-z0-9-]+)/"
+)
+
+
+_RECORDS_RE = re.compile(rb'"Records"\s*:\s*\[')
+
+
+class LogFormatError(ValueError):
+    """A log object that is not a readable CloudTrail log file (retrying cannot help)."""
+
+
+class LogTooLargeError(LogFormatError):
+    """A log object that expands beyond the configured decompressed-size limit."""
+
+
+class NameMatcher(Protocol):
+    """What the rule needs from a dictionary."""
+
+    def match(self, name: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What a log object's key says about it."""
+
+    kind: str  # "log", "digest", "insight" or "other"
+    account_id: str | None = None
+    region: str | None = None
+    organization_id: str | None = None
+
+
+def classify_key(key: str) -> KeyInfo:
+    """Tell a CloudTrail log file from a digest, an Insights file or an unrelated object."""
+    found = _LOG_KEY_RE.search(key)
+    lowered = key.lower()
+    if found is None or not (lowered.endswith(".json.gz") or lowered.endswith(".json")):
+        return KeyInfo("other")
+    kind = {"CloudTrail": "log", "CloudTrail-Digest": "digest", "CloudTrail-Insight": "insight"}[
+        found["kind"]
+    ]
+    return KeyInfo(kind, found["account"], found["region"], found["org"])
+
+
+def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> bytes:
+    """Return the JSON bytes of a log object, gunzipping when it is gzip.
+
+    Raises LogFormatError for corrupt or truncated gzip and LogTooLargeError past max_bytes
+    (a gzip bomb must not exhaust the function's memory).
+    """
+    if gzipped is None:
+        gzipped = data[:2] == b"\x1f\x8b"
+    if not gzipped:
+        if len(data) > max_bytes:
+            raise LogTooLargeError(f"object is {len(data)} bytes, over the {max_bytes}-byte limit")
+        return data
+    # wbits=47 accepts gzip (and zlib) headers; members are concatenated as gzip allows.
+    out: list[bytes] = []
+    total = 0
+    remaining = data
+    try:
+        while remaining:
+            decoder = zlib.decompressobj(wbits=47)
+            chunk = decoder.decompress(remaining, max_bytes + 1 - total)
+            while True:
+                total += len(chunk)
+                if total > max_bytes:
+                    raise LogTooLargeError(f"expands past the {max_bytes}-byte decompressed limit")
+                out.append(chunk)
+                if decoder.eof or not decoder.unconsumed_tail:
+                    break
+                chunk = decoder.decompress(decoder.unconsumed_tail, max_bytes + 1 - total)
+            if not decoder.eof:
+                raise LogFormatError("gzip stream is truncated")
+            remaining = decoder.unused_data.lstrip(b"\x00")
+    except zlib.error as exc:
+        raise LogFormatError(f"not a valid gzip stream: {exc}") from None
+    return b"".join(out)
+
+
+def might_contain_candidates(data: bytes) -> bool:
+    """Cheap test: can this log document hold a PutParameter record at all?"""
+    return _NEEDLE in data
+
+
+def parse_records(data: bytes) -> list[Any]:
+    """Parse a CloudTrail log document and return its Records list.
+
+    Raises LogFormatError for anything that is not {"Records": [...]} in UTF-8 JSON.
+    """
+    try:
+        document = json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise LogFormatError(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    except (ValueError, RecursionError) as exc:
+        raise LogFormatError(f"not valid JSON: {str(exc)[:200]}") from None
+    if not isinstance(document, dict):
+        raise LogFormatError(
+            f"expected a JSON object with 'Records', got {type(document).__name__}"
+        )
+    records = document.get("Records")
+    if not isinstance(records, list):
+        raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
+    return records
+
+
+def count_records(data: bytes) -> int:
+    """Count a log document's records without parsing it (one eventTime key per record)."""
+    return data.count(b'"eventTime"')
+
+
+@dataclass
+class Finding:
+    """One plaintext parameter whose name looks like a secret. Never holds the value."""
+
+    parameter_name: str
+    parameter_type: str  # "String", "StringList" or "unknown" (type could not be determined)
+    matched: str
+    matched_line: int
+    event_id: str | None
+    event_time: str | None
+    account_id: str | None
+    region: str | None
+    actor: str | None
+    actor_type: str | None
+    source_ip: str | None
+    user_agent: str | None
+    source: str
+    event_source: str = "cloudtrail"
+    version: int | None = None
+    overwrite: bool | None = None
+    type_source: str = "request"  # "request", "describe_parameters", "unknown" or "event"
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict of the finding."""
+        return asdict(self)
+
+    @property
+    def dedup_key(self) -> str:
+        """Identifies the write: the event ID when known, else name and version."""
+        if self.event_id:
+            return f"event:{self.event_id}"
+        return f"param:{self.account_id}:{self.region}:{self.parameter_name}:{self.version}"
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _actor(identity: Any) -> tuple[str | None, str | None]:
+    if not isinstance(identity, Mapping):
+        return None, None
+    kind = _str(identity.get("type"))
+    for field_name in ("arn", "principalId", "invokedBy", "userName"):
+        value = _str(identity.get(field_name))
+        if value:
+            return value, kind
+    return None, kind
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A successful plaintext (or type-unknown) PutParameter whose name matched."""
+
+    finding: Finding
+    needs_type_lookup: bool
+
+
+def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate | None:
+    """Apply the rule to one CloudTrail record; return a candidate finding or None.
+
+    The rule: a successful PutParameter from ssm.amazonaws.com, type String or StringList
+    (or type omitted, to be looked up), whose name matches the dictionary.
+    Tolerates any shape: missing, null or oddly typed fields never raise.
+    """
+    if not isinstance(record, Mapping):
+        return None
+    if record.get("eventSource") != SSM_SOURCE or record.get("eventName") != TARGET_EVENT:
+        return None
+    if record.get("errorCode") or record.get("errorMessage"):
+        return None
+    params = record.get("requestParameters")
+    if not isinstance(params, Mapping):
+        return None
+    name = _str(params.get("name"))
+    if name is None:
+        return None
+    declared = params.get("type")
+    if declared is not None and declared not in PLAINTEXT_TYPES:
+        return None  # SecureString, or a value we do not recognise as plaintext
+    hit = matcher.match(name)
+    if hit is None:
+        return None
+    actor, actor_type = _actor(record.get("userIdentity"))
+    identity = record.get("userIdentity")
+    account = _str(record.get("recipientAccountId"))
+    if account is None and isinstance(identity, Mapping):
+        account = _str(identity.get("accountId"))
+    response = record.get("responseElements")
+    version = response.get("version") if isinstance(response, Mapping) else None
+    overwrite = params.get("overwrite")
+    finding = Finding(
+        parameter_name=name,
+        parameter_type=declared if isinstance(declared, str) else "unknown",
+        matched=hit.entry,
+        matched_line=hit.line,
+        event_id=_str(record.get("eventID")),
+        event_time=_str(record.get("eventTime")),
+        account_id=account,
+        region=_str(record.get("awsRegion")),
+        actor=actor,
+        actor_type=actor_type,
+        source_ip=_str(record.get("sourceIPAddress")),
+        user_agent=_str(record.get("userAgent")),
+        source=source,
+        version=version if isinstance(version, int) and not isinstance(version, bool) else None,
+        overwrite=overwrite if isinstance(overwrite, bool) else None,
+        type_source="request" if declared is not None else "unknown",
+    )
+    return Candidate(finding, needs_type_lookup=declared is None)
+
+
+@dataclass
+class LogScan:
+    """What scanning one log document produced."""
+
+    records: int = 0
+    parsed: bool = False
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def check_shape(data: bytes) -> None:
+    """Cheap structural check of a document that will not be parsed; raises LogFormatError."""
+    head = data[:64].lstrip()
+    if not head:
+        raise LogFormatError("empty log object")
+    if head[:1] != b"{" or data.rstrip()[-1:] != b"}":
+        raise LogFormatError('not a JSON object (a CloudTrail log file is {"Records": [...]})')
+    if _RECORDS_RE.search(data) is None:
+        raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
+
+
+def scan_document(data: bytes, matcher: NameMatcher, source: str) -> LogScan:
+    """Scan a decompressed log document; only a document that mentions PutParameter is parsed."""
+    if not might_contain_candidates(data):
+        check_shape(data)
+        return LogScan(records=count_records(data))
+    records = parse_records(data)
+    scan = LogScan(records=len(records), parsed=True)
+    for record in records:
+        candidate = evaluate_record(record, matcher, source)
+        if candidate is not None:
+            scan.candidates.append(candidate)
+    return scan
+
+
+def iter_json_lines(findings: list[Finding]) -> Iterator[str]:
+    """Serialise findings as JSON lines (stable key order)."""
+    for finding in findings:
+        yield json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=False)

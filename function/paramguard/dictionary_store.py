@@ -1,0 +1,172 @@
+"""The suspicious-name dictionary, loaded from S3 and cached by ETag."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .matcher import Dictionary, DictionaryError, load_default
+
+logger = logging.getLogger(__name__)
+
+# The dictionary is a short text file; anything far bigger is a mistaken upload.
+MAX_DICTIONARY_BYTES = 1024 * 1024
+_NOT_MODIFIED = {"304", "NotModified"}
+_TRANSIENT_STATUS = {500, 502, 503, 504}
+
+
+class DictionaryRejected(ValueError):
+    """An uploaded dictionary that must not replace the one in use; the message says why."""
+
+
+@dataclass(frozen=True)
+class LoadedDictionary:
+    """A parsed dictionary and where it came from."""
+
+    dictionary: Dictionary
+    origin: str  # "s3://bucket/key" or "bundled default"
+    etag: str | None
+    errors: tuple[DictionaryError, ...] = ()
+
+
+def parse_dictionary_bytes(
+    body: bytes, origin: str, previous: LoadedDictionary | None, min_ratio_percent: int
+) -> tuple[Dictionary, list[DictionaryError]]:
+    """Parse an uploaded dictionary, refusing one that is empty, invalid or suspiciously shrunk."""
+    if len(body) > MAX_DICTIONARY_BYTES:
+        raise DictionaryRejected(f"{origin} is {len(body)} bytes (limit {MAX_DICTIONARY_BYTES})")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DictionaryRejected(f"{origin} is not UTF-8 text ({exc.reason})") from None
+    dictionary, errors = Dictionary.parse(text)
+    if len(dictionary) == 0:
+        detail = f"; {len(errors)} invalid line(s)" if errors else ""
+        raise DictionaryRejected(f"{origin} has no valid entries{detail}")
+    if previous is not None and previous.origin != "bundled default" and min_ratio_percent:
+        floor = len(previous.dictionary) * min_ratio_percent / 100
+        if len(dictionary) < floor:
+            raise DictionaryRejected(
+                f"{origin} has {len(dictionary)} entries, under {min_ratio_percent}% of the "
+                f"{len(previous.dictionary)} in use; refusing a shrink this large "
+                "(set DICTIONARY_MIN_RATIO_PERCENT=0 to allow it)"
+            )
+    return dictionary, errors
+
+
+class DictionaryCache:
+    """Keeps the last good dictionary; re-checks S3 at most once per TTL with If-None-Match."""
+
+    def __init__(
+        self,
+        s3: Any,
+        bucket: str,
+        key: str,
+        ttl_seconds: int,
+        min_ratio_percent: int = 20,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._s3 = s3
+        self._bucket = bucket
+        self._key = key
+        self._ttl = ttl_seconds
+        self._min_ratio = min_ratio_percent
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._current = LoadedDictionary(load_default(), "bundled default", None)
+        self._checked_at: float | None = None
+        self.failures = 0  # load failures since the last take_failures()
+
+    @property
+    def origin(self) -> str:
+        """s3://bucket/key of the dictionary object."""
+        return f"s3://{self._bucket}/{self._key}"
+
+    @property
+    def current(self) -> LoadedDictionary:
+        """The dictionary in use, without any S3 call."""
+        return self._current
+
+    def take_failures(self) -> int:
+        """Return and reset the number of load failures (for the metric)."""
+        failures, self.failures = self.failures, 0
+        return failures
+
+    def get(self) -> Dictionary:
+        """Return the dictionary to use now, refreshing from S3 when the TTL has passed."""
+        with self._lock:
+            now = self._clock()
+            if self._checked_at is not None and now - self._checked_at < self._ttl:
+                return self._current.dictionary
+            self._refresh()
+            # Stamp after the call so a slow S3 answer does not shorten the next TTL.
+            self._checked_at = self._clock()
+            return self._current.dictionary
+
+    def _refresh(self) -> None:
+        kwargs: dict[str, Any] = {"Bucket": self._bucket, "Key": self._key}
+        if self._current.etag:
+            kwargs["IfNoneMatch"] = self._current.etag
+        try:
+            response = self._s3.get_object(**kwargs)
+            body = response["Body"].read()
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if code in _NOT_MODIFIED or status == 304:
+                return
+            self._fail(f"cannot read {self.origin}: {code or status} {error.get('Message', '')}")
+            return
+        except BotoCoreError as exc:
+            self._fail(f"cannot read {self.origin}: {exc}")
+            return
+        etag = response.get("ETag")
+        try:
+            dictionary, errors = parse_dictionary_bytes(
+                body, self.origin, self._current, self._min_ratio
+            )
+        except DictionaryRejected as exc:
+            self._fail(str(exc), etag=etag)
+            return
+        for bad_line in errors:
+            logger.warning(
+                "dictionary line skipped",
+                extra={
+                    "event": "dictionary_invalid_line",
+                    "dictionary": self.origin,
+                    "line": bad_line.line,
+                    "reason": bad_line.message,
+                },
+            )
+        self._current = LoadedDictionary(dictionary, self.origin, etag, tuple(errors))
+        logger.info(
+            "dictionary loaded",
+            extra={
+                "event": "dictionary_loaded",
+                "dictionary": self.origin,
+                "etag": etag,
+                "entries": len(dictionary),
+                "invalid_lines": len(errors),
+            },
+        )
+
+    def _fail(self, reason: str, etag: str | None = None) -> None:
+        self.failures += 1
+        logger.error(
+            "dictionary not loaded; keeping the last good one",
+            extra={
+                "event": "dictionary_load_failed",
+                "dictionary": self.origin,
+                "reason": reason,
+                "etag": etag,
+                "in_use": self._current.origin,
+                "in_use_entries": len(self._current.dictionary),
+            },
+        )

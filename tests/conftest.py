@@ -1,0 +1,115 @@
+"""Fixtures in moto's documented shape: fake credentials, then mocked clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from paramguard import handler
+
+from .builders import ACCOUNT, REGION
+
+REPO = Path(__file__).resolve().parent.parent
+DICTIONARY_FILE = REPO / "dictionary" / "dictionary.txt"
+
+
+@dataclass
+class LambdaContext:
+    """Stands in for the Lambda context object."""
+
+    function_name: str = "paramguard-analyzer"
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:paramguard-analyzer"
+    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mocked AWS credentials for moto; no request can reach a real account."""
+    for name in list(os.environ):
+        if name.startswith("AWS_") and name != "AWS_CA_BUNDLE":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SECURITY_TOKEN", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+
+
+@pytest.fixture
+def aws(aws_credentials: None) -> Iterator[None]:
+    """Everything inside runs against moto."""
+    with mock_aws():
+        yield
+
+
+@dataclass
+class Stack:
+    """The resources the function talks to, created in moto."""
+
+    s3: Any
+    sns: Any
+    sqs: Any
+    cloudwatch: Any
+    ssm: Any
+    log_bucket: str
+    dictionary_bucket: str
+    dictionary_key: str
+    topic_arn: str
+    queue_url: str
+
+
+@pytest.fixture
+def stack(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    """Log bucket, dictionary bucket with the default dictionary, topic with an SQS subscriber.
+
+    The function's environment points at them, as Terraform wires it.
+    """
+    s3 = boto3.client("s3", region_name=REGION)
+    sns = boto3.client("sns", region_name=REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    s3.create_bucket(Bucket="trail-logs")
+    s3.create_bucket(Bucket="paramguard-dictionary")
+    s3.put_object(
+        Bucket="paramguard-dictionary", Key="dictionary.txt", Body=DICTIONARY_FILE.read_bytes()
+    )
+    topic_arn = sns.create_topic(Name="paramguard-findings")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="findings-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(
+        TopicArn=topic_arn,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes={"RawMessageDelivery": "false"},
+    )
+    monkeypatch.setenv("DICTIONARY_BUCKET", "paramguard-dictionary")
+    monkeypatch.setenv("DICTIONARY_KEY", "dictionary.txt")
+    monkeypatch.setenv("SNS_TOPIC_ARN", topic_arn)
+    monkeypatch.setenv("METRIC_NAMESPACE", "ParamStoreAnalyser")
+    handler.reset()
+    yield Stack(
+        s3=s3,
+        sns=sns,
+        sqs=sqs,
+        cloudwatch=boto3.client("cloudwatch", region_name=REGION),
+        ssm=boto3.client("ssm", region_name=REGION),
+        log_bucket="trail-logs",
+        dictionary_bucket="paramguard-dictionary",
+        dictionary_key="dictionary.txt",
+        topic_arn=topic_arn,
+        queue_url=queue_url,
+    )
+    handler.reset()
+
+
+@pytest.fixture
+def context() -> LambdaContext:
+    """A Lambda context for the handler."""
+    return LambdaContext()

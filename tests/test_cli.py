@@ -1,0 +1,166 @@
+"""The `paramguard` command line: output formats and exit codes."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+from paramguard.cli import main
+
+from .builders import SECRET_VALUE, gz_log, log_document, log_key, put_parameter
+
+REQUIRED_FIELDS = {
+    "parameter_name",
+    "parameter_type",
+    "matched",
+    "event_id",
+    "event_time",
+    "account_id",
+    "region",
+    "actor",
+    "source_ip",
+    "source",
+}
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    out = io.StringIO()
+    code = main(args, out=out)
+    return code, out.getvalue(), capsys.readouterr().err
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> Path:
+    """A folder of CloudTrail logs as `aws s3 sync` would leave them."""
+    first = tmp_path / log_key()
+    first.parent.mkdir(parents=True)
+    first.write_bytes(
+        gz_log([put_parameter("/prod/db/password", "String", event_id="e-1"), {"x": 1}])
+    )
+    second = tmp_path / "plain" / "copy.json"
+    second.parent.mkdir()
+    second.write_bytes(log_document([put_parameter("/prod/stripe/API_KEY", "StringList")]))
+    clean = tmp_path / "plain" / "clean.json.gz"
+    clean.write_bytes(gz_log([put_parameter("/prod/app/colour", "String")]))
+    digest = tmp_path / "AWSLogs/123456789012/CloudTrail-Digest/us-east-1/d.json.gz"
+    digest.parent.mkdir(parents=True)
+    digest.write_bytes(gzip.compress(b'{"logFiles": []}'))
+    (tmp_path / "notes.txt").write_text("not a log")
+    return tmp_path
+
+
+def test_scan_folder_prints_one_line_per_finding(
+    logs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["scan", str(logs)], capsys)
+
+    assert code == 1, err
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert any("/prod/db/password (String) matched 'password'" in line for line in lines)
+    assert any("/prod/stripe/API_KEY (StringList)" in line for line in lines)
+    assert SECRET_VALUE not in out + err
+
+
+def test_scan_json_lines_have_the_documented_fields(
+    logs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["scan", "--json", str(logs)], capsys)
+
+    assert code == 1
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 2 and all(REQUIRED_FIELDS <= row.keys() for row in rows)
+    first = next(row for row in rows if row["event_id"] == "e-1")
+    assert first["account_id"] == "123456789012" and first["region"] == "us-east-1"
+    assert first["source"].endswith(".json.gz")
+
+
+def test_clean_file_exits_zero(logs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["scan", str(logs / "plain" / "clean.json.gz")], capsys)
+    assert (code, out) == (0, "")
+
+
+def test_unreadable_source_exits_two_after_scanning_the_rest(
+    logs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = logs / "plain" / "broken.json.gz"
+    broken.write_bytes(b"not gzip")
+
+    code, out, err = run(["scan", str(logs), str(logs / "missing.json")], capsys)
+
+    assert code == 2
+    assert len(out.splitlines()) == 2  # the findings are still printed
+    assert "broken.json.gz: not a valid gzip stream" in err
+    assert "missing.json: no such file or directory" in err
+    assert "Traceback" not in err
+
+
+def test_custom_dictionary_file(logs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    custom = logs / "my-dictionary.txt"
+    custom.write_text("# only colours\ncolour\n")
+
+    code, out, _ = run(["scan", "--dictionary", str(custom), str(logs)], capsys)
+
+    assert code == 1 and "/prod/app/colour" in out and "password" not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["scan"], ["frobnicate"], ["scan", "--dictionary", "/nonexistent", "x"]],
+)
+def test_usage_errors_exit_two(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(args, capsys)
+    assert code == 2 and err
+    assert "Traceback" not in err
+
+
+def test_scan_s3_prefix(aws: None, logs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="org-trail")
+    key = log_key(org="o-abcdefghij")
+    s3.put_object(Bucket="org-trail", Key=key, Body=gz_log([put_parameter("/x/token", "String")]))
+    s3.put_object(Bucket="org-trail", Key="AWSLogs/o-abcdefghij/readme", Body=b"x")
+
+    code, out, err = run(["scan", "--json", "s3://org-trail/AWSLogs/"], capsys)
+
+    assert code == 1, err
+    [row] = [json.loads(line) for line in out.splitlines()]
+    assert row["source"] == f"s3://org-trail/{key}"
+
+
+def test_check_dictionary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("# comment\npassword\napi key\n!password_policy\n")
+    code, out, err = run(["check-dictionary", str(good)], capsys)
+    assert code == 0
+    assert "entry      api key" in out and "exclusion  !password_policy" in out
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text("password\nre:(unclosed\n")
+    code, out, err = run(["check-dictionary", str(bad)], capsys)
+    assert code == 2 and f"{bad}:2:" in err
+
+
+def test_local_scan_does_not_import_boto3(logs: Path) -> None:
+    script = (
+        "import sys\n"
+        "from paramguard.cli import main\n"
+        f"code = main(['scan', {str(logs)!r}], out=open('/dev/null', 'w'))\n"
+        "print(code, 'boto3' in sys.modules, 'botocore' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["1", "False", "False"]
+
+
+def test_console_script_is_installed(logs: Path) -> None:
+    exe = Path(sys.executable).parent / "paramguard"
+    result = subprocess.run([str(exe), "scan", str(logs)], capture_output=True, text=True)
+    assert result.returncode == 1 and "/prod/db/password" in result.stdout

@@ -1,0 +1,211 @@
+"""The rule and the log-file plumbing, on real payloads and hand-built traps (no AWS)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from typing import Any
+
+import pytest
+from paramguard.cloudtrail import (
+    LogFormatError,
+    LogTooLargeError,
+    classify_key,
+    decompress,
+    evaluate_record,
+    parse_records,
+    scan_document,
+)
+from paramguard.matcher import load_default
+
+from .builders import load_event, log_document, put_parameter
+
+DICTIONARY = load_default()
+
+
+def evaluate(record: Any) -> Any:
+    return evaluate_record(record, DICTIONARY, "test")
+
+
+def test_real_abridged_putparameter_is_evaluated_not_crashed() -> None:
+    # The real record has no userAgent, recipientAccountId or eventType.
+    record = load_event("tf4_abridged_real_PutParameter_String_HIDDEN_value.json")
+    assert evaluate(record) is None  # "/forensic-drill/mandate04-23228" is not secret-like
+
+    record["requestParameters"]["name"] = "/forensic-drill/db_password"
+    candidate = evaluate(record)
+    assert candidate is not None
+    finding = candidate.finding
+    assert finding.parameter_type == "String"
+    assert finding.actor == "arn:aws:iam::511825856493:user/cdo04-an"
+    assert finding.account_id is None and finding.user_agent is None
+    assert finding.version == 1 and finding.region == "us-east-1"
+    assert "HIDDEN" not in json.dumps(finding.to_dict())
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "elastic_integrations_GetParameter.json",
+        "awsdocs_ssmguide_StartConnection_ssm-guiconnect.json",
+    ],
+)
+def test_real_non_putparameter_records_are_not_findings(sample: str) -> None:
+    record = load_event(sample)
+    record.setdefault("requestParameters", {})["name"] = "/prod/db/password"
+    assert evaluate(record) is None
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "awsdocs_ctguide_ec2_StartInstances.json",
+        "awsdocs_ctguide_iam_CreateUser.json",
+        "awsdocs_ctguide_cloudtrail_UpdateTrail_error.json",
+    ],
+)
+def test_real_log_documents_scan_clean(sample: str) -> None:
+    document = json.dumps(load_event(sample)).encode()
+    scan = scan_document(document, DICTIONARY, sample)
+    assert scan.records == len(load_event(sample)["Records"]) and not scan.candidates
+
+
+@pytest.mark.parametrize(
+    ("record", "found"),
+    [
+        (put_parameter("/prod/db/password", "String"), True),
+        (put_parameter("/prod/db/password", "StringList"), True),
+        (put_parameter("/prod/db/password", "SecureString"), False),
+        (put_parameter("/prod/db/password", "string"), False),
+        (put_parameter("/prod/db/password", "String", error_code="AccessDenied"), False),
+        (put_parameter("/prod/app/log_level", "String"), False),
+        ({**put_parameter("/p/password"), "eventSource": "ssm-guiconnect.amazonaws.com"}, False),
+        ({**put_parameter("/p/password"), "eventName": "PutParameters"}, False),
+        ({**put_parameter("/p/password"), "eventName": "GetParameter"}, False),
+        ({**put_parameter("/p/password"), "errorCode": None}, True),
+        ({**put_parameter("/p/password"), "requestParameters": None}, False),
+        ({**put_parameter("/p/password"), "requestParameters": "oops"}, False),
+        ({**put_parameter("/p/password"), "userIdentity": None}, True),
+        ({**put_parameter("/p/password"), "responseElements": "x"}, True),
+        ({"eventSource": "ssm.amazonaws.com", "eventName": "PutParameter"}, False),
+        ({"requestParameters": {"name": None, "type": "String"}}, False),
+        (None, False),
+        ([], False),
+        ("PutParameter", False),
+        (42, False),
+    ],
+)
+def test_the_rule(record: Any, found: bool) -> None:
+    assert (evaluate(record) is not None) is found
+
+
+def test_missing_type_asks_for_a_lookup() -> None:
+    candidate = evaluate(put_parameter("/prod/db/password", None, overwrite=True))
+    assert candidate is not None and candidate.needs_type_lookup
+    assert candidate.finding.parameter_type == "unknown"
+
+
+def test_finding_names_the_matched_entry() -> None:
+    candidate = evaluate(put_parameter("/prod/stripeApiKey", "String"))
+    assert candidate is not None
+    assert candidate.finding.matched in DICTIONARY.entries
+
+
+@pytest.mark.parametrize(
+    ("key", "kind", "account", "region", "org"),
+    [
+        (
+            "AWSLogs/123456789012/CloudTrail/eu-west-1/2026/11/20/"
+            "123456789012_CloudTrail_eu-west-1_20261120T1015Z_abc.json.gz",
+            "log",
+            "123456789012",
+            "eu-west-1",
+            None,
+        ),
+        (
+            "AWSLogs/o-exampleorgid/111122223333/CloudTrail/us-east-2/2026/11/20/"
+            "111122223333_CloudTrail_us-east-2_20261120T1015Z_abc.json.gz",
+            "log",
+            "111122223333",
+            "us-east-2",
+            "o-exampleorgid",
+        ),
+        (
+            "my-prefix/AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/20/x.json.gz",
+            "log",
+            "123456789012",
+            "us-east-1",
+            None,
+        ),
+        (
+            "AWSLogs/111122223333/CloudTrail-Digest/us-east-2/2015/08/17/"
+            "111122223333_CloudTrail-Digest_us-east-2_t_us-east-2_20150817T212715Z.json.gz",
+            "digest",
+            "111122223333",
+            "us-east-2",
+            None,
+        ),
+        ("AWSLogs/123456789012/CloudTrail/us-east-1/x.txt", "other", None, None, None),
+        ("AWSLogs/123456789012/elasticloadbalancing/x.json.gz", "other", None, None, None),
+        ("HappyFace.jpg", "other", None, None, None),
+    ],
+)
+def test_classify_key(
+    key: str, kind: str, account: str | None, region: str | None, org: str | None
+) -> None:
+    info = classify_key(key)
+    assert (info.kind, info.account_id, info.region, info.organization_id) == (
+        kind,
+        account,
+        region,
+        org,
+    )
+
+
+def test_decompress_gzip_plain_and_concatenated_members() -> None:
+    document = log_document([put_parameter("/a/password")])
+    assert decompress(gzip.compress(document), 10**7) == document
+    assert decompress(document, 10**7) == document
+    half = len(document) // 2
+    joined = gzip.compress(document[:half]) + gzip.compress(document[half:])
+    assert decompress(joined, 10**7) == document
+
+
+def test_decompress_refuses_truncated_and_not_gzip() -> None:
+    with pytest.raises(LogFormatError, match="truncated"):
+        decompress(gzip.compress(b'{"Records": []}' * 100)[:-12], 10**7)
+    with pytest.raises(LogFormatError, match="not a valid gzip"):
+        decompress(b"this is not gzip at all", 10**7, gzipped=True)
+
+
+def test_decompress_stops_a_gzip_bomb_early() -> None:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"\0" * (1024 * 1024)
+    bomb = b"".join(compressor.compress(block) for _ in range(64)) + compressor.flush()
+    assert len(bomb) < 200_000
+    with pytest.raises(LogTooLargeError, match="decompressed limit"):
+        decompress(bomb, 8 * 1024 * 1024)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"[]", "not a JSON object"),
+        (b'{"Records": {}}', "no 'Records' list"),
+        (b'{"logFiles": []}', "no 'Records'"),
+        ('{"Records": []}'.encode("utf-16"), "not"),
+        (b'{"Records": [{"eventName": "PutParameter"', "not valid JSON"),
+        (b'{"Records": ["\xff PutParameter"]}', "not UTF-8"),
+    ],
+)
+def test_documents_that_are_not_logs_are_refused(data: bytes, message: str) -> None:
+    with pytest.raises(LogFormatError, match=message):
+        scan_document(data, DICTIONARY, "x")
+
+
+def test_parse_records_refuses_deep_nesting() -> None:
+    deep = b'{"Records": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
+    with pytest.raises(LogFormatError):
+        parse_records(deep.replace(b"[[", b'["PutParameter",[', 1))
