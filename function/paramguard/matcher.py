@@ -152,6 +152,10 @@ class _Rule:
     pattern: re.Pattern[str]
     finder: re.Pattern[str]  # finds overlapping matches (terms) or is the pattern itself (re:)
 
+    def hits(self, subject: _Subject) -> bool:
+        """Say whether the rule matches anywhere in the subject."""
+        return self.pattern.search(subject.name if self.raw else subject.text) is not None
+
     def spans(self, subject: _Subject) -> Iterator[tuple[int, int]]:
         """Yield every match as a span of the raw name."""
         if self.raw:
@@ -288,8 +292,17 @@ class Dictionary:
         if not self._might_match(name):
             return None
         subject = _Subject(name)
-        covers = [span for rule in self._exclusion_rules for span in rule.spans(subject)]
+        covers: list[tuple[int, int]] | None = None
         for rule in self._rules:
+            if not rule.hits(subject):
+                continue
+            if covers is None:
+                covers = [
+                    span
+                    for exclusion in self._exclusion_rules
+                    if exclusion.hits(subject)
+                    for span in exclusion.spans(subject)
+                ]
             for begin, end in rule.spans(subject):
                 if not any(a <= begin and end <= b for a, b in covers):
                     return Match(rule.entry, rule.line)
