@@ -164,3 +164,35 @@ def test_console_script_is_installed(logs: Path) -> None:
     exe = Path(sys.executable).parent / "paramguard"
     result = subprocess.run([str(exe), "scan", str(logs)], capture_output=True, text=True)
     assert result.returncode == 1 and "/prod/db/password" in result.stdout
+
+
+def test_inventory_reports_existing_plaintext_parameters(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ssm = boto3.client("ssm", region_name="us-east-1")
+    for index in range(60):  # more than one page of DescribeParameters
+        ssm.put_parameter(Name=f"/bulk/setting{index}", Value="v", Type="String")
+    ssm.put_parameter(Name="/prod/db/password", Value=SECRET_VALUE, Type="String")
+    ssm.put_parameter(Name="/prod/hosts", Value="a,b", Type="StringList")
+    ssm.put_parameter(Name="/prod/api_keys", Value="a,b", Type="StringList")
+    ssm.put_parameter(Name="/prod/token", Value=SECRET_VALUE, Type="SecureString")
+    boto3.client("ssm", region_name="eu-west-1").put_parameter(
+        Name="/eu/client_secret", Value="v", Type="String"
+    )
+
+    code, out, err = run(["inventory", "--json", "--region", "us-east-1"], capsys)
+
+    assert code == 1, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert sorted(r["parameter_name"] for r in rows) == ["/prod/api_keys", "/prod/db/password"]
+    assert all(REQUIRED_FIELDS <= r.keys() and r["region"] == "us-east-1" for r in rows)
+    assert "us-east-1: 63 String/StringList parameters, 2 findings" in err
+    assert SECRET_VALUE not in out + err
+
+    code, out, _ = run(["inventory", "--region", "us-east-1", "--region", "eu-west-1"], capsys)
+    assert code == 1 and "/eu/client_secret (String)" in out
+
+
+def test_inventory_clean_account_exits_zero(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    boto3.client("ssm").put_parameter(Name="/app/colour", Value="v", Type="String")
+    assert run(["inventory"], capsys)[0] == 0

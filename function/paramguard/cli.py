@@ -205,6 +205,40 @@ def cmd_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FOUND if report.findings else EXIT_CLEAN
 
 
+def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """paramguard inventory: existing String/StringList parameters whose names match."""
+    dictionary = load_dictionary(args.dictionary)
+    import boto3
+    from botocore.config import Config as BotoConfig
+
+    from .inventory import sweep
+
+    regions = args.region or [boto3.session.Session().region_name]
+    if not regions or regions[0] is None:
+        raise UsageError("no region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION")
+    retries = BotoConfig(retries={"mode": "adaptive", "max_attempts": 10})
+    findings: list[Finding] = []
+    errors: list[str] = []
+    for region in regions:
+        try:
+            ssm = boto3.client("ssm", region_name=region, config=retries)
+            listed, found = sweep(ssm, dictionary, region)
+        except Exception as exc:  # botocore's errors, reported per region
+            errors.append(f"{region}: cannot list parameters: {exc}")
+            continue
+        print(
+            f"paramguard: {region}: {listed} String/StringList parameters, {len(found)} findings",
+            file=err,
+        )
+        findings.extend(found)
+    _print_findings(findings, args.json, out)
+    for error in errors:
+        print(f"paramguard: {error}", file=err)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FOUND if findings else EXIT_CLEAN
+
+
 def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard check-dictionary: show what a dictionary file means before uploading it."""
     try:
@@ -246,6 +280,19 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", action="store_true", help="one JSON object per finding")
     scan.add_argument("sources", nargs="+", metavar="SOURCE")
     scan.set_defaults(func=cmd_scan)
+    inventory = commands.add_parser(
+        "inventory",
+        help="report existing String/StringList parameters whose names match",
+        description="Exit 0: nothing found; 1: findings; 2: usage error or a region failed.",
+    )
+    inventory.add_argument(
+        "--dictionary", metavar="PATH|s3://BUCKET/KEY", help="default: the bundled dictionary"
+    )
+    inventory.add_argument("--json", action="store_true", help="one JSON object per finding")
+    inventory.add_argument(
+        "--region", action="append", metavar="REGION", help="repeatable; default: your region"
+    )
+    inventory.set_defaults(func=cmd_inventory)
     check = commands.add_parser(
         "check-dictionary", help="parse a dictionary file and list its entries and errors"
     )

@@ -280,3 +280,36 @@ def iter_json_lines(findings: list[Finding]) -> Iterator[str]:
     """Serialise findings as JSON lines (stable key order)."""
     for finding in findings:
         yield json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
+def evaluate_change(change: Any, matcher: NameMatcher) -> Finding | None:
+    """Apply the rule to an EventBridge `Parameter Store Change` (Create/Update).
+
+    Such events name the parameter and its type but not who wrote it.
+    """
+    if change.type not in PLAINTEXT_TYPES:
+        return None
+    hit = matcher.match(change.name)
+    if hit is None:
+        return None
+    return Finding(
+        parameter_name=change.name,
+        parameter_type=change.type,
+        matched=hit.entry,
+        matched_line=hit.line,
+        event_id=change.event_id,
+        event_time=change.time,
+        account_id=change.account_id,
+        region=change.region,
+        actor=None,
+        actor_type=None,
+        source_ip=None,
+        user_agent=None,
+        source=f"eventbridge:{change.event_id}",
+        event_source="parameter-store-change",
+        type_source="event",
+        notes=[
+            f"reported by a Parameter Store Change ({change.operation}) event, which does not "
+            "say who made the change; CloudTrail's PutParameter record for it does"
+        ],
+    )

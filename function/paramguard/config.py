@@ -45,6 +45,21 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum:
     return value
 
 
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def _regions(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("INVENTORY_REGIONS", "").strip()
+    if not raw:
+        own = env.get("AWS_REGION", "").strip() or env.get("AWS_DEFAULT_REGION", "").strip()
+        return (own,) if own else ()
+    regions = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for region in regions:
+        if not _REGION_RE.match(region):
+            raise ConfigError(f"INVENTORY_REGIONS: {region!r} is not a region name like us-east-1")
+    return regions
+
+
 @dataclass(frozen=True)
 class Config:
     """What the function needs to know about its deployment."""
@@ -58,6 +73,7 @@ class Config:
     max_decompressed_bytes: int
     dedup_table_name: str
     dictionary_min_ratio_percent: int
+    inventory_regions: tuple[str, ...]
     log_level: str
 
     @classmethod
@@ -92,5 +108,6 @@ class Config:
             ),
             dedup_table_name=env.get("DEDUP_TABLE_NAME", "").strip(),
             dictionary_min_ratio_percent=_int(env, "DICTIONARY_MIN_RATIO_PERCENT", 20, 0, 100),
+            inventory_regions=_regions(env),
             log_level=level,
         )

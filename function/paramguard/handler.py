@@ -8,12 +8,16 @@ from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
 
 from . import logs
-from .cloudtrail import Finding
+from .cloudtrail import Candidate, Finding, evaluate_change, evaluate_record
 from .config import Config
+from .dedup import DedupTable, remove_repeats
 from .detector import (
+    ObjectResult,
     TransientError,
+    is_transient,
     log_findings,
     notify,
     process_object,
@@ -21,7 +25,9 @@ from .detector import (
     resolve_candidates,
 )
 from .dictionary_store import DictionaryCache
-from .events import Work, recognise
+from .events import Item, Work, recognise
+from .inventory import sweep
+from .matcher import Dictionary
 from .report import Counters
 
 logger = logging.getLogger(__name__)
@@ -39,6 +45,7 @@ class Runtime:
     sns: Any
     cloudwatch: Any
     dictionary: DictionaryCache
+    dedup: DedupTable | None = None
     _ssm: dict[str, Any] = field(default_factory=dict)
 
     def ssm(self, region: str) -> Any:
@@ -53,6 +60,10 @@ class Runtime:
         config = Config.from_env()
         logs.configure(config.log_level)
         s3 = boto3.client("s3", config=_BOTO_CONFIG)
+        dedup = None
+        if config.dedup_table_name:
+            dynamodb = boto3.client("dynamodb", config=_BOTO_CONFIG)
+            dedup = DedupTable(dynamodb, config.dedup_table_name)
         return cls(
             config=config,
             s3=s3,
@@ -65,6 +76,7 @@ class Runtime:
                 config.dictionary_ttl_seconds,
                 config.dictionary_min_ratio_percent,
             ),
+            dedup=dedup,
         )
 
 
@@ -91,63 +103,146 @@ def _own_account(context: Any) -> str | None:
     return parts[4] if len(parts) > 4 and parts[4].isdigit() else None
 
 
-def _unique(findings: list[Finding], counters: Counters) -> list[Finding]:
-    """Drop repeats of one write within an invocation (the same log delivered twice)."""
-    seen: set[str] = set()
-    unique = []
-    for finding in findings:
-        if finding.dedup_key in seen:
-            counters.duplicates_suppressed += 1
-            continue
-        seen.add(finding.dedup_key)
-        unique.append(finding)
-    return unique
+@dataclass
+class ItemOutcome:
+    """How one item went: its candidates and whether a retry could help."""
+
+    item: Item
+    results: list[ObjectResult] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    transient: str | None = None
+
+    @property
+    def permanent(self) -> str | None:
+        """Why the item failed for good, if it did."""
+        if self.item.error:
+            return self.item.error
+        failed = [f"{r.ref.uri}: {r.reason}" for r in self.results if r.status == "failed"]
+        return "; ".join(failed) or None
 
 
-def handle(rt: Runtime, work: Work, context: Any) -> dict[str, Any]:
-    """Scan what the event names, then log, notify and publish metrics once."""
+def _process_item(
+    rt: Runtime, item: Item, dictionary: Dictionary, counters: Counters, account: str | None
+) -> ItemOutcome:
+    outcome = ItemOutcome(item)
+    if item.error:
+        logger.error(
+            "message not understood; not processed",
+            extra={"event": "item_unrecognised", "item": item.ident, "reason": item.error},
+        )
+        return outcome
+    for ref in item.objects:
+        result = process_object(rt.s3, ref, dictionary, counters, rt.config.max_decompressed_bytes)
+        outcome.results.append(result)
+        outcome.candidates.extend(result.candidates)
+        if result.status == "transient":
+            outcome.transient = f"{ref.uri}: {result.reason}"
+    for record, source in item.records:
+        counters.records += 1
+        candidate = evaluate_record(record, dictionary, source)
+        if candidate is not None:
+            candidate.finding.event_source = "eventbridge"
+            outcome.candidates.append(candidate)
+    for change in item.changes:
+        counters.records += 1
+        finding = evaluate_change(change, dictionary)
+        if finding is not None:
+            outcome.findings.append(finding)
+    if item.sweep:
+        for region in rt.config.inventory_regions:
+            try:
+                listed, found = sweep(rt.ssm(region), dictionary, region, account)
+            except (ClientError, BotoCoreError) as exc:
+                if not is_transient(exc):
+                    raise
+                outcome.transient = f"inventory of {region}: {exc}"
+                continue
+            counters.records += listed
+            outcome.findings.extend(found)
+            logger.info(
+                "inventory swept",
+                extra={"event": "inventory", "region": region, "parameters": listed},
+            )
+    return outcome
+
+
+def handle(rt: Runtime, work: Work, context: Any) -> Any:
+    """Do the work, then log, notify and publish metrics once; answer in the event's terms."""
     counters = Counters()
     for reason in work.ignored:
         logger.info("event entry ignored", extra={"event": "ignored", "reason": reason})
-    dictionary = rt.dictionary.get() if work.objects else rt.dictionary.current.dictionary
+    busy = any(i.objects or i.records or i.changes or i.sweep for i in work.items)
+    dictionary = rt.dictionary.get() if busy else rt.dictionary.current.dictionary
     counters.dictionary_load_failures = rt.dictionary.take_failures()
-    results = [
-        process_object(rt.s3, ref, dictionary, counters, rt.config.max_decompressed_bytes)
-        for ref in work.objects
-    ]
-    candidates = [c for result in results for c in result.candidates]
-    findings = _unique(resolve_candidates(candidates, rt.ssm, _own_account(context)), counters)
+    account = _own_account(context)
+    outcomes = [_process_item(rt, item, dictionary, counters, account) for item in work.items]
+    found: list[Finding] = []
+    for outcome in outcomes:
+        found += resolve_candidates(outcome.candidates, rt.ssm, account) + outcome.findings
+    findings, repeats = remove_repeats(found, rt.dedup)
     counters.anomalies = len(findings)
+    counters.duplicates_suppressed = len(repeats)
     log_findings(findings)
+    for repeat in repeats:
+        logger.info(
+            "finding already reported; not notified again",
+            extra={"event": "finding_repeat", **repeat.to_dict()},
+        )
     sent, failed = notify(rt.sns, rt.config.sns_topic_arn, findings, rt.config.max_notifications)
     counters.notification_failures = failed
     publish_metrics(rt.cloudwatch, rt.config.metric_namespace, counters)
-    retry = [result for result in results if result.status == "transient"]
     summary = {
         "kind": work.kind,
         "objects": len(work.objects),
         "scanned": counters.log_files,
         "skipped": counters.skipped_objects,
         "failed": counters.log_file_failures,
-        "retry": len(retry),
+        "retry": sum(1 for o in outcomes if o.transient),
         "findings": len(findings),
+        "repeats": len(repeats),
         "notifications_sent": sent,
         "notifications_failed": failed,
         "dictionary": rt.dictionary.current.origin,
     }
     logger.info("invocation done", extra={"event": "invocation_done", **summary})
+    return _answer(work, outcomes, summary)
+
+
+def _answer(work: Work, outcomes: list[ItemOutcome], summary: dict[str, Any]) -> Any:
+    if work.kind == "sqs":
+        # Partial batch response: only the messages a retry can help are redelivered;
+        # one not understood is failed too, so it ends in the queue's DLQ, not in silence.
+        failures = [o.item.ident for o in outcomes if o.transient or o.item.error]
+        return {"batchItemFailures": [{"itemIdentifier": ident} for ident in failures]}
+    if work.kind == "s3-batch" and work.batch is not None:
+        results = []
+        for outcome in outcomes:
+            if outcome.transient:
+                code, text = "TemporaryFailure", outcome.transient
+            elif outcome.permanent:
+                code, text = "PermanentFailure", outcome.permanent
+            else:
+                count = len(outcome.candidates) + len(outcome.findings)
+                code, text = "Succeeded", f"{count} finding(s)"
+            results.append({"taskId": outcome.item.ident, "resultCode": code, "resultString": text})
+        return {
+            "invocationSchemaVersion": work.batch["invocationSchemaVersion"],
+            "treatMissingKeysAs": "PermanentFailure",
+            "invocationId": work.batch["invocationId"],
+            "results": results,
+        }
+    retry = [o.transient for o in outcomes if o.transient]
     if retry:
         # Raising makes Lambda retry the event (and, after the retries, send it to the
         # failure destination), so a throttled read is never silently lost.
         raise TransientError(
-            "transient errors reading "
-            + ", ".join(f"{r.ref.uri} ({r.reason})" for r in retry)
-            + "; the event will be retried"
+            "transient errors: " + "; ".join(str(r) for r in retry) + "; the event will be retried"
         )
     return summary
 
 
-def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
+def lambda_handler(event: Any, context: Any) -> Any:
     """Entry point named in the function's configuration."""
     rt = runtime()
     work = recognise(event)

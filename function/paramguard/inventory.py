@@ -1,0 +1,74 @@
+"""Parameters that already exist: list the plaintext ones and match their names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from .cloudtrail import PLAINTEXT_TYPES, Finding, NameMatcher
+
+
+def plaintext_parameters(ssm: Any) -> Iterator[dict[str, Any]]:
+    """Every String/StringList parameter's metadata (never its value), paginated."""
+    paginator = ssm.get_paginator("describe_parameters")
+    pages = paginator.paginate(
+        ParameterFilters=[{"Key": "Type", "Option": "Equals", "Values": sorted(PLAINTEXT_TYPES)}],
+        PaginationConfig={"PageSize": 50},
+    )
+    for page in pages:
+        yield from page.get("Parameters", [])
+
+
+def _account_from_arn(arn: Any) -> str | None:
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[4] if len(parts) > 4 and parts[4] else None
+
+
+def evaluate_parameter(
+    parameter: dict[str, Any], matcher: NameMatcher, region: str, account: str | None = None
+) -> Finding | None:
+    """A finding for one listed parameter whose name matches, else None."""
+    name = parameter.get("Name")
+    kind = parameter.get("Type")
+    if not isinstance(name, str) or kind not in PLAINTEXT_TYPES:
+        return None
+    hit = matcher.match(name)
+    if hit is None:
+        return None
+    modified = parameter.get("LastModifiedDate")
+    version = parameter.get("Version")
+    user = parameter.get("LastModifiedUser")
+    return Finding(
+        parameter_name=name,
+        parameter_type=str(kind),
+        matched=hit.entry,
+        matched_line=hit.line,
+        event_id=None,
+        event_time=modified.isoformat() if isinstance(modified, datetime) else None,
+        account_id=_account_from_arn(parameter.get("ARN")) or account,
+        region=region,
+        actor=user if isinstance(user, str) else None,
+        actor_type=None,
+        source_ip=None,
+        user_agent=None,
+        source=f"ssm:DescribeParameters {region}",
+        event_source="inventory",
+        version=version if isinstance(version, int) else None,
+        type_source="describe_parameters",
+        notes=["found by the inventory sweep; 'Who' is the parameter's last modifier"],
+    )
+
+
+def sweep(
+    ssm: Any, matcher: NameMatcher, region: str, account: str | None = None
+) -> tuple[int, list[Finding]]:
+    """(parameters listed, findings) for one region."""
+    listed = 0
+    findings: list[Finding] = []
+    for parameter in plaintext_parameters(ssm):
+        listed += 1
+        finding = evaluate_parameter(parameter, matcher, region, account)
+        if finding is not None:
+            findings.append(finding)
+    return listed, findings
