@@ -33,3 +33,14 @@ def metric_sum(cloudwatch: Any, namespace: str, name: str) -> float | None:
     if not points:
         return None
     return float(sum(point["Sum"] for point in points))
+
+
+def client_error(code: str, operation: str, status: int = 400) -> Any:
+    """A botocore ClientError as the service would raise it."""
+    from botocore.exceptions import ClientError
+
+    response: Any = {
+        "Error": {"Code": code, "Message": code},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+    return ClientError(response, operation)

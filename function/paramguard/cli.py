@@ -239,6 +239,31 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FOUND if findings else EXIT_CLEAN
 
 
+def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """paramguard redrive: re-process the failure queue, deleting what succeeded."""
+    import boto3
+
+    from .redrive import invoke_function, redrive
+
+    if args.function:
+        process = invoke_function(boto3.client("lambda"), args.function)
+    else:
+        from . import handler
+
+        def process(event: object) -> object:
+            return handler.lambda_handler(event, None)
+
+    report = redrive(boto3.client("sqs"), args.queue_url, process, args.limit)
+    for failure in report.failed:
+        print(f"paramguard: kept in the queue: {failure}", file=err)
+    print(
+        f"paramguard: {report.received} messages, {report.succeeded} re-processed and deleted, "
+        f"{len(report.failed)} kept",
+        file=out,
+    )
+    return EXIT_ERROR if report.failed else EXIT_CLEAN
+
+
 def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard check-dictionary: show what a dictionary file means before uploading it."""
     try:
@@ -293,6 +318,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--region", action="append", metavar="REGION", help="repeatable; default: your region"
     )
     inventory.set_defaults(func=cmd_inventory)
+    again = commands.add_parser(
+        "redrive",
+        help="re-process events from the function's failure queue",
+        description=(
+            "Re-processes each message of the failure queue and deletes only those that "
+            "succeeded. With --function, the deployed function does the work; without it, "
+            "this process does, configured by the function's environment variables. "
+            "Exit 0: all re-processed; 2: some kept in the queue."
+        ),
+    )
+    again.add_argument("queue_url", metavar="QUEUE_URL")
+    again.add_argument("--function", metavar="NAME", help="invoke this deployed function")
+    again.add_argument("--limit", type=int, default=1000, help="at most this many messages")
+    again.set_defaults(func=cmd_redrive)
     check = commands.add_parser(
         "check-dictionary", help="parse a dictionary file and list its entries and errors"
     )

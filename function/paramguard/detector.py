@@ -6,6 +6,7 @@ Every function takes its boto3 clients as arguments; the handler owns their crea
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -241,6 +242,37 @@ def log_findings(findings: Sequence[Finding]) -> None:
         logger.warning("finding", extra={"event": "finding", **finding.to_dict()})
 
 
+PUBLISH_ATTEMPTS = 4
+PUBLISH_BACKOFF_SECONDS = 0.5
+
+
+def publish_with_retry(
+    sns: Any, request: dict[str, Any], sleep: Callable[[float], None] | None = None
+) -> None:
+    """Publish, retrying transient failures with exponential backoff and jitter.
+
+    On top of botocore's own retries: a notification outage of a few seconds must not
+    cost a finding its message.
+    """
+    for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+        try:
+            sns.publish(**request)
+            return
+        except (ClientError, BotoCoreError) as exc:
+            if attempt == PUBLISH_ATTEMPTS or not is_transient(exc):
+                raise
+            delay = PUBLISH_BACKOFF_SECONDS * 2 ** (attempt - 1) * (0.5 + random.random())
+            logger.warning(
+                "notification failed; retrying",
+                extra={
+                    "event": "notification_retry",
+                    "attempt": attempt,
+                    "error": _error_code(exc),
+                },
+            )
+            (sleep or time.sleep)(delay)
+
+
 def notify(sns: Any, topic_arn: str, findings: Sequence[Finding], cap: int) -> tuple[int, int]:
     """Publish one message per finding up to cap, then one summary; return (sent, failed)."""
     messages = [build_notification(finding) for finding in findings[:cap]]
@@ -248,13 +280,14 @@ def notify(sns: Any, topic_arn: str, findings: Sequence[Finding], cap: int) -> t
         messages.append(build_summary(findings, cap))
     sent = failed = 0
     for message in messages:
+        request = {
+            "TopicArn": topic_arn,
+            "Subject": message.subject,
+            "Message": message.message,
+            "MessageAttributes": message.attributes,
+        }
         try:
-            sns.publish(
-                TopicArn=topic_arn,
-                Subject=message.subject,
-                Message=message.message,
-                MessageAttributes=message.attributes,
-            )
+            publish_with_retry(sns, request)
             sent += 1
         except (ClientError, BotoCoreError) as exc:
             # The finding is already in the log and in the metric; a lost message must be seen.
