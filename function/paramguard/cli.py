@@ -33,6 +33,7 @@ class ScanReport:
     files: int = 0
     skipped: int = 0
     records: int = 0
+    bytes: int = 0
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -96,6 +97,7 @@ def _scan_bytes(raw: bytes, name: str, dictionary: Dictionary, report: ScanRepor
     scan = scan_document(data, dictionary, name)
     report.files += 1
     report.records += scan.records
+    report.bytes += scan.size
     for candidate in scan.candidates:
         finding = candidate.finding
         if candidate.needs_type_lookup:
@@ -196,7 +198,7 @@ def cmd_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"paramguard: {error}", file=err)
     if report.files >= PROGRESS_EVERY or report.errors:
         print(
-            f"paramguard: {report.files} log files, {report.records} records, "
+            f"paramguard: {report.files} log files ({report.bytes / 1e6:.1f} MB), "
             f"{len(report.findings)} findings, {len(report.errors)} unreadable",
             file=err,
         )

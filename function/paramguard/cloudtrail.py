@@ -9,6 +9,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
+from .fastscan import candidate_records
+
 PLAINTEXT_TYPES = frozenset({"String", "StringList"})
 SSM_SOURCE = "ssm.amazonaws.com"
 TARGET_EVENT = "PutParameter"
@@ -63,11 +65,23 @@ def classify_key(key: str) -> KeyInfo:
     return KeyInfo(kind, found["account"], found["region"], found["org"])
 
 
-def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> bytes:
+# Compressed bytes fed to zlib per step. Small steps keep each output chunk in cache while
+# it is copied, and bound what one step can expand to (deflate tops out near 1032:1).
+_INPUT_STEP = 16 * 1024
+
+
+def _gzip_size_hint(data: bytes, max_bytes: int) -> int:
+    """The uncompressed size the gzip trailer claims, if plausible (a hint, never trusted)."""
+    claimed = int.from_bytes(data[-4:], "little") if len(data) >= 18 else 0
+    return claimed if 0 < claimed <= max_bytes else min(max(len(data) * 4, 1024), max_bytes)
+
+
+def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> bytes | bytearray:
     """Return the JSON bytes of a log object, gunzipping when it is gzip.
 
-    Raises LogFormatError for corrupt or truncated gzip and LogTooLargeError past max_bytes
-    (a gzip bomb must not exhaust the function's memory).
+    The output goes straight into one buffer sized from the gzip trailer, so memory stays
+    near the decompressed size. Raises LogFormatError for corrupt or truncated gzip and
+    LogTooLargeError past max_bytes (a gzip bomb must not exhaust the function's memory).
     """
     if gzipped is None:
         gzipped = data[:2] == b"\x1f\x8b"
@@ -75,36 +89,40 @@ def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> byte
         if len(data) > max_bytes:
             raise LogTooLargeError(f"object is {len(data)} bytes, over the {max_bytes}-byte limit")
         return data
-    # wbits=47 accepts gzip (and zlib) headers; members are concatenated as gzip allows.
-    out: list[bytes] = []
-    total = 0
-    remaining = data
+    out = bytearray(_gzip_size_hint(data, max_bytes))
+    used = 0
+    view = memoryview(data)
     try:
-        while remaining:
+        while len(view):  # gzip allows concatenated members
             decoder = zlib.decompressobj(wbits=47)
-            chunk = decoder.decompress(remaining, max_bytes + 1 - total)
-            while True:
-                total += len(chunk)
-                if total > max_bytes:
+            position = 0
+            while position < len(view) and not decoder.eof:
+                step = view[position : position + _INPUT_STEP]
+                position += len(step)
+                # The cap makes zlib stop at the limit instead of expanding a bomb further.
+                chunk = decoder.decompress(step, max_bytes - used + 1)
+                size = len(chunk)
+                if used + size > max_bytes or decoder.unconsumed_tail:
                     raise LogTooLargeError(f"expands past the {max_bytes}-byte decompressed limit")
-                out.append(chunk)
-                if decoder.eof or not decoder.unconsumed_tail:
-                    break
-                chunk = decoder.decompress(decoder.unconsumed_tail, max_bytes + 1 - total)
+                if used + size > len(out):
+                    out.extend(bytes(min(max(size, len(out) // 2), max_bytes - len(out))))
+                out[used : used + size] = chunk
+                used += size
             if not decoder.eof:
                 raise LogFormatError("gzip stream is truncated")
-            remaining = decoder.unused_data.lstrip(b"\x00")
+            view = memoryview((decoder.unused_data + view[position:]).lstrip(b"\x00"))
     except zlib.error as exc:
         raise LogFormatError(f"not a valid gzip stream: {exc}") from None
-    return b"".join(out)
+    del out[used:]
+    return out
 
 
-def might_contain_candidates(data: bytes) -> bool:
+def might_contain_candidates(data: bytes | bytearray) -> bool:
     """Cheap test: can this log document hold a PutParameter record at all?"""
     return _NEEDLE in data
 
 
-def parse_records(data: bytes) -> list[Any]:
+def parse_records(data: bytes | bytearray) -> list[Any]:
     """Parse a CloudTrail log document and return its Records list.
 
     Raises LogFormatError for anything that is not {"Records": [...]} in UTF-8 JSON.
@@ -123,11 +141,6 @@ def parse_records(data: bytes) -> list[Any]:
     if not isinstance(records, list):
         raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
     return records
-
-
-def count_records(data: bytes) -> int:
-    """Count a log document's records without parsing it (one eventTime key per record)."""
-    return data.count(b'"eventTime"')
 
 
 @dataclass
@@ -246,12 +259,13 @@ def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate
 class LogScan:
     """What scanning one log document produced."""
 
-    records: int = 0
-    parsed: bool = False
+    records: int = 0  # records JSON-parsed: every record when parsed whole, else candidates
+    parsed: bool = False  # whether the whole document was parsed
+    size: int = 0  # decompressed bytes scanned
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def check_shape(data: bytes) -> None:
+def check_shape(data: bytes | bytearray) -> None:
     """Cheap structural check of a document that will not be parsed; raises LogFormatError."""
     head = data[:64].lstrip()
     if not head:
@@ -262,13 +276,23 @@ def check_shape(data: bytes) -> None:
         raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
 
 
-def scan_document(data: bytes, matcher: NameMatcher, source: str) -> LogScan:
-    """Scan a decompressed log document; only a document that mentions PutParameter is parsed."""
+def scan_document(data: bytes | bytearray, matcher: NameMatcher, source: str) -> LogScan:
+    """Scan a decompressed log document, parsing only the records that can be findings.
+
+    A document that never mentions PutParameter is not parsed at all; otherwise only the
+    records whose eventName is PutParameter are, when fastscan can prove they are exactly
+    the ones a full parse would evaluate, and the whole document is parsed when it cannot.
+    """
+    records: list[Any] | None
     if not might_contain_candidates(data):
         check_shape(data)
-        return LogScan(records=count_records(data))
-    records = parse_records(data)
-    scan = LogScan(records=len(records), parsed=True)
+        records, parsed = [], False
+    else:
+        records = candidate_records(data)
+        parsed = records is None
+        if records is None:
+            records = parse_records(data)
+    scan = LogScan(records=len(records), parsed=parsed, size=len(data))
     for record in records:
         candidate = evaluate_record(record, matcher, source)
         if candidate is not None:

@@ -144,14 +144,15 @@ def process_object(
         return ObjectResult(ref, "failed", reason=str(exc))
     counters.log_files += 1
     counters.records += scan.records
+    counters.bytes_scanned += scan.size
     logger.info(
         "log object scanned",
         extra={
             "event": "object_scanned",
             "object": ref.uri,
-            "bytes": len(data),
-            "records": scan.records,
-            "parsed": scan.parsed,
+            "bytes": scan.size,
+            "records_evaluated": scan.records,
+            "parsed_whole": scan.parsed,
             "candidates": len(scan.candidates),
             "account_id": info.account_id,
             "region": info.region,

@@ -167,7 +167,8 @@ class Counters:
 
     anomalies: int = 0
     log_files: int = 0
-    records: int = 0
+    records: int = 0  # records the rule evaluated (a fast-path log file: only its candidates)
+    bytes_scanned: int = 0
     skipped_objects: int = 0
     log_file_failures: int = 0
     dictionary_load_failures: int = 0
@@ -181,7 +182,7 @@ class Counters:
         values = {
             "AnomaliesDetected": self.anomalies,
             "LogFilesProcessed": self.log_files,
-            "RecordsScanned": self.records,
+            "RecordsEvaluated": self.records,
             "ObjectsSkipped": self.skipped_objects,
             "LogFileFailures": self.log_file_failures,
             "DictionaryLoadFailures": self.dictionary_load_failures,
@@ -189,7 +190,16 @@ class Counters:
             "DecompressionLimitExceeded": self.oversize_objects,
             "DuplicatesSuppressed": self.duplicates_suppressed,
         }
-        return [
+        data = [
             {"MetricName": name, "Value": float(value), "Unit": "Count", "Timestamp": timestamp}
             for name, value in values.items()
         ]
+        data.append(
+            {
+                "MetricName": "LogBytesScanned",
+                "Value": float(self.bytes_scanned),
+                "Unit": "Bytes",
+                "Timestamp": timestamp,
+            }
+        )
+        return data
