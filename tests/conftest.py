@@ -13,6 +13,7 @@ import pytest
 from moto import mock_aws
 from paramguard import handler
 
+from .awsutil import client_error
 from .builders import ACCOUNT, REGION
 
 REPO = Path(__file__).resolve().parent.parent
@@ -107,6 +108,33 @@ def stack(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         queue_url=queue_url,
     )
     handler.reset()
+
+
+@pytest.fixture
+def dedup_stack(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Stack:
+    """The stack plus the DynamoDB table that makes each write notified once."""
+    boto3.client("dynamodb", region_name=REGION).create_table(
+        TableName="paramguard-dedup",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    monkeypatch.setenv("DEDUP_TABLE_NAME", "paramguard-dedup")
+    handler.reset()
+    return stack
+
+
+def fail_reads_of(monkeypatch: pytest.MonkeyPatch, key: str, code: str, status: int = 400) -> None:
+    """Make the function's S3 reads of one key fail as S3 would, with that error code."""
+    rt = handler.runtime()
+    real = rt.s3.get_object
+
+    def get_object(**kwargs: Any) -> Any:
+        if kwargs.get("Key") == key:
+            raise client_error(code, "GetObject", status)
+        return real(**kwargs)
+
+    monkeypatch.setattr(rt.s3, "get_object", get_object)
 
 
 @pytest.fixture

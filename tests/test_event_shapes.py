@@ -6,7 +6,6 @@ import copy
 import json
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from paramguard import handler
@@ -15,7 +14,7 @@ from paramguard.events import UnrecognisedEvent
 
 from .awsutil import drain_messages, metric_sum
 from .builders import ACCOUNT, REGION, gz_log, load_event, log_key, put_parameter, s3_event
-from .conftest import LambdaContext, Stack
+from .conftest import LambdaContext, Stack, fail_reads_of
 
 
 def deliver(stack: Stack, name: str = "/prod/db/password", event_id: str = "evt-1") -> str:
@@ -92,15 +91,7 @@ def test_sqs_message_with_throttled_read_is_retried_alone(
     stack: Stack, context: LambdaContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     good, slow = deliver(stack), deliver(stack, "/prod/api_token", "evt-2")
-    rt = handler.runtime()
-    real_get = rt.s3.get_object
-
-    def throttled(**kwargs: Any) -> Any:
-        if kwargs.get("Key") == slow:
-            raise ClientError({"Error": {"Code": "SlowDown", "Message": "x"}}, "GetObject")
-        return real_get(**kwargs)
-
-    monkeypatch.setattr(rt.s3, "get_object", throttled)
+    fail_reads_of(monkeypatch, slow, "SlowDown", 503)
     event = sqs_wrapped(
         json.dumps(s3_event(stack.log_bucket, [good])),
         json.dumps(s3_event(stack.log_bucket, [slow])),
@@ -212,15 +203,7 @@ def test_direct_s3_event_with_throttled_read_raises_for_retry(
     stack: Stack, context: LambdaContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     good, slow = deliver(stack), deliver(stack, "/prod/api_token", "evt-2")
-    rt = handler.runtime()
-    real_get = rt.s3.get_object
-
-    def throttled(**kwargs: Any) -> Any:
-        if kwargs.get("Key") == slow:
-            raise ClientError({"Error": {"Code": "Throttling", "Message": "x"}}, "GetObject")
-        return real_get(**kwargs)
-
-    monkeypatch.setattr(rt.s3, "get_object", throttled)
+    fail_reads_of(monkeypatch, slow, "Throttling", 400)
     with pytest.raises(TransientError, match="Throttling"):
         handler.lambda_handler(s3_event(stack.log_bucket, [slow, good]), context)
     assert len(subjects(stack)) == 1  # the readable object was still reported
@@ -241,20 +224,6 @@ def test_unrecognised_events_raise_naming_what_came(
     with pytest.raises(UnrecognisedEvent, match=named.replace("[", r"\[")):
         handler.lambda_handler(event, context)
     assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "AnomaliesDetected") is None
-
-
-@pytest.fixture
-def dedup_stack(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Stack:
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
-    dynamodb.create_table(
-        TableName="paramguard-dedup",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    monkeypatch.setenv("DEDUP_TABLE_NAME", "paramguard-dedup")
-    handler.reset()
-    return stack
 
 
 def test_both_paths_notify_once(dedup_stack: Stack, context: LambdaContext) -> None:

@@ -237,3 +237,17 @@ def test_one_structured_log_line_per_finding(
 
     findings = [r for r in caplog.records if getattr(r, "event", None) == "finding"]
     assert sorted(r.__dict__["parameter_name"] for r in findings) == ["/a/password", "/b/pwd"]
+
+
+def test_warm_invocation_makes_no_dictionary_request(stack: Stack, context: LambdaContext) -> None:
+    key = deliver(stack, [put_parameter("/a/password")])
+    event = s3_event(stack.log_bucket, [key])
+    handler.lambda_handler(event, context)  # cold: loads the dictionary
+    reads: list[str] = []
+    handler.runtime().s3.meta.events.register(
+        "provide-client-params.s3.GetObject", lambda params, **_: reads.append(params["Key"])
+    )
+
+    handler.lambda_handler(event, context)
+
+    assert reads == [key]  # the log object only, no dictionary request within the TTL

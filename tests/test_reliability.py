@@ -31,7 +31,7 @@ from .builders import (
     put_parameter,
     s3_event,
 )
-from .conftest import LambdaContext, Stack
+from .conftest import LambdaContext, Stack, fail_reads_of
 
 NS = "ParamStoreAnalyser"
 
@@ -44,18 +44,6 @@ def deliver(stack: Stack, body: bytes, key: str | None = None, **extra: Any) -> 
 
 def good_log(stack: Stack, name: str = "/prod/db/password") -> str:
     return deliver(stack, gz_log([put_parameter(name)]))
-
-
-def fail_reads_of(monkeypatch: pytest.MonkeyPatch, key: str, code: str, status: int = 400) -> None:
-    rt = handler.runtime()
-    real = rt.s3.get_object
-
-    def get_object(**kwargs: Any) -> Any:
-        if kwargs.get("Key") == key:
-            raise client_error(code, "GetObject", status)
-        return real(**kwargs)
-
-    monkeypatch.setattr(rt.s3, "get_object", get_object)
 
 
 # ---- Faults ----
@@ -328,19 +316,6 @@ def test_redrive_reprocesses_and_deletes_only_what_succeeded(
         QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
     )["Attributes"]
     assert attributes["ApproximateNumberOfMessagesNotVisible"] == "1"
-
-
-@pytest.fixture
-def dedup_stack(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Stack:
-    boto3.client("dynamodb", region_name=REGION).create_table(
-        TableName="paramguard-dedup",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    monkeypatch.setenv("DEDUP_TABLE_NAME", "paramguard-dedup")
-    handler.reset()
-    return stack
 
 
 def test_reprocessing_a_log_file_does_not_notify_twice(

@@ -289,6 +289,14 @@ def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     return EXIT_CLEAN
 
 
+def _finding_options(command: argparse.ArgumentParser) -> None:
+    """The options of the commands that report findings (scan, inventory)."""
+    command.add_argument(
+        "--dictionary", metavar="PATH|s3://BUCKET/KEY", help="default: the bundled dictionary"
+    )
+    command.add_argument("--json", action="store_true", help="one JSON object per finding")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and the README)."""
     parser = argparse.ArgumentParser(
@@ -301,10 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="scan CloudTrail log files, folders or s3://bucket/prefix",
         description="Exit 0: nothing found; 1: findings; 2: usage error or unreadable SOURCE.",
     )
-    scan.add_argument(
-        "--dictionary", metavar="PATH|s3://BUCKET/KEY", help="default: the bundled dictionary"
-    )
-    scan.add_argument("--json", action="store_true", help="one JSON object per finding")
+    _finding_options(scan)
     scan.add_argument("sources", nargs="+", metavar="SOURCE")
     scan.set_defaults(func=cmd_scan)
     inventory = commands.add_parser(
@@ -312,10 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="report existing String/StringList parameters whose names match",
         description="Exit 0: nothing found; 1: findings; 2: usage error or a region failed.",
     )
-    inventory.add_argument(
-        "--dictionary", metavar="PATH|s3://BUCKET/KEY", help="default: the bundled dictionary"
-    )
-    inventory.add_argument("--json", action="store_true", help="one JSON object per finding")
+    _finding_options(inventory)
     inventory.add_argument(
         "--region", action="append", metavar="REGION", help="repeatable; default: your region"
     )
