@@ -38,6 +38,7 @@ pytest: venv
 
 bench: venv
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.latency
 
 # ---- owner: terraform (lint's checkov part, package, demo) ----
 # checkov pins dependencies that clash with the test tools (boto3, python-hcl2), so it lives
