@@ -1,0 +1,73 @@
+output "trail_arn" {
+  description = "ARN of the CloudTrail trail created by this module (null when an existing trail bucket is used)."
+  value       = local.create_trail ? aws_cloudtrail.main[0].arn : null
+}
+
+output "log_bucket_name" {
+  description = "Name of the S3 bucket the analyzer reads CloudTrail log files from."
+  value       = local.create_trail ? aws_s3_bucket.trail_logs[0].id : var.existing_cloudtrail_bucket_name
+}
+
+output "dictionary_bucket_name" {
+  description = "Name of the versioned S3 bucket that holds the dictionary."
+  value       = aws_s3_bucket.dictionary.id
+}
+
+output "dictionary_s3_uri" {
+  description = "S3 URI of the dictionary the function reads."
+  value       = "s3://${aws_s3_bucket.dictionary.id}/${aws_s3_object.dictionary.key}"
+}
+
+output "dictionary_upload_command" {
+  description = "Command that uploads a new dictionary; it takes effect within dictionary_ttl_seconds, without a redeploy."
+  value       = "aws s3 cp dictionary/dictionary.txt s3://${aws_s3_bucket.dictionary.id}/${aws_s3_object.dictionary.key}"
+}
+
+output "function_name" {
+  description = "Name of the analyzer Lambda function."
+  value       = aws_lambda_function.analyzer.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the analyzer Lambda function."
+  value       = aws_lambda_function.analyzer.arn
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of the analyzer function."
+  value       = aws_cloudwatch_log_group.analyzer.name
+}
+
+output "alarm_name" {
+  description = "Name of the alarm that fires when a secret-looking parameter is written as plain text."
+  value       = aws_cloudwatch_metric_alarm.anomalies.alarm_name
+}
+
+output "alarm_arn" {
+  description = "ARN of the alarm that fires when a secret-looking parameter is written as plain text."
+  value       = aws_cloudwatch_metric_alarm.anomalies.arn
+}
+
+output "alarm_names" {
+  description = "Names of all alarms: anomalies, analyzer_errors, dictionary_load_failures."
+  value = {
+    anomalies                = aws_cloudwatch_metric_alarm.anomalies.alarm_name
+    analyzer_errors          = aws_cloudwatch_metric_alarm.analyzer_errors.alarm_name
+    dictionary_load_failures = aws_cloudwatch_metric_alarm.dictionary_load_failures.alarm_name
+  }
+}
+
+output "alarm_console_url" {
+  description = "AWS console URL of the anomalies alarm."
+  value       = "https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#alarmsV2:alarm/${urlencode(aws_cloudwatch_metric_alarm.anomalies.alarm_name)}"
+}
+
+output "sns_topic_arn" {
+  description = "ARN of the SNS topic that receives alarm state changes and per-finding messages."
+  value       = aws_sns_topic.alerts.arn
+}
+
+output "failure_queue_url" {
+  description = "URL of the SQS queue that keeps S3 events the function failed on after all retries."
+  value       = aws_sqs_queue.analyzer_failures.url
+}

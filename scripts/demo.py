@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""`make demo`: the whole paramguard story on a local AWS (moto's server), no account needed.
+
+Terraform deploys the module against moto; a user stores a secret as a plain String; the
+function, run in-process on the S3 event, reports it; a new dictionary entry takes effect
+without a redeploy; then everything is destroyed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(1, str(REPO / "function"))
+
+from tests import tf_support as tfs  # noqa: E402
+
+REGION = "eu-west-1"
+ACCOUNT = tfs.FAKE_ACCOUNT_ID
+VARIABLES: dict[str, Any] = {
+    "name_prefix": "paramguard-demo",
+    "notification_email": "security@example.com",
+    "force_destroy": True,
+}
+
+
+class DemoFailed(RuntimeError):
+    """A step did not show what it should have."""
+
+
+def heading(title: str) -> None:
+    """Print a section heading."""
+    print(f"\n=== {title} " + "=" * max(0, 72 - len(title)), flush=True)
+
+
+def show(label: str, value: object) -> None:
+    """Print one labelled value."""
+    print(f"  {label:<28} {value}", flush=True)
+
+
+def deliver_log(stack: tfs.MotoStack, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Write the log file CloudTrail would deliver; return the event S3 would send."""
+    bucket = stack.outputs["log_bucket_name"]
+    key = tfs.log_object_key(ACCOUNT, REGION)
+    body = tfs.cloudtrail_log_gz(records)
+    stack.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+    show("log file", f"s3://{bucket}/{key}")
+    return tfs.s3_event(bucket, key, len(body), REGION)
+
+
+def drain(stack: tfs.MotoStack, queue_url: str, want: int) -> list[dict[str, str]]:
+    """Messages the topic delivered to the demo's SQS subscription."""
+    sqs = stack.client("sqs")
+    messages: list[dict[str, str]] = []
+    deadline = time.monotonic() + 15
+    while len(messages) < want and time.monotonic() < deadline:
+        for message in sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+        ).get("Messages", []):
+            envelope = json.loads(message["Body"])
+            messages.append(
+                {"subject": envelope.get("Subject", ""), "message": envelope["Message"]}
+            )
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return messages
+
+
+def run_function(handler: Any, stack: tfs.MotoStack, event: dict[str, Any]) -> dict[str, Any]:
+    """Call the deployed handler in-process, as Lambda would."""
+    context = tfs.LambdaContext(stack.outputs["function_name"], stack.outputs["function_arn"])
+    result: dict[str, Any] = handler.lambda_handler(event, context)
+    show("function returned", json.dumps(result))
+    return result
+
+
+def story(stack: tfs.MotoStack) -> None:
+    """Everything between apply and destroy."""
+    from paramguard import handler
+
+    out = stack.outputs
+    for name in (
+        "log_bucket_name",
+        "dictionary_s3_uri",
+        "function_name",
+        "alarm_name",
+        "sns_topic_arn",
+        "dictionary_upload_command",
+    ):
+        show(name, out[name])
+
+    # An SQS queue subscribed to the topic shows what an email subscriber would read.
+    sqs, sns = stack.client("sqs"), stack.client("sns")
+    queue_url = sqs.create_queue(QueueName="paramguard-demo-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(TopicArn=out["sns_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
+
+    # The function reads its configuration from the environment Terraform gave it.
+    config = stack.client("lambda").get_function_configuration(FunctionName=out["function_name"])
+    os.environ.update(config["Environment"]["Variables"])
+    os.environ.update(tfs.aws_env(stack.endpoint, REGION))
+    # In AWS a new dictionary is picked up within DICTIONARY_TTL_SECONDS (60 s by default);
+    # the demo does not wait.
+    os.environ["DICTIONARY_TTL_SECONDS"] = "0"
+    handler.reset()
+
+    heading("A user stores a database password as a plain String")
+    stack.client("ssm").put_parameter(Name="/demo/prod/db_password", Value="hunter2", Type="String")
+    show("aws ssm put-parameter", "--name /demo/prod/db_password --type String --value ***")
+    event = deliver_log(
+        stack,
+        [
+            tfs.put_parameter_record(
+                "/demo/prod/db_password", parameter_type="String", account_id=ACCOUNT, region=REGION
+            )
+        ],
+    )
+
+    heading("The function runs on the S3 event")
+    result = run_function(handler, stack, event)
+    if result.get("findings") != 1:
+        raise DemoFailed(f"expected 1 finding, the function reported {result.get('findings')}")
+
+    heading("The metric the alarm watches")
+    cloudwatch = stack.client("cloudwatch")
+    now = tfs.now_utc()
+    data = cloudwatch.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "anomalies",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": config["Environment"]["Variables"]["METRIC_NAMESPACE"],
+                        "MetricName": "AnomaliesDetected",
+                    },
+                    "Period": 60,
+                    "Stat": "Sum",
+                },
+            }
+        ],
+        StartTime=now - timedelta(minutes=10),
+        EndTime=now + timedelta(minutes=5),
+    )
+    total = sum(data["MetricDataResults"][0]["Values"])
+    [alarm] = cloudwatch.describe_alarms(AlarmNames=[out["alarm_name"]])["MetricAlarms"]
+    show("AnomaliesDetected (Sum)", total)
+    show(
+        "alarm condition",
+        f"{alarm['Statistic']} {alarm['ComparisonOperator']} {alarm['Threshold']:g}"
+        f" over {alarm['Period']} s",
+    )
+    show("alarm actions", ", ".join(alarm["AlarmActions"]))
+    print("  (moto does not evaluate alarms; in AWS this alarm goes to ALARM within a minute.)")
+    if total < 1:
+        raise DemoFailed("the function published no AnomaliesDetected metric")
+
+    heading("The notification (as the email subscriber reads it)")
+    messages = drain(stack, queue_url, want=1)
+    if not any("/demo/prod/db_password" in m["message"] for m in messages):
+        raise DemoFailed(f"no notification names /demo/prod/db_password: {messages}")
+    for message in messages:
+        print(f"  Subject: {message['subject']}")
+        print("  " + message["message"].replace("\n", "\n  "))
+
+    heading("A new dictionary entry, without a redeploy")
+    s3 = stack.client("s3")
+    bucket = out["dictionary_bucket_name"]
+    current = s3.get_object(Bucket=bucket, Key="dictionary.txt")["Body"].read()
+    s3.put_object(Bucket=bucket, Key="dictionary.txt", Body=current + b"\nflux capacitor\n")
+    show("added entry", "flux capacitor")
+    show("uploaded like", out["dictionary_upload_command"])
+    stack.client("ssm").put_parameter(
+        Name="/demo/flux_capacitor_setting", Value="1.21 GW", Type="String"
+    )
+    event = deliver_log(
+        stack,
+        [
+            tfs.put_parameter_record(
+                "/demo/flux_capacitor_setting",
+                parameter_type="String",
+                account_id=ACCOUNT,
+                region=REGION,
+            )
+        ],
+    )
+    result = run_function(handler, stack, event)
+    messages = drain(stack, queue_url, want=1)
+    if result.get("findings") != 1 or not any(
+        "/demo/flux_capacitor_setting" in m["message"] for m in messages
+    ):
+        raise DemoFailed("the new dictionary entry did not produce a finding")
+    for message in messages:
+        print(f"  Subject: {message['subject']}")
+    handler.reset()
+
+
+def main() -> int:
+    """Run the demo; 0 when every step showed what it should."""
+    reason = tfs.terraform_unavailable()
+    if reason and "mirror" not in reason:
+        print(f"demo: {reason}", file=sys.stderr)
+        return 1
+    heading("Starting a local AWS (moto server)")
+    server = tfs.MotoServer().start()
+    show("endpoint", server.endpoint)
+    stack: tfs.MotoStack | None = None
+    failed = False
+    try:
+        with tempfile.TemporaryDirectory(prefix="paramguard-demo-") as tmp:
+            workdir = Path(tmp) / "module"
+            heading("terraform init && terraform apply (a copy of the module, against moto)")
+            started = time.monotonic()
+            stack = tfs.deploy_to_moto(workdir, server.endpoint, REGION, VARIABLES)
+            show("applied in", f"{time.monotonic() - started:.0f} s")
+            try:
+                story(stack)
+            except Exception as exc:
+                failed = True
+                print(f"\nDEMO FAILED: {exc}", file=sys.stderr)
+            finally:
+                heading("terraform destroy")
+                stack.destroy()
+                show("destroyed", "all resources")
+    except Exception as exc:
+        failed = True
+        print(f"\nDEMO FAILED: {exc}", file=sys.stderr)
+    finally:
+        server.stop()
+    heading("Demo " + ("FAILED" if failed else "finished"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,946 @@
+"""The Terraform root module: static checks, packaging, and a real apply against moto.
+
+The apply tests share one deployment (module-scoped fixture), in this order: what was
+deployed, the handler end to end on it, least privilege, idempotence, a user's dictionary
+upload, a code change, and finally destroy.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_plus
+
+import pytest
+
+from tests import tf_support as tfs
+
+REPO = tfs.REPO_ROOT
+REGION = "eu-west-1"
+PREFIX = "pgtest"
+NAMESPACE = "ParamStoreAnalyser"
+EMAIL = "security@example.com"
+VARIABLES: dict[str, Any] = {
+    "name_prefix": PREFIX,
+    "notification_email": EMAIL,
+    "force_destroy": True,
+    "tags": {"Project": "paramguard", "Purpose": "test"},
+}
+ACCOUNT = tfs.FAKE_ACCOUNT_ID
+PACKAGE_SCRIPT = REPO / "scripts" / "package_lambda.py"
+
+_UNAVAILABLE = tfs.terraform_unavailable()
+pytestmark = [
+    pytest.mark.terraform,
+    pytest.mark.skipif(_UNAVAILABLE is not None, reason=_UNAVAILABLE or ""),
+    # python-terraform 0.10.1 calls the deprecated Logger.warn on every failing command.
+    pytest.mark.filterwarnings("ignore:The 'warn' method is deprecated:DeprecationWarning"),
+]
+
+
+def _json(text: str) -> Any:
+    return json.loads(text)
+
+
+def _statement(policy: dict[str, Any], sid: str) -> dict[str, Any]:
+    for statement in tfs.statements(policy):
+        if statement.get("Sid") == sid:
+            return statement
+    raise AssertionError(f"no statement {sid!r} in {json.dumps(policy, indent=1)}")
+
+
+# ---- Static checks ----
+
+
+def test_terraform_fmt_is_clean() -> None:
+    result = subprocess.run(
+        ["terraform", "fmt", "-check", "-recursive", "-diff", "-no-color"],
+        cwd=REPO,
+        env=tfs.terraform_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"terraform fmt would change files:\n{result.stdout}"
+
+
+def test_init_and_validate(tmp_path: Path) -> None:
+    workdir = tfs.copy_module(tmp_path / "module")
+    tf = tfs.Tf(workdir)
+    tf.init(backend=False)
+    code, text = tf.run("validate", check=False)
+    assert code == 0, text
+    assert "Success" in text
+
+
+def test_tfschema_check_is_clean() -> None:
+    if not tfs.TFSCHEMA_CHECK.exists():
+        pytest.skip(f"{tfs.TFSCHEMA_CHECK} is not here (it lives in the shared tools)")
+    result = subprocess.run(
+        [sys.executable, str(tfs.TFSCHEMA_CHECK), str(REPO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "tfschema-check: OK" in result.stdout
+
+
+# ---- Packaging ----
+
+
+def _build(root: Path, output: Path) -> bytes:
+    subprocess.run(
+        [sys.executable, str(root / "scripts" / "package_lambda.py"), "--output", str(output)],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    return output.read_bytes()
+
+
+def test_package_is_deterministic_and_complete(tmp_path: Path) -> None:
+    root = tfs.copy_module(tmp_path / "module")
+    # Byte-code caches in the source tree must not end up in the zip.
+    cache = root / "function" / "paramguard" / "__pycache__"
+    cache.mkdir()
+    (cache / "handler.cpython-313.pyc").write_bytes(b"\x00stale")
+    first = _build(root, tmp_path / "a" / "paramguard-lambda.zip")
+    os.utime(root / "function" / "paramguard" / "handler.py", (0, 2_000_000_000))
+    second = _build(root, tmp_path / "b" / "paramguard-lambda.zip")
+    assert first == second, "two builds of the same sources differ"
+
+    with zipfile.ZipFile(tmp_path / "a" / "paramguard-lambda.zip") as archive:
+        names = archive.namelist()
+        infos = archive.infolist()
+        dictionary = archive.read("paramguard/default_dictionary.txt")
+        handler = archive.read("paramguard/handler.py")
+    sources = sorted(p.name for p in (REPO / "function" / "paramguard").glob("*.py"))
+    assert names == sorted(names), "entries are not sorted"
+    assert [n for n in names if n.endswith(".py")] == [f"paramguard/{s}" for s in sources]
+    assert "paramguard/py.typed" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    assert dictionary == (REPO / "dictionary" / "dictionary.txt").read_bytes()
+    assert len(dictionary) > 0
+    assert handler == (REPO / "function" / "paramguard" / "handler.py").read_bytes()
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_package_changes_when_a_source_changes(tmp_path: Path) -> None:
+    root = tfs.copy_module(tmp_path / "module")
+    before = _build(root, tmp_path / "before.zip")
+    with (root / "dictionary" / "dictionary.txt").open("a") as handle:
+        handle.write("\nflux capacitor\n")
+    after = _build(root, tmp_path / "after.zip")
+    assert before != after
+
+
+# ---- Against moto: one deployment shared by the tests below ----
+
+
+@dataclass
+class Deployment:
+    """The stack applied to moto, plus what was observed on the way."""
+
+    stack: tfs.MotoStack
+    plan_before_apply: int
+    zip_existed_before_apply: bool
+    apply_output: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        return self.stack.client(service)
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return self.stack.outputs
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """moto server + the module copied, planned (no zip yet), applied; destroyed at the end."""
+    server = tfs.MotoServer().start()
+    try:
+        workdir = tmp_path_factory.mktemp("deployment") / "module"
+        tfs.copy_module(workdir)
+        (workdir / "moto_override.tf").write_text(tfs.moto_override(server.endpoint, REGION))
+        tf = tfs.Tf(workdir, tfs.aws_env(server.endpoint, REGION))
+        tf.init()
+        zip_path = workdir / "build" / "paramguard-lambda.zip"
+        zip_existed = zip_path.exists()
+        plan_code, _ = tf.plan_exit_code(VARIABLES)
+        apply_output = tf.apply(VARIABLES)
+        stack = tfs.MotoStack(workdir, server.endpoint, REGION, dict(VARIABLES), tf, tf.outputs())
+        try:
+            yield Deployment(stack, plan_code, zip_existed, apply_output)
+        finally:
+            if not stack.destroyed:
+                stack.destroy()
+    finally:
+        server.stop()
+
+
+def test_plan_works_before_the_zip_exists_and_apply_builds_it(deployment: Deployment) -> None:
+    assert deployment.zip_existed_before_apply is False
+    assert deployment.plan_before_apply == 2
+    zip_path = deployment.stack.workdir / "build" / "paramguard-lambda.zip"
+    assert zip_path.is_file()
+    config = deployment.client("lambda").get_function_configuration(
+        FunctionName=deployment.outputs["function_name"]
+    )
+    expected = base64.b64encode(hashlib.sha256(zip_path.read_bytes()).digest()).decode()
+    assert config["CodeSha256"] == expected
+
+
+def test_outputs(deployment: Deployment) -> None:
+    out = deployment.outputs
+    dictionary_bucket = f"{PREFIX}-dictionary-{ACCOUNT}-{REGION}"
+    assert out["log_bucket_name"] == f"{PREFIX}-trail-logs-{ACCOUNT}-{REGION}"
+    assert out["dictionary_bucket_name"] == dictionary_bucket
+    assert out["dictionary_s3_uri"] == f"s3://{dictionary_bucket}/dictionary.txt"
+    assert out["dictionary_upload_command"] == (
+        f"aws s3 cp dictionary/dictionary.txt s3://{dictionary_bucket}/dictionary.txt"
+    )
+    assert out["function_name"] == f"{PREFIX}-analyzer"
+    assert out["function_arn"] == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{PREFIX}-analyzer"
+    assert out["log_group_name"] == f"/aws/lambda/{PREFIX}-analyzer"
+    assert out["alarm_name"] == f"{PREFIX}-anomalies-detected"
+    assert (
+        out["alarm_arn"]
+        == f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{PREFIX}-anomalies-detected"
+    )
+    assert out["alarm_console_url"] == (
+        f"https://{REGION}.console.aws.amazon.com/cloudwatch/home?region={REGION}"
+        f"#alarmsV2:alarm/{PREFIX}-anomalies-detected"
+    )
+    assert out["sns_topic_arn"] == f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-alerts"
+    assert out["failure_queue_url"].endswith(f"/{ACCOUNT}/{PREFIX}-analyzer-failures")
+    assert out["trail_arn"] == f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{PREFIX}-trail"
+
+
+def test_trail(deployment: Deployment) -> None:
+    cloudtrail = deployment.client("cloudtrail")
+    trail = cloudtrail.get_trail(Name=f"{PREFIX}-trail")["Trail"]
+    assert trail["S3BucketName"] == deployment.outputs["log_bucket_name"]
+    assert trail["IsMultiRegionTrail"] is True
+    assert trail["LogFileValidationEnabled"] is True
+    assert trail["IncludeGlobalServiceEvents"] is True
+    selectors = cloudtrail.get_event_selectors(TrailName=f"{PREFIX}-trail")["EventSelectors"]
+    assert [(s["ReadWriteType"], s["IncludeManagementEvents"]) for s in selectors] == [
+        ("WriteOnly", True)
+    ]
+    assert cloudtrail.get_trail_status(Name=f"{PREFIX}-trail")["IsLogging"] is True
+
+
+def test_bucket_notification_invokes_the_function(deployment: Deployment) -> None:
+    config = deployment.client("s3").get_bucket_notification_configuration(
+        Bucket=deployment.outputs["log_bucket_name"]
+    )
+    [target] = config["LambdaFunctionConfigurations"]
+    assert target["LambdaFunctionArn"] == deployment.outputs["function_arn"]
+    assert target["Events"] == ["s3:ObjectCreated:*"]
+    rules = {r["Name"].lower(): r["Value"] for r in target["Filter"]["Key"]["FilterRules"]}
+    assert rules == {"prefix": "AWSLogs/", "suffix": ".json.gz"}
+    assert not config.get("QueueConfigurations") and not config.get("TopicConfigurations")
+
+    policy = _json(
+        deployment.client("lambda").get_policy(FunctionName=deployment.outputs["function_name"])[
+            "Policy"
+        ]
+    )
+    [grant] = tfs.statements(policy)
+    assert grant["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert grant["Action"] == "lambda:InvokeFunction"
+    condition = grant["Condition"]
+    assert condition["ArnLike"]["AWS:SourceArn"] == (
+        f"arn:aws:s3:::{deployment.outputs['log_bucket_name']}"
+    )
+    assert condition["StringEquals"]["AWS:SourceAccount"] == ACCOUNT
+
+
+def test_function_configuration(deployment: Deployment) -> None:
+    out = deployment.outputs
+    config = deployment.client("lambda").get_function_configuration(
+        FunctionName=out["function_name"]
+    )
+    assert config["Runtime"] == "python3.13"
+    assert config["Handler"] == "paramguard.handler.lambda_handler"
+    assert config["Architectures"] == ["arm64"]
+    assert config["MemorySize"] == 256
+    assert config["Timeout"] == 120
+    assert config["Role"] == f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-analyzer"
+    assert config["Environment"]["Variables"] == {
+        "DICTIONARY_BUCKET": out["dictionary_bucket_name"],
+        "DICTIONARY_KEY": "dictionary.txt",
+        "DICTIONARY_TTL_SECONDS": "60",
+        "METRIC_NAMESPACE": NAMESPACE,
+        "SNS_TOPIC_ARN": out["sns_topic_arn"],
+        "MAX_NOTIFICATIONS_PER_INVOCATION": "20",
+        "LOG_LEVEL": "INFO",
+    }
+    assert config["LoggingConfig"]["LogFormat"] == "JSON"
+    assert config["LoggingConfig"]["LogGroup"] == out["log_group_name"]
+    [group] = deployment.client("logs").describe_log_groups(
+        logGroupNamePrefix=out["log_group_name"]
+    )["logGroups"]
+    assert group["logGroupName"] == out["log_group_name"]
+    assert group["retentionInDays"] == 30
+    tags = deployment.client("lambda").list_tags(Resource=out["function_arn"])["Tags"]
+    assert tags["Project"] == "paramguard" and tags["Purpose"] == "test"
+
+
+def test_failed_events_are_kept(deployment: Deployment) -> None:
+    out = deployment.outputs
+    config = deployment.client("lambda").get_function_event_invoke_config(
+        FunctionName=out["function_name"]
+    )
+    sqs = deployment.client("sqs")
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=out["failure_queue_url"], AttributeNames=["All"]
+    )["Attributes"]
+    assert config["MaximumRetryAttempts"] == 2
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == attributes["QueueArn"]
+    assert attributes["SqsManagedSseEnabled"] == "true"
+    assert attributes["MessageRetentionPeriod"] == "1209600"
+
+
+def _alarm(deployment: Deployment, name: str) -> dict[str, Any]:
+    [alarm] = deployment.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"]
+    return dict(alarm)
+
+
+@pytest.mark.parametrize(
+    ("key", "namespace", "metric", "dimensions"),
+    [
+        ("anomalies", NAMESPACE, "AnomaliesDetected", []),
+        ("dictionary_load_failures", NAMESPACE, "DictionaryLoadFailures", []),
+        ("analyzer_errors", "AWS/Lambda", "Errors", [("FunctionName", f"{PREFIX}-analyzer")]),
+    ],
+)
+def test_alarm(
+    deployment: Deployment,
+    key: str,
+    namespace: str,
+    metric: str,
+    dimensions: list[tuple[str, str]],
+) -> None:
+    topic = deployment.outputs["sns_topic_arn"]
+    alarm = _alarm(deployment, deployment.outputs["alarm_names"][key])
+    assert alarm["Namespace"] == namespace
+    assert alarm["MetricName"] == metric
+    assert [(d["Name"], d["Value"]) for d in alarm.get("Dimensions", [])] == dimensions
+    assert alarm["Statistic"] == "Sum"
+    assert alarm["Period"] == 60
+    assert alarm["EvaluationPeriods"] == 1
+    assert alarm["Threshold"] == 1.0
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert alarm["AlarmActions"] == [topic]
+    assert alarm["OKActions"] == [topic]
+    assert alarm["ActionsEnabled"] is True
+
+
+def test_topic_encryption_policy_and_email_subscription(deployment: Deployment) -> None:
+    topic = deployment.outputs["sns_topic_arn"]
+    sns = deployment.client("sns")
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    key_arn = attributes["KmsMasterKeyId"]
+    key = deployment.client("kms").describe_key(KeyId=key_arn)["KeyMetadata"]
+    # A customer managed key: alarms cannot publish to a topic under alias/aws/sns.
+    assert key["KeyManager"] == "CUSTOMER"
+    key_policy = _json(
+        deployment.client("kms").get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"]
+    )
+    for_alarms = _statement(key_policy, "CloudWatchAlarmsPublish")
+    assert for_alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert set(tfs._as_list(for_alarms["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+
+    policy = _json(attributes["Policy"])
+    publish = _statement(policy, "CloudWatchAlarmsPublish")
+    assert publish["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert publish["Action"] == "sns:Publish"
+    assert publish["Resource"] == topic
+    alarm_arns = sorted(
+        f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{name}"
+        for name in deployment.outputs["alarm_names"].values()
+    )
+    assert sorted(tfs._as_list(publish["Condition"]["ArnLike"]["aws:SourceArn"])) == alarm_arns
+    assert not any(
+        s.get("Principal") in ("*", {"AWS": "*"}) and s["Effect"] == "Allow"
+        for s in tfs.statements(policy)
+    )
+
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", EMAIL)]
+
+
+def test_log_bucket(deployment: Deployment) -> None:
+    s3 = deployment.client("s3")
+    bucket = deployment.outputs["log_bucket_name"]
+    trail_arn = deployment.outputs["trail_arn"]
+    policy = _json(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+
+    tls = _statement(policy, "DenyInsecureTransport")
+    assert tls["Effect"] == "Deny"
+    assert tls["Principal"] in ("*", {"AWS": "*"})
+    assert tls["Action"] == "s3:*"
+    assert sorted(tfs._as_list(tls["Resource"])) == [
+        f"arn:aws:s3:::{bucket}",
+        f"arn:aws:s3:::{bucket}/*",
+    ]
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+    acl = _statement(policy, "AWSCloudTrailAclCheck")
+    assert acl["Effect"] == "Allow"
+    assert acl["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    assert acl["Action"] == "s3:GetBucketAcl"
+    assert acl["Resource"] == f"arn:aws:s3:::{bucket}"
+    assert acl["Condition"] == {"StringEquals": {"aws:SourceArn": trail_arn}}
+
+    write = _statement(policy, "AWSCloudTrailWrite")
+    assert write["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    assert write["Action"] == "s3:PutObject"
+    assert write["Resource"] == f"arn:aws:s3:::{bucket}/AWSLogs/{ACCOUNT}/*"
+    assert write["Condition"] == {
+        "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}
+    }
+
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values()) and len(block) == 4
+    [rule] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    [lifecycle] = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert lifecycle["Status"] == "Enabled" and lifecycle["Expiration"]["Days"] == 90
+    ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]
+    assert ownership["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_dictionary_bucket(deployment: Deployment) -> None:
+    s3 = deployment.client("s3")
+    bucket = deployment.outputs["dictionary_bucket_name"]
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    policy = _json(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    tls = _statement(policy, "DenyInsecureTransport")
+    assert tls["Effect"] == "Deny"
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values()) and len(block) == 4
+    [rule] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    body = s3.get_object(Bucket=bucket, Key="dictionary.txt")["Body"].read()
+    assert body == (REPO / "dictionary" / "dictionary.txt").read_bytes()
+
+
+def _policy_from_state(deployment: Deployment) -> dict[str, Any]:
+    state = deployment.stack.tf.show_json()
+    for resource in state["values"]["root_module"]["resources"]:
+        if resource["address"] == "aws_iam_role_policy.analyzer":
+            policy: dict[str, Any] = _json(resource["values"]["policy"])
+            return policy
+    raise AssertionError("aws_iam_role_policy.analyzer is not in the state")
+
+
+def _deployed_policy(deployment: Deployment) -> dict[str, Any]:
+    policy = deployment.client("iam").get_role_policy(
+        RoleName=f"{PREFIX}-analyzer", PolicyName=f"{PREFIX}-analyzer"
+    )["PolicyDocument"]
+    return _json(policy) if isinstance(policy, str) else dict(policy)
+
+
+def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None:
+    policy = _policy_from_state(deployment)
+    assert policy == _deployed_policy(deployment)
+    out = deployment.outputs
+    actions = [a for s in tfs.statements(policy) for a in tfs._as_list(s["Action"])]
+    assert all(s["Effect"] == "Allow" for s in tfs.statements(policy))
+    assert not [a for a in actions if a == "*" or a.endswith(":*")], actions
+    assert not [a for a in actions if a.lower().startswith("ssm:getparameter")], actions
+    assert sorted(set(actions)) == sorted(
+        {
+            "s3:GetObject",
+            "cloudwatch:PutMetricData",
+            "sns:Publish",
+            "kms:Decrypt",
+            "kms:GenerateDataKey*",
+            "ssm:DescribeParameters",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "sqs:SendMessage",
+        }
+    )
+    metrics = _statement(policy, "PutMetrics")
+    assert metrics["Condition"] == {"StringEquals": {"cloudwatch:namespace": NAMESPACE}}
+    assert _statement(policy, "ReadCloudTrailLogFiles")["Resource"] == (
+        f"arn:aws:s3:::{out['log_bucket_name']}/AWSLogs/*"
+    )
+    assert _statement(policy, "ReadDictionary")["Resource"] == (
+        f"arn:aws:s3:::{out['dictionary_bucket_name']}/dictionary.txt"
+    )
+    assert _statement(policy, "PublishFindings")["Resource"] == out["sns_topic_arn"]
+    # "*" only where the action has no resource-level permissions.
+    star = sorted(
+        a
+        for s in tfs.statements(policy)
+        if "*" in tfs._as_list(s["Resource"])
+        for a in tfs._as_list(s["Action"])
+    )
+    assert star == ["cloudwatch:PutMetricData", "ssm:DescribeParameters"]
+    # No kms:Decrypt for log files: this trail's logs are not KMS-encrypted.
+    assert "DecryptCloudTrailLogFiles" not in {s.get("Sid") for s in tfs.statements(policy)}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("metric_namespace", "AWS/Lambda", 'must not start with "AWS/"'),
+        ("notification_email", "not-an-email", "must be empty or an email address"),
+        ("name_prefix", "Param_Guard", "name_prefix must be 3-20 characters"),
+        ("name_prefix", "a-very-long-prefix-indeed", "name_prefix must be 3-20 characters"),
+        ("log_retention_days", 42, "log_retention_days must be one of"),
+        ("lambda_memory_size", 64, "lambda_memory_size must be a whole number"),
+        ("lambda_timeout", 901, "lambda_timeout must be a whole number"),
+    ],
+)
+def test_invalid_variables_are_rejected_at_plan(
+    deployment: Deployment, variable: str, value: Any, message: str
+) -> None:
+    code, text = deployment.stack.tf.run(
+        "plan", check=False, input=False, var={**VARIABLES, variable: value}
+    )
+    assert code == 1
+    assert message in " ".join(text.split()), text[-3000:]
+
+
+# ---- The handler end to end on the deployed stack ----
+
+
+@dataclass
+class Story:
+    """What happened when CloudTrail log files reached the function."""
+
+    first: dict[str, Any]
+    second: dict[str, Any]
+    notified: list[str]
+    calls: list[tuple[str, str, dict[str, Any]]]
+    anomalies_sum: float
+
+
+def _put_log(deployment: Deployment, records: list[dict[str, Any]]) -> dict[str, Any]:
+    bucket = deployment.outputs["log_bucket_name"]
+    key = tfs.log_object_key(ACCOUNT, REGION)
+    body = tfs.cloudtrail_log_gz(records)
+    deployment.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+    return tfs.s3_event(bucket, key, len(body), REGION)
+
+
+def _drain(sqs: Any, queue_url: str, want: int, timeout: float = 15.0) -> list[str]:
+    messages: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(messages) < want:
+        response = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+        )
+        for message in response.get("Messages", []):
+            envelope = _json(message["Body"])
+            messages.append(f"{envelope.get('Subject', '')}\n{envelope['Message']}")
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return messages
+
+
+@pytest.fixture(scope="module")
+def story(deployment: Deployment) -> Iterator[Story]:
+    """Log files with plain-text secrets reach the function; the dictionary is then extended."""
+    handler = pytest.importorskip(
+        "paramguard.handler", reason="paramguard.handler is not written yet"
+    )
+    out = deployment.outputs
+    sqs = deployment.client("sqs")
+    sns = deployment.client("sns")
+    ssm = deployment.client("ssm")
+    s3 = deployment.client("s3")
+
+    queue_url = sqs.create_queue(QueueName=f"{PREFIX}-probe-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    subscription = sns.subscribe(TopicArn=out["sns_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
+    # The user's writes, as Parameter Store holds them afterwards.
+    ssm.put_parameter(Name="/demo/prod/db_password", Value="hunter2", Type="String")
+    ssm.put_parameter(Name="/demo/prod/api_token", Value="t0k3n", Type="String")
+    ssm.put_parameter(Name="/demo/flux_capacitor_setting", Value="1.21GW", Type="String")
+
+    config = deployment.client("lambda").get_function_configuration(
+        FunctionName=out["function_name"]
+    )
+    environment = {
+        **config["Environment"]["Variables"],
+        **tfs.aws_env(deployment.stack.endpoint, REGION),
+        "DICTIONARY_TTL_SECONDS": "0",
+    }
+    context = tfs.LambdaContext(out["function_name"], out["function_arn"])
+    first_records = [
+        tfs.put_parameter_record(
+            "/demo/prod/db_password", parameter_type="String", account_id=ACCOUNT, region=REGION
+        ),
+        # An overwrite that does not restate the type: the function asks Parameter Store.
+        tfs.put_parameter_record(
+            "/demo/prod/api_token",
+            parameter_type=None,
+            overwrite=True,
+            account_id=ACCOUNT,
+            region=REGION,
+        ),
+        tfs.put_parameter_record(
+            "/demo/prod/tls_private_key",
+            parameter_type="SecureString",
+            account_id=ACCOUNT,
+            region=REGION,
+        ),
+        tfs.put_parameter_record(
+            "/demo/flux_capacitor_setting",
+            parameter_type="String",
+            account_id=ACCOUNT,
+            region=REGION,
+        ),
+    ]
+    with pytest.MonkeyPatch.context() as mp:
+        for name in list(os.environ):
+            if name.startswith("AWS_") and name != "AWS_CA_BUNDLE":
+                mp.delenv(name)
+        for name, value in environment.items():
+            mp.setenv(name, value)
+        handler.reset()
+        calls: list[tuple[str, str, dict[str, Any]]] = []
+        try:
+            event = _put_log(deployment, first_records)
+            with tfs.record_api_calls() as recorded:
+                first = handler.lambda_handler(event, context)
+            calls += recorded
+            notified = _drain(sqs, queue_url, want=2)
+
+            dictionary = s3.get_object(Bucket=out["dictionary_bucket_name"], Key="dictionary.txt")[
+                "Body"
+            ].read()
+            s3.put_object(
+                Bucket=out["dictionary_bucket_name"],
+                Key="dictionary.txt",
+                Body=dictionary + b"\n# Added by the test, without a redeploy.\nflux capacitor\n",
+            )
+            second_records = [
+                tfs.put_parameter_record(
+                    "/demo/flux_capacitor_setting",
+                    parameter_type="String",
+                    overwrite=True,
+                    account_id=ACCOUNT,
+                    region=REGION,
+                )
+            ]
+            event = _put_log(deployment, second_records)
+            with tfs.record_api_calls() as recorded:
+                second = handler.lambda_handler(event, context)
+            calls += recorded
+            notified += _drain(sqs, queue_url, want=1)
+        finally:
+            handler.reset()
+
+    cloudwatch = deployment.client("cloudwatch")
+    now = tfs.now_utc()
+    data = cloudwatch.get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "anomalies",
+                "MetricStat": {
+                    "Metric": {"Namespace": NAMESPACE, "MetricName": "AnomaliesDetected"},
+                    "Period": 60,
+                    "Stat": "Sum",
+                },
+            }
+        ],
+        StartTime=now - timedelta(minutes=15),
+        EndTime=now + timedelta(minutes=5),
+    )
+    total = float(sum(data["MetricDataResults"][0]["Values"]))
+    sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    sqs.delete_queue(QueueUrl=queue_url)
+    yield Story(first, second, notified, calls, total)
+
+
+def test_s3_notifies_the_function_only_for_log_files(story: Story, deployment: Deployment) -> None:
+    server_events = tfs.S3_LAMBDA_EVENTS
+    arn = deployment.outputs["function_arn"]
+    keys = [
+        unquote_plus(e["Records"][0]["s3"]["object"]["key"]) for fn, e in server_events if fn == arn
+    ]
+    # The two log files of the story reached the function; the dictionary upload did not.
+    assert len([k for k in keys if k.startswith("AWSLogs/") and k.endswith(".json.gz")]) >= 2
+    bucket = deployment.outputs["log_bucket_name"]
+    s3 = deployment.client("s3")
+    before = len(server_events)
+    s3.put_object(Bucket=bucket, Key=f"AWSLogs/{ACCOUNT}/CloudTrail-Digest/x.json", Body=b"{}")
+    s3.put_object(Bucket=bucket, Key="other/x.json.gz", Body=b"")
+    assert len(server_events) == before
+    s3.put_object(Bucket=bucket, Key=tfs.log_object_key(ACCOUNT, REGION), Body=b"")
+    assert len(server_events) == before + 1
+
+
+def test_handler_finds_plain_text_secrets(story: Story, deployment: Deployment) -> None:
+    assert story.first["findings"] == 2, story.first
+    text = "\n".join(story.notified)
+    assert "/demo/prod/db_password" in text
+    assert "/demo/prod/api_token" in text
+    assert "tls_private_key" not in text  # a SecureString is fine
+    list_metrics = deployment.client("cloudwatch").list_metrics(
+        Namespace=NAMESPACE, MetricName="AnomaliesDetected"
+    )["Metrics"]
+    assert list_metrics, "the function published no AnomaliesDetected metric"
+    assert story.anomalies_sum >= 3
+
+
+def test_new_dictionary_takes_effect_without_redeploy(story: Story) -> None:
+    first_text = "\n".join(story.notified[:2])
+    assert "flux_capacitor" not in first_text, "flux capacitor matched before it was added"
+    assert story.second["findings"] == 1, story.second
+    assert any("/demo/flux_capacitor_setting" in message for message in story.notified[2:])
+
+
+def test_function_calls_are_allowed_by_its_role_and_nothing_more(
+    story: Story, deployment: Deployment
+) -> None:
+    policy = _deployed_policy(deployment)
+    api_calls = [tfs.api_call_for(s, o, p) for s, o, p in story.calls]
+    assert api_calls, "no AWS calls were recorded"
+    denied = [c for c in api_calls if not tfs.is_allowed(policy, c)]
+    assert not denied, f"the deployed role would deny: {denied}"
+
+    used = {c.action for c in api_calls}
+    assert used == {
+        "s3:GetObject",
+        "cloudwatch:PutMetricData",
+        "sns:Publish",
+        "ssm:DescribeParameters",
+    }
+    # Used on the function's behalf by Lambda (logs, failure destination) and by SNS (key).
+    by_aws = {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:SendMessage",
+        "kms:Decrypt",
+        "kms:GenerateDataKey*",
+    }
+    assert tfs.allowed_actions(policy) - used - by_aws == set()
+
+    resources = {c.resource for c in api_calls if c.action == "s3:GetObject"}
+    out = deployment.outputs
+    assert f"arn:aws:s3:::{out['dictionary_bucket_name']}/dictionary.txt" in resources
+    assert any(r.startswith(f"arn:aws:s3:::{out['log_bucket_name']}/AWSLogs/") for r in resources)
+
+
+def test_policy_evaluator_can_say_no(deployment: Deployment) -> None:
+    """The evaluator above is only worth something if it denies what the role must not do."""
+    policy = _deployed_policy(deployment)
+    out = deployment.outputs
+    dictionary_bucket = out["dictionary_bucket_name"]
+    for call in [
+        tfs.ApiCall("s3:GetObject", f"arn:aws:s3:::{dictionary_bucket}/other.txt", {}),
+        tfs.ApiCall("s3:GetObject", f"arn:aws:s3:::{out['log_bucket_name']}/other/x.json.gz", {}),
+        tfs.ApiCall("s3:PutObject", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}),
+        tfs.ApiCall("cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "AWS/Lambda"}),
+        tfs.ApiCall("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:someone-else", {}),
+        tfs.ApiCall("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/x", {}),
+    ]:
+        assert not tfs.is_allowed(policy, call), call
+
+
+# ---- Idempotence, user uploads, code changes ----
+
+
+def test_second_apply_is_a_no_op(deployment: Deployment) -> None:
+    code, text = deployment.stack.tf.plan_exit_code(VARIABLES)
+    assert code == 0, text[-4000:]
+    output = deployment.stack.tf.apply(VARIABLES)
+    assert "0 added, 0 changed, 0 destroyed" in output
+
+
+def test_user_dictionary_upload_is_not_reverted(deployment: Deployment) -> None:
+    s3 = deployment.client("s3")
+    bucket = deployment.outputs["dictionary_bucket_name"]
+    uploaded = b"# uploaded by an operator\npassword\nflux capacitor\nwarp core\n"
+    # As `aws s3 cp` would, minus the content type (a different one must not matter either).
+    s3.put_object(Bucket=bucket, Key="dictionary.txt", Body=uploaded)
+    code, text = deployment.stack.tf.plan_exit_code(VARIABLES)
+    assert code == 0, text[-4000:]
+    deployment.stack.tf.apply(VARIABLES)
+    assert s3.get_object(Bucket=bucket, Key="dictionary.txt")["Body"].read() == uploaded
+
+
+def test_only_a_source_change_redeploys_the_code(deployment: Deployment) -> None:
+    workdir = deployment.stack.workdir
+    lambda_client = deployment.client("lambda")
+    name = deployment.outputs["function_name"]
+    before = lambda_client.get_function_configuration(FunctionName=name)["CodeSha256"]
+
+    # A file that is not part of the package changes nothing.
+    (workdir / "function" / "NOTES.md").write_text("not shipped\n")
+    code, text = deployment.stack.tf.plan_exit_code(VARIABLES)
+    assert code == 0, text[-4000:]
+
+    marker = f"# redeploy marker {uuid.uuid4().hex}\n"
+    with (workdir / "function" / "paramguard" / "config.py").open("a") as handle:
+        handle.write(marker)
+    code, text = deployment.stack.tf.plan_exit_code(VARIABLES)
+    assert code == 2
+    assert "Plan: 1 to add, 1 to change, 1 to destroy." in text, text[-4000:]
+    assert "aws_lambda_function.analyzer will be updated in-place" in text
+    assert "terraform_data.lambda_package must be replaced" in text
+
+    deployment.stack.tf.apply(VARIABLES)
+    after = lambda_client.get_function_configuration(FunctionName=name)["CodeSha256"]
+    zip_path = workdir / "build" / "paramguard-lambda.zip"
+    assert after != before
+    assert after == base64.b64encode(hashlib.sha256(zip_path.read_bytes()).digest()).decode()
+    with zipfile.ZipFile(zip_path) as archive:
+        assert archive.read("paramguard/config.py").decode().endswith(marker)
+    code, text = deployment.stack.tf.plan_exit_code(VARIABLES)
+    assert code == 0, text[-4000:]
+
+
+# ---- Attaching to an existing (organization) trail bucket ----
+
+
+def _planned(tf: tfs.Tf, variables: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    tf.run("plan", input=False, out="tfplan", var=variables)
+    plan = _json(tf._stdout("show", "-json", "tfplan"))
+    return {
+        change["address"]: change
+        for change in plan["resource_changes"]
+        if "create" in change["change"]["actions"]
+    }
+
+
+@pytest.mark.parametrize("notify", [True, False])
+def test_existing_trail_bucket_creates_no_trail(
+    deployment: Deployment, tmp_path: Path, notify: bool
+) -> None:
+    existing = f"org-trail-{uuid.uuid4().hex[:8]}"
+    deployment.client("s3").create_bucket(
+        Bucket=existing, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    workdir = tfs.copy_module(tmp_path / "module")
+    (workdir / "moto_override.tf").write_text(tfs.moto_override(deployment.stack.endpoint, REGION))
+    tf = tfs.Tf(workdir, tfs.aws_env(deployment.stack.endpoint, REGION))
+    tf.init()
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    planned = _planned(
+        tf,
+        {
+            "name_prefix": "pgorg",
+            "existing_cloudtrail_bucket_name": existing,
+            "existing_cloudtrail_kms_key_arn": key,
+            "create_bucket_notification": notify,
+        },
+    )
+    assert not [a for a in planned if "trail_logs" in a and "notification" not in a]
+    assert "aws_cloudtrail.main[0]" not in planned
+    assert "aws_lambda_function.analyzer" in planned
+    permission = planned["aws_lambda_permission.s3_invoke"]["change"]["after"]
+    assert permission["source_arn"] == f"arn:aws:s3:::{existing}"
+    notification = planned.get("aws_s3_bucket_notification.trail_logs[0]")
+    if notify:
+        assert notification is not None
+        assert notification["change"]["after"]["bucket"] == existing
+    else:
+        assert notification is None
+
+
+# ---- Tear down (last: it destroys the shared deployment) ----
+
+
+def test_destroy_leaves_nothing_behind(deployment: Deployment) -> None:
+    stack = deployment.stack
+    queue_name = deployment.outputs["failure_queue_url"].rsplit("/", 1)[-1]
+    key_arn = deployment.client("sns").get_topic_attributes(
+        TopicArn=deployment.outputs["sns_topic_arn"]
+    )["Attributes"]["KmsMasterKeyId"]
+    stack.destroy()
+
+    buckets = [b["Name"] for b in deployment.client("s3").list_buckets().get("Buckets", [])]
+    assert not [b for b in buckets if b.startswith(f"{PREFIX}-")], buckets
+    functions = deployment.client("lambda").list_functions()["Functions"]
+    assert not [f["FunctionName"] for f in functions if f["FunctionName"].startswith(PREFIX)]
+    alarms = deployment.client("cloudwatch").describe_alarms(AlarmNamePrefix=PREFIX)
+    assert alarms["MetricAlarms"] == []
+    topics = deployment.client("sns").list_topics()["Topics"]
+    assert not [t for t in topics if f":{PREFIX}-" in t["TopicArn"]], topics
+    queues = deployment.client("sqs").list_queues(QueueNamePrefix=queue_name).get("QueueUrls", [])
+    assert queues == []
+    assert deployment.client("cloudtrail").describe_trails()["trailList"] == []
+    groups = deployment.client("logs").describe_log_groups(
+        logGroupNamePrefix=f"/aws/lambda/{PREFIX}"
+    )
+    assert groups["logGroups"] == []
+    roles = deployment.client("iam").list_roles()["Roles"]
+    assert not [r["RoleName"] for r in roles if r["RoleName"].startswith(PREFIX)]
+    key = deployment.client("kms").describe_key(KeyId=key_arn)["KeyMetadata"]
+    assert key["KeyState"] == "PendingDeletion"
+    state = stack.tf.show_json()
+    assert not state.get("values", {}).get("root_module", {}).get("resources")
+
+
+# ---- Opt-in: a real AWS account ----
+
+
+@pytest.mark.aws_e2e
+@pytest.mark.skipif(
+    os.environ.get("PARAMGUARD_AWS_E2E") != "1",
+    reason="touches a real AWS account; set PARAMGUARD_AWS_E2E=1 (and credentials) to run",
+)
+def test_real_account_alarm_fires(tmp_path: Path) -> None:
+    import boto3
+
+    suffix = uuid.uuid4().hex[:6]
+    variables: dict[str, Any] = {
+        "name_prefix": f"pg-e2e-{suffix}",
+        "force_destroy": True,
+        "notification_email": os.environ.get("PARAMGUARD_E2E_EMAIL", ""),
+    }
+    workdir = tfs.copy_module(tmp_path / "module")
+    tf = tfs.Tf(workdir)
+    ssm = boto3.client("ssm")
+    cloudwatch = boto3.client("cloudwatch")
+    name = f"/paramguard-e2e/{suffix}/db_password"
+    tf.init()
+    try:
+        tf.apply(variables)
+        alarm = tf.outputs()["alarm_name"]
+        ssm.put_parameter(Name=name, Value="not-a-real-secret", Type="String")
+        deadline = time.monotonic() + 20 * 60
+        state = ""
+        while time.monotonic() < deadline:
+            [metric_alarm] = cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"]
+            state = metric_alarm["StateValue"]
+            if state == "ALARM":
+                break
+            time.sleep(30)
+        assert state == "ALARM", f"{alarm} stayed {state} for 20 minutes"
+    finally:
+        try:
+            ssm.delete_parameter(Name=name)
+        except ssm.exceptions.ParameterNotFound:
+            pass
+        finally:
+            tf.destroy(variables)
+            shutil.rmtree(workdir / ".terraform", ignore_errors=True)

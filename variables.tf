@@ -1,0 +1,205 @@
+# ---- General ----
+
+variable "region" {
+  description = "AWS region to deploy into. null uses AWS_REGION or the profile's region."
+  type        = string
+  default     = null
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name. Bucket names become <name_prefix>-trail-logs-<account>-<region> and <name_prefix>-dictionary-<account>-<region>."
+  type        = string
+  default     = "paramguard"
+
+  validation {
+    # 3-20 characters keeps both bucket names within S3's 63-character limit in every region.
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,18}[a-z0-9]$", var.name_prefix)) && !startswith(var.name_prefix, "xn--") && !startswith(var.name_prefix, "sthree-")
+    error_message = "name_prefix must be 3-20 characters of lowercase letters, digits and hyphens, start and end with a letter or digit, and not start with \"xn--\" or \"sthree-\"."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource (through the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}
+
+# ---- CloudTrail ----
+
+variable "existing_cloudtrail_bucket_name" {
+  description = "Name of the S3 bucket an existing (account or organization) trail already delivers to. Empty creates a trail and its log bucket; non-empty creates neither and reads the logs from this bucket (keys AWSLogs/<account>/... or AWSLogs/<o-id>/<account>/...)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.existing_cloudtrail_bucket_name == "" || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.existing_cloudtrail_bucket_name))
+    error_message = "existing_cloudtrail_bucket_name must be empty or a valid S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)."
+  }
+}
+
+variable "existing_cloudtrail_kms_key_arn" {
+  description = "ARN of the KMS key the existing trail encrypts its log files with (SSE-KMS). Empty when the log files are not KMS-encrypted. Only used with existing_cloudtrail_bucket_name."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.existing_cloudtrail_kms_key_arn == "" || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.existing_cloudtrail_kms_key_arn))
+    error_message = "existing_cloudtrail_kms_key_arn must be empty or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "create_bucket_notification" {
+  description = "Create the S3 event notification that invokes the function. S3 allows one notification configuration per bucket, so on an existing trail bucket this REPLACES the bucket's whole notification configuration; set false there and route s3:ObjectCreated:* for AWSLogs/*.json.gz to the function yourself."
+  type        = bool
+  default     = true
+}
+
+variable "log_expiration_days" {
+  description = "Days after which CloudTrail log files in the created log bucket are deleted."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.log_expiration_days >= 1 && floor(var.log_expiration_days) == var.log_expiration_days
+    error_message = "log_expiration_days must be a whole number of at least 1."
+  }
+}
+
+variable "force_destroy" {
+  description = "Let `terraform destroy` delete the created log bucket and the dictionary bucket even when they are not empty. true DELETES ALL CLOUDTRAIL LOG FILES and every dictionary version on destroy. Apply the change before destroying."
+  type        = bool
+  default     = false
+}
+
+# ---- Dictionary ----
+
+variable "dictionary_key" {
+  description = "Object key of the suspicious-name dictionary in the dictionary bucket."
+  type        = string
+  default     = "dictionary.txt"
+
+  validation {
+    condition     = length(var.dictionary_key) <= 1024 && can(regex("^[A-Za-z0-9!_.*'()/-]+$", var.dictionary_key)) && !startswith(var.dictionary_key, "/")
+    error_message = "dictionary_key must be 1-1024 characters of letters, digits and !_.*'()/- and must not start with \"/\"."
+  }
+}
+
+variable "dictionary_ttl_seconds" {
+  description = "How long the function caches the dictionary before checking its ETag again; a new upload takes effect within this time."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.dictionary_ttl_seconds >= 0 && var.dictionary_ttl_seconds <= 86400 && floor(var.dictionary_ttl_seconds) == var.dictionary_ttl_seconds
+    error_message = "dictionary_ttl_seconds must be a whole number from 0 to 86400."
+  }
+}
+
+variable "dictionary_noncurrent_version_days" {
+  description = "Days an overwritten dictionary version is kept (for roll-back) before it is deleted."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.dictionary_noncurrent_version_days >= 1 && floor(var.dictionary_noncurrent_version_days) == var.dictionary_noncurrent_version_days
+    error_message = "dictionary_noncurrent_version_days must be a whole number of at least 1."
+  }
+}
+
+# ---- Function ----
+
+variable "lambda_memory_size" {
+  description = "Memory of the analyzer function in MB (CPU scales with it)."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && floor(var.lambda_memory_size) == var.lambda_memory_size
+    error_message = "lambda_memory_size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "lambda_timeout" {
+  description = "Timeout of the analyzer function in seconds (one invocation reads one CloudTrail log file)."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.lambda_timeout >= 1 && var.lambda_timeout <= 900 && floor(var.lambda_timeout) == var.lambda_timeout
+    error_message = "lambda_timeout must be a whole number of seconds from 1 to 900."
+  }
+}
+
+variable "lambda_reserved_concurrent_executions" {
+  description = "Reserved concurrency of the analyzer function. null reserves none (uses the account's unreserved pool)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.lambda_reserved_concurrent_executions == null || try(var.lambda_reserved_concurrent_executions >= 0 && floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions, false)
+    error_message = "lambda_reserved_concurrent_executions must be null or a whole number of at least 0."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the function: DEBUG, INFO, WARNING or ERROR."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be one of DEBUG, INFO, WARNING, ERROR."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's CloudWatch log group in days (0 = never expire)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "max_notifications_per_invocation" {
+  description = "Most per-finding SNS messages one invocation sends; further findings are still counted in the metric."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.max_notifications_per_invocation >= 1 && var.max_notifications_per_invocation <= 1000 && floor(var.max_notifications_per_invocation) == var.max_notifications_per_invocation
+    error_message = "max_notifications_per_invocation must be a whole number from 1 to 1000."
+  }
+}
+
+variable "package_python" {
+  description = "Python interpreter that runs scripts/package_lambda.py to build the deployment zip (standard library only)."
+  type        = string
+  default     = "python3"
+}
+
+# ---- Alerting ----
+
+variable "metric_namespace" {
+  description = "CloudWatch namespace of the function's custom metrics (AnomaliesDetected, DictionaryLoadFailures)."
+  type        = string
+  default     = "ParamStoreAnalyser"
+
+  validation {
+    condition     = !startswith(var.metric_namespace, "AWS/") && can(regex("^[A-Za-z0-9.#:/_-]{1,255}$", var.metric_namespace))
+    error_message = "metric_namespace must be 1-255 characters of letters, digits and . - _ / # : and must not start with \"AWS/\" (reserved for AWS services)."
+  }
+}
+
+variable "notification_email" {
+  description = "Email address subscribed to the alert topic (the recipient must confirm the subscription). Empty subscribes nobody."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.notification_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.notification_email))
+    error_message = "notification_email must be empty or an email address such as security@example.com."
+  }
+}
