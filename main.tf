@@ -13,6 +13,12 @@ locals {
 
   create_trail = var.existing_cloudtrail_bucket_name == ""
 
+  s3_trigger          = var.trigger_mode != "eventbridge"
+  eventbridge_trigger = var.trigger_mode != "s3"
+  # With two paths, or a sweep that runs again and again, one write would be notified
+  # several times without the table.
+  deduplicate = var.enable_deduplication || var.trigger_mode == "both" || var.inventory_schedule != ""
+
   trail_name = "${var.name_prefix}-trail"
   # Built from its parts: the log bucket policy needs the trail ARN before the trail exists.
   trail_arn = "arn:${local.partition}:cloudtrail:${local.region}:${local.account_id}:trail/${local.trail_name}"
@@ -530,6 +536,17 @@ data "aws_iam_policy_document" "analyzer" {
     resources = [aws_sqs_queue.analyzer_failures.arn]
   }
 
+  # Conditional writes only: a claim either succeeds or says "already reported".
+  dynamic "statement" {
+    for_each = local.deduplicate ? [1] : []
+
+    content {
+      sid       = "ClaimFindings"
+      actions   = ["dynamodb:PutItem"]
+      resources = [aws_dynamodb_table.dedup[0].arn]
+    }
+  }
+
   dynamic "statement" {
     for_each = !local.create_trail && var.existing_cloudtrail_kms_key_arn != "" ? [var.existing_cloudtrail_kms_key_arn] : []
 
@@ -600,6 +617,8 @@ resource "aws_lambda_function" "analyzer" {
       SNS_TOPIC_ARN                    = aws_sns_topic.alerts.arn
       MAX_NOTIFICATIONS_PER_INVOCATION = tostring(var.max_notifications_per_invocation)
       LOG_LEVEL                        = var.log_level
+      DEDUP_TABLE_NAME                 = local.deduplicate ? aws_dynamodb_table.dedup[0].name : ""
+      INVENTORY_REGIONS                = join(",", var.inventory_regions)
     }
   }
 
@@ -623,9 +642,38 @@ resource "aws_lambda_function_event_invoke_config" "analyzer" {
   }
 }
 
+# ---- Deduplication table ----
+
+resource "aws_dynamodb_table" "dedup" {
+  #checkov:skip=CKV_AWS_119:The items are hashes of event IDs and parameter names with an expiry, no values; the AWS owned key encrypts them at rest.
+  #checkov:skip=CKV_AWS_28:Point-in-time recovery would restore short-lived claims; losing them costs at most a repeated notification.
+  count = local.deduplicate ? 1 : 0
+
+  name         = "${var.name_prefix}-dedup"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  # Claims expire by themselves (7 days for an event, 400 for a parameter version).
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  server_side_encryption {
+    enabled = true
+  }
+}
+
 # ---- Trigger ----
 
 resource "aws_lambda_permission" "s3_invoke" {
+  count = local.s3_trigger ? 1 : 0
+
   statement_id   = "AllowS3Invoke"
   action         = "lambda:InvokeFunction"
   function_name  = aws_lambda_function.analyzer.function_name
@@ -635,7 +683,7 @@ resource "aws_lambda_permission" "s3_invoke" {
 }
 
 resource "aws_s3_bucket_notification" "trail_logs" {
-  count = var.create_bucket_notification ? 1 : 0
+  count = var.create_bucket_notification && local.s3_trigger ? 1 : 0
 
   bucket = local.create_trail ? aws_s3_bucket.trail_logs[0].id : var.existing_cloudtrail_bucket_name
 
@@ -650,6 +698,113 @@ resource "aws_s3_bucket_notification" "trail_logs" {
   # S3 sends a test event to the function when the configuration is saved and rejects the
   # configuration unless the function already allows s3.amazonaws.com to invoke it.
   depends_on = [aws_lambda_permission.s3_invoke]
+}
+
+# ---- EventBridge triggers ----
+
+locals {
+  event_rules = merge(
+    local.eventbridge_trigger ? {
+      # The CloudTrail record itself: who, from where, and the type as written.
+      "put-parameter" = {
+        description = "CloudTrail PutParameter calls, within seconds of the write."
+        pattern = jsonencode({
+          source        = ["aws.ssm"]
+          "detail-type" = ["AWS API Call via CloudTrail"]
+          detail = {
+            eventSource = ["ssm.amazonaws.com"]
+            eventName   = ["PutParameter"]
+          }
+        })
+        schedule = null
+      }
+      # Parameter Store's own event: name and type, no actor; a second, independent path.
+      "parameter-change" = {
+        description = "Parameter Store Change events for plain String/StringList parameters."
+        pattern = jsonencode({
+          source        = ["aws.ssm"]
+          "detail-type" = ["Parameter Store Change"]
+          detail = {
+            operation = ["Create", "Update"]
+            type      = ["String", "StringList"]
+          }
+        })
+        schedule = null
+      }
+    } : {},
+    var.inventory_schedule != "" ? {
+      "inventory" = {
+        description = "Scheduled sweep of existing String/StringList parameters."
+        pattern     = null
+        schedule    = var.inventory_schedule
+      }
+    } : {},
+  )
+}
+
+resource "aws_cloudwatch_event_rule" "analyzer" {
+  for_each = local.event_rules
+
+  name                = "${var.name_prefix}-${each.key}"
+  description         = each.value.description
+  event_pattern       = each.value.pattern
+  schedule_expression = each.value.schedule
+}
+
+resource "aws_cloudwatch_event_target" "analyzer" {
+  for_each = local.event_rules
+
+  rule = aws_cloudwatch_event_rule.analyzer[each.key].name
+  arn  = aws_lambda_function.analyzer.arn
+
+  retry_policy {
+    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = 8
+  }
+
+  # Events EventBridge could not hand to the function at all land with the failed ones.
+  dead_letter_config {
+    arn = aws_sqs_queue.analyzer_failures.arn
+  }
+}
+
+resource "aws_lambda_permission" "eventbridge_invoke" {
+  for_each = local.event_rules
+
+  statement_id   = "AllowEventBridge-${each.key}"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.analyzer.function_name
+  principal      = "events.amazonaws.com"
+  source_arn     = aws_cloudwatch_event_rule.analyzer[each.key].arn
+  source_account = local.account_id
+}
+
+data "aws_iam_policy_document" "failure_queue" {
+  count = length(local.event_rules) > 0 ? 1 : 0
+
+  statement {
+    sid       = "EventBridgeDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.analyzer_failures.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [for rule in aws_cloudwatch_event_rule.analyzer : rule.arn]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "failure_queue" {
+  count = length(local.event_rules) > 0 ? 1 : 0
+
+  queue_url = aws_sqs_queue.analyzer_failures.id
+  policy    = data.aws_iam_policy_document.failure_queue[0].json
 }
 
 # ---- Alarms ----

@@ -71,3 +71,18 @@ output "failure_queue_url" {
   description = "URL of the SQS queue that keeps S3 events the function failed on after all retries."
   value       = aws_sqs_queue.analyzer_failures.url
 }
+
+output "trigger_mode" {
+  description = "How events reach the function (s3, eventbridge or both)."
+  value       = var.trigger_mode
+}
+
+output "event_rule_names" {
+  description = "EventBridge rules that invoke the function (trigger paths and the inventory sweep), by purpose."
+  value       = { for key, rule in aws_cloudwatch_event_rule.analyzer : key => rule.name }
+}
+
+output "dedup_table_name" {
+  description = "DynamoDB table that makes each write notified once (null when deduplication is off)."
+  value       = local.deduplicate ? aws_dynamodb_table.dedup[0].name : null
+}

@@ -203,3 +203,42 @@ variable "notification_email" {
     error_message = "notification_email must be empty or an email address such as security@example.com."
   }
 }
+
+variable "trigger_mode" {
+  description = "How events reach the function: \"s3\" (CloudTrail log files, 5-15 minutes after the write, as the original workshop), \"eventbridge\" (CloudTrail PutParameter and Parameter Store Change events from the default bus, within seconds, in this region only), or \"both\" (each write is still notified once, through the deduplication table)."
+  type        = string
+  default     = "s3"
+
+  validation {
+    condition     = contains(["s3", "eventbridge", "both"], var.trigger_mode)
+    error_message = "trigger_mode must be \"s3\", \"eventbridge\" or \"both\"."
+  }
+}
+
+variable "enable_deduplication" {
+  description = "Create a small DynamoDB table (on-demand, encrypted, TTL) so that a write delivered twice (S3's at-least-once events, Lambda retries, a re-processed log file, or both trigger paths) is notified once. Always on with trigger_mode = \"both\" or an inventory_schedule."
+  type        = bool
+  default     = true
+}
+
+variable "inventory_schedule" {
+  description = "EventBridge schedule for a sweep of parameters that already exist (String/StringList whose names match), e.g. \"rate(1 day)\". Empty: no sweep. An unchanged parameter is reported once, not on every sweep."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.inventory_schedule == "" || can(regex("^(rate|cron)\\(.+\\)$", var.inventory_schedule))
+    error_message = "inventory_schedule must be empty or an EventBridge schedule expression such as \"rate(1 day)\" or \"cron(0 6 * * ? *)\"."
+  }
+}
+
+variable "inventory_regions" {
+  description = "Regions the scheduled sweep lists parameters in. Empty: the deployment's region."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for region in var.inventory_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", region))])
+    error_message = "inventory_regions must hold region names such as \"us-east-1\"."
+  }
+}

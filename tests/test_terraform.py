@@ -856,7 +856,7 @@ def test_existing_trail_bucket_creates_no_trail(
     assert not [a for a in planned if "trail_logs" in a and "notification" not in a]
     assert "aws_cloudtrail.main[0]" not in planned
     assert "aws_lambda_function.analyzer" in planned
-    permission = planned["aws_lambda_permission.s3_invoke"]["change"]["after"]
+    permission = planned["aws_lambda_permission.s3_invoke[0]"]["change"]["after"]
     assert permission["source_arn"] == f"arn:aws:s3:::{existing}"
     notification = planned.get("aws_s3_bucket_notification.trail_logs[0]")
     if notify:
@@ -896,6 +896,187 @@ def test_destroy_leaves_nothing_behind(deployment: Deployment) -> None:
     assert not [r["RoleName"] for r in roles if r["RoleName"].startswith(PREFIX)]
     key = deployment.client("kms").describe_key(KeyId=key_arn)["KeyMetadata"]
     assert key["KeyState"] == "PendingDeletion"
+    state = stack.tf.show_json()
+    assert not state.get("values", {}).get("root_module", {}).get("resources")
+
+
+# ---- Near-real-time triggers: EventBridge alone, then both paths and the sweep ----
+
+EB_PREFIX = "pgeb"
+SAMPLES = REPO / "tests" / "events"
+
+
+@pytest.fixture(scope="module")
+def eventbridge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tfs.MotoStack]:
+    """The module applied with trigger_mode = "eventbridge" on a moto server of its own."""
+    server = tfs.MotoServer().start()
+    try:
+        variables = {**VARIABLES, "name_prefix": EB_PREFIX, "trigger_mode": "eventbridge"}
+        workdir = tmp_path_factory.mktemp("eventbridge") / "module"
+        stack = tfs.deploy_to_moto(workdir, server.endpoint, REGION, variables)
+        try:
+            yield stack
+        finally:
+            if not stack.destroyed:
+                stack.destroy()
+    finally:
+        server.stop()
+
+
+def _rule_pattern(stack: tfs.MotoStack, purpose: str) -> Any:
+    name = stack.outputs["event_rule_names"][purpose]
+    return _json(stack.client("events").describe_rule(Name=name)["EventPattern"])
+
+
+def test_eventbridge_mode_invokes_from_rules_not_from_the_bucket(
+    eventbridge_stack: tfs.MotoStack,
+) -> None:
+    stack = eventbridge_stack
+    out = stack.outputs
+    assert set(out["event_rule_names"]) == {"put-parameter", "parameter-change"}
+    assert _rule_pattern(stack, "put-parameter") == {
+        "source": ["aws.ssm"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        "detail": {"eventSource": ["ssm.amazonaws.com"], "eventName": ["PutParameter"]},
+    }
+    assert _rule_pattern(stack, "parameter-change") == {
+        "source": ["aws.ssm"],
+        "detail-type": ["Parameter Store Change"],
+        "detail": {"operation": ["Create", "Update"], "type": ["String", "StringList"]},
+    }
+    events = stack.client("events")
+    queue_arn = stack.client("sqs").get_queue_attributes(
+        QueueUrl=out["failure_queue_url"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    for rule in out["event_rule_names"].values():
+        [target] = events.list_targets_by_rule(Rule=rule)["Targets"]
+        assert target["Arn"] == out["function_arn"]
+        assert target["DeadLetterConfig"]["Arn"] == queue_arn
+    policy = _json(stack.client("lambda").get_policy(FunctionName=out["function_name"])["Policy"])
+    principals = sorted(statement["Principal"]["Service"] for statement in policy["Statement"])
+    assert principals == ["events.amazonaws.com", "events.amazonaws.com"]
+    notification = stack.client("s3").get_bucket_notification_configuration(
+        Bucket=out["log_bucket_name"]
+    )
+    assert not notification.get("LambdaFunctionConfigurations")
+
+    table = out["dedup_table_name"]
+    ttl = stack.client("dynamodb").describe_time_to_live(TableName=table)
+    assert ttl["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED",
+        "AttributeName": "expires_at",
+    }
+    described = stack.client("dynamodb").describe_table(TableName=table)["Table"]
+    assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert described["SSEDescription"]["Status"] == "ENABLED"
+    config = stack.client("lambda").get_function_configuration(FunctionName=out["function_name"])
+    assert config["Environment"]["Variables"]["DEDUP_TABLE_NAME"] == table
+    state = stack.tf.show_json()
+    role_policy = next(
+        _json(r["values"]["policy"])
+        for r in state["values"]["root_module"]["resources"]
+        if r["address"] == "aws_iam_role_policy.analyzer"
+    )
+    claim = _statement(role_policy, "ClaimFindings")
+    assert claim["Action"] == "dynamodb:PutItem"
+    assert claim["Resource"] == described["TableArn"]
+
+
+def _eventbridge_event(sample: str, **fields: Any) -> dict[str, Any]:
+    event: dict[str, Any] = _json((SAMPLES / sample).read_text())
+    event.update(fields)
+    return event
+
+
+def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.MotoStack) -> None:
+    handler = pytest.importorskip("paramguard.handler")
+    stack = eventbridge_stack
+    stack.variables = {
+        **stack.variables,
+        "trigger_mode": "both",
+        "inventory_schedule": "rate(1 day)",
+    }
+    stack.tf.apply(stack.variables)
+    stack.refresh_outputs()
+    out = stack.outputs
+    assert set(out["event_rule_names"]) == {"put-parameter", "parameter-change", "inventory"}
+    schedule = stack.client("events").describe_rule(Name=out["event_rule_names"]["inventory"])
+    assert schedule["ScheduleExpression"] == "rate(1 day)"
+    notification = stack.client("s3").get_bucket_notification_configuration(
+        Bucket=out["log_bucket_name"]
+    )
+    [lambda_config] = notification["LambdaFunctionConfigurations"]
+    assert lambda_config["LambdaFunctionArn"] == out["function_arn"]
+
+    sqs, sns = stack.client("sqs"), stack.client("sns")
+    queue_url = sqs.create_queue(QueueName=f"{EB_PREFIX}-probe")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(TopicArn=out["sns_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
+    name = "/demo/prod/db_password"
+    stack.client("ssm").put_parameter(Name=name, Value="hunter2", Type="String")
+    record = tfs.put_parameter_record(
+        name, parameter_type="String", account_id=ACCOUNT, region=REGION
+    )
+    api_call = _eventbridge_event(
+        "eventbridge_ssm_parameter_store_change_create.json",
+        account=ACCOUNT,
+        region=REGION,
+        detail=record,
+    )
+    api_call["detail-type"] = "AWS API Call via CloudTrail"
+    change = _eventbridge_event(
+        "eventbridge_ssm_parameter_store_change_create.json", account=ACCOUNT, region=REGION
+    )
+    change["detail"]["name"] = name
+    sweep = _eventbridge_event(
+        "eventbridge_ssm_parameter_store_change_create.json", account=ACCOUNT, region=REGION
+    )
+    sweep.update({"detail-type": "Scheduled Event", "source": "aws.events", "detail": {}})
+    bucket = out["log_bucket_name"]
+    key = tfs.log_object_key(ACCOUNT, REGION)
+    body = tfs.cloudtrail_log_gz([record])
+    stack.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+    s3_event = tfs.s3_event(bucket, key, len(body), REGION)
+
+    config = stack.client("lambda").get_function_configuration(FunctionName=out["function_name"])
+    environment = {
+        **config["Environment"]["Variables"],
+        **tfs.aws_env(stack.endpoint, REGION),
+    }
+    context = tfs.LambdaContext(out["function_name"], out["function_arn"])
+    with pytest.MonkeyPatch.context() as mp:
+        for variable in list(os.environ):
+            if variable.startswith("AWS_") and variable != "AWS_CA_BUNDLE":
+                mp.delenv(variable)
+        for variable, value in environment.items():
+            mp.setenv(variable, value)
+        handler.reset()
+        try:
+            # EventBridge first (seconds), Parameter Store's own event, then the log file
+            # CloudTrail delivers minutes later, then the daily sweep.
+            results = [
+                handler.lambda_handler(event, context)
+                for event in (api_call, change, s3_event, sweep)
+            ]
+        finally:
+            handler.reset()
+    assert [r["findings"] for r in results] == [1, 0, 0, 0]
+    assert [r["repeats"] for r in results] == [0, 1, 1, 1]
+    messages = _drain(sqs, queue_url, want=2, timeout=5.0)
+    assert len(messages) == 1 and name in messages[0]
+    assert "arn:aws:iam::" in messages[0]  # the EventBridge path carries the actor
+
+
+def test_eventbridge_stack_destroys_cleanly(eventbridge_stack: tfs.MotoStack) -> None:
+    stack = eventbridge_stack
+    stack.destroy()
+    assert stack.client("events").list_rules(NamePrefix=EB_PREFIX)["Rules"] == []
+    tables = stack.client("dynamodb").list_tables()["TableNames"]
+    assert not [t for t in tables if t.startswith(EB_PREFIX)]
+    functions = stack.client("lambda").list_functions()["Functions"]
+    assert not [f for f in functions if f["FunctionName"].startswith(EB_PREFIX)]
     state = stack.tf.show_json()
     assert not state.get("values", {}).get("root_module", {}).get("resources")
 

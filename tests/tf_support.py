@@ -41,6 +41,8 @@ ENDPOINT_SERVICES = (
     "cloudtrail",
     "cloudwatch",
     "cloudwatchlogs",
+    "dynamodb",
+    "events",
     "iam",
     "kms",
     "lambda",
