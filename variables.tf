@@ -242,3 +242,25 @@ variable "inventory_regions" {
     error_message = "inventory_regions must hold region names such as \"us-east-1\"."
   }
 }
+
+variable "max_decompressed_mb" {
+  description = "Largest decompressed CloudTrail log file the function reads, in MiB; a larger one (or a gzip bomb) is refused, logged and counted in DecompressionLimitExceeded instead of exhausting memory. Null: half of lambda_memory_size."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.max_decompressed_mb == null || try(var.max_decompressed_mb >= 1 && var.max_decompressed_mb <= 16384, false)
+    error_message = "max_decompressed_mb must be null or a number of MiB from 1 to 16384."
+  }
+}
+
+variable "dictionary_min_ratio_percent" {
+  description = "An uploaded dictionary with fewer entries than this percentage of the one in use is refused (and DictionaryLoadFailures fires): a blinded detector must be noticed. 0 allows any shrink."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.dictionary_min_ratio_percent >= 0 && var.dictionary_min_ratio_percent <= 100
+    error_message = "dictionary_min_ratio_percent must be from 0 to 100."
+  }
+}

@@ -9,11 +9,9 @@ without a redeploy; then everything is destroyed.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +71,8 @@ def drain(stack: tfs.MotoStack, queue_url: str, want: int) -> list[dict[str, str
     return messages
 
 
-def run_function(handler: Any, stack: tfs.MotoStack, event: dict[str, Any]) -> dict[str, Any]:
+def run_function(handler: Any, context: tfs.LambdaContext, event: dict[str, Any]) -> dict[str, Any]:
     """Call the deployed handler in-process, as Lambda would."""
-    context = tfs.LambdaContext(stack.outputs["function_name"], stack.outputs["function_arn"])
     result: dict[str, Any] = handler.lambda_handler(event, context)
     show("function returned", json.dumps(result))
     return result
@@ -97,22 +94,17 @@ def story(stack: tfs.MotoStack) -> None:
         show(name, out[name])
 
     # An SQS queue subscribed to the topic shows what an email subscriber would read.
-    sqs, sns = stack.client("sqs"), stack.client("sns")
-    queue_url = sqs.create_queue(QueueName="paramguard-demo-inbox")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    sns.subscribe(TopicArn=out["sns_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
+    queue_url, _ = tfs.subscribe_probe(stack, "paramguard-demo-inbox")
+    # The function reads its configuration from the environment Terraform gave it. In AWS a
+    # new dictionary is picked up within DICTIONARY_TTL_SECONDS (60 s by default); the demo
+    # does not wait.
+    with tfs.function_environment(stack, {"DICTIONARY_TTL_SECONDS": "0"}) as context:
+        scenes(stack, handler, context, queue_url)
 
-    # The function reads its configuration from the environment Terraform gave it.
-    config = stack.client("lambda").get_function_configuration(FunctionName=out["function_name"])
-    os.environ.update(config["Environment"]["Variables"])
-    os.environ.update(tfs.aws_env(stack.endpoint, REGION))
-    # In AWS a new dictionary is picked up within DICTIONARY_TTL_SECONDS (60 s by default);
-    # the demo does not wait.
-    os.environ["DICTIONARY_TTL_SECONDS"] = "0"
-    handler.reset()
 
+def scenes(stack: tfs.MotoStack, handler: Any, context: tfs.LambdaContext, queue_url: str) -> None:
+    """The user's write, the finding, the metric, the message, then a new dictionary entry."""
+    out = stack.outputs
     heading("A user stores a database password as a plain String")
     stack.client("ssm").put_parameter(Name="/demo/prod/db_password", Value="hunter2", Type="String")
     show("aws ssm put-parameter", "--name /demo/prod/db_password --type String --value ***")
@@ -126,32 +118,14 @@ def story(stack: tfs.MotoStack) -> None:
     )
 
     heading("The function runs on the S3 event")
-    result = run_function(handler, stack, event)
+    result = run_function(handler, context, event)
     if result.get("findings") != 1:
         raise DemoFailed(f"expected 1 finding, the function reported {result.get('findings')}")
 
     heading("The metric the alarm watches")
     cloudwatch = stack.client("cloudwatch")
-    now = tfs.now_utc()
-    data = cloudwatch.get_metric_data(
-        MetricDataQueries=[
-            {
-                "Id": "anomalies",
-                "MetricStat": {
-                    "Metric": {
-                        "Namespace": config["Environment"]["Variables"]["METRIC_NAMESPACE"],
-                        "MetricName": "AnomaliesDetected",
-                    },
-                    "Period": 60,
-                    "Stat": "Sum",
-                },
-            }
-        ],
-        StartTime=now - timedelta(minutes=10),
-        EndTime=now + timedelta(minutes=5),
-    )
-    total = sum(data["MetricDataResults"][0]["Values"])
     [alarm] = cloudwatch.describe_alarms(AlarmNames=[out["alarm_name"]])["MetricAlarms"]
+    total = tfs.anomalies_sum(stack, alarm["Namespace"])
     show("AnomaliesDetected (Sum)", total)
     show(
         "alarm condition",
@@ -192,7 +166,7 @@ def story(stack: tfs.MotoStack) -> None:
             )
         ],
     )
-    result = run_function(handler, stack, event)
+    result = run_function(handler, context, event)
     messages = drain(stack, queue_url, want=1)
     if result.get("findings") != 1 or not any(
         "/demo/flux_capacitor_setting" in m["message"] for m in messages
@@ -200,7 +174,6 @@ def story(stack: tfs.MotoStack) -> None:
         raise DemoFailed("the new dictionary entry did not produce a finding")
     for message in messages:
         print(f"  Subject: {message['subject']}")
-    handler.reset()
 
 
 def main() -> int:

@@ -19,7 +19,6 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
@@ -291,6 +290,10 @@ def test_function_configuration(deployment: Deployment) -> None:
         "SNS_TOPIC_ARN": out["sns_topic_arn"],
         "MAX_NOTIFICATIONS_PER_INVOCATION": "20",
         "LOG_LEVEL": "INFO",
+        "DEDUP_TABLE_NAME": out["dedup_table_name"],
+        "INVENTORY_REGIONS": "",
+        "MAX_DECOMPRESSED_BYTES": str(128 * 1024 * 1024),  # half of the 256 MB default
+        "DICTIONARY_MIN_RATIO_PERCENT": "20",
     }
     assert config["LoggingConfig"]["LogFormat"] == "JSON"
     assert config["LoggingConfig"]["LogGroup"] == out["log_group_name"]
@@ -480,7 +483,19 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
             "logs:CreateLogStream",
             "logs:PutLogEvents",
             "sqs:SendMessage",
+            "dynamodb:PutItem",
         }
+    )
+    # Where it can write: its log group, its namespace, its topic, its failure queue and its
+    # deduplication table; nothing else.
+    failure_queue = deployment.client("sqs").get_queue_attributes(
+        QueueUrl=out["failure_queue_url"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    table = deployment.client("dynamodb").describe_table(TableName=out["dedup_table_name"])
+    assert _statement(policy, "SendFailedEvents")["Resource"] == failure_queue
+    assert _statement(policy, "ClaimFindings")["Resource"] == table["Table"]["TableArn"]
+    assert _statement(policy, "WriteOwnLogs")["Resource"].endswith(
+        f":log-group:{out['log_group_name']}:*"
     )
     metrics = _statement(policy, "PutMetrics")
     assert metrics["Condition"] == {"StringEquals": {"cloudwatch:namespace": NAMESPACE}}
@@ -513,6 +528,10 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
         ("log_retention_days", 42, "log_retention_days must be one of"),
         ("lambda_memory_size", 64, "lambda_memory_size must be a whole number"),
         ("lambda_timeout", 901, "lambda_timeout must be a whole number"),
+        ("trigger_mode", "sqs", 'trigger_mode must be "s3", "eventbridge" or "both"'),
+        ("inventory_schedule", "daily", "inventory_schedule must be empty or an EventBridge"),
+        ("max_decompressed_mb", 0, "max_decompressed_mb must be null or a number of MiB"),
+        ("dictionary_min_ratio_percent", 150, "dictionary_min_ratio_percent must be from 0"),
     ],
 )
 def test_invalid_variables_are_rejected_at_plan(
@@ -573,25 +592,14 @@ def story(deployment: Deployment) -> Iterator[Story]:
     ssm = deployment.client("ssm")
     s3 = deployment.client("s3")
 
-    queue_url = sqs.create_queue(QueueName=f"{PREFIX}-probe-{uuid.uuid4().hex[:6]}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    subscription = sns.subscribe(TopicArn=out["sns_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
+    queue_url, subscription = tfs.subscribe_probe(
+        deployment.stack, f"{PREFIX}-probe-{uuid.uuid4().hex[:6]}"
+    )
     # The user's writes, as Parameter Store holds them afterwards.
     ssm.put_parameter(Name="/demo/prod/db_password", Value="hunter2", Type="String")
     ssm.put_parameter(Name="/demo/prod/api_token", Value="t0k3n", Type="String")
     ssm.put_parameter(Name="/demo/flux_capacitor_setting", Value="1.21GW", Type="String")
 
-    config = deployment.client("lambda").get_function_configuration(
-        FunctionName=out["function_name"]
-    )
-    environment = {
-        **config["Environment"]["Variables"],
-        **tfs.aws_env(deployment.stack.endpoint, REGION),
-        "DICTIONARY_TTL_SECONDS": "0",
-    }
-    context = tfs.LambdaContext(out["function_name"], out["function_arn"])
     first_records = [
         tfs.put_parameter_record(
             "/demo/prod/db_password", parameter_type="String", account_id=ACCOUNT, region=REGION
@@ -617,64 +625,39 @@ def story(deployment: Deployment) -> Iterator[Story]:
             region=REGION,
         ),
     ]
-    with pytest.MonkeyPatch.context() as mp:
-        for name in list(os.environ):
-            if name.startswith("AWS_") and name != "AWS_CA_BUNDLE":
-                mp.delenv(name)
-        for name, value in environment.items():
-            mp.setenv(name, value)
-        handler.reset()
-        calls: list[tuple[str, str, dict[str, Any]]] = []
-        try:
-            event = _put_log(deployment, first_records)
-            with tfs.record_api_calls() as recorded:
-                first = handler.lambda_handler(event, context)
-            calls += recorded
-            notified = _drain(sqs, queue_url, want=2)
+    calls: list[tuple[str, str, dict[str, Any]]] = []
+    with tfs.function_environment(deployment.stack, {"DICTIONARY_TTL_SECONDS": "0"}) as context:
+        event = _put_log(deployment, first_records)
+        with tfs.record_api_calls() as recorded:
+            first = handler.lambda_handler(event, context)
+        calls += recorded
+        notified = _drain(sqs, queue_url, want=2)
 
-            dictionary = s3.get_object(Bucket=out["dictionary_bucket_name"], Key="dictionary.txt")[
-                "Body"
-            ].read()
-            s3.put_object(
-                Bucket=out["dictionary_bucket_name"],
-                Key="dictionary.txt",
-                Body=dictionary + b"\n# Added by the test, without a redeploy.\nflux capacitor\n",
+        dictionary = s3.get_object(Bucket=out["dictionary_bucket_name"], Key="dictionary.txt")[
+            "Body"
+        ].read()
+        s3.put_object(
+            Bucket=out["dictionary_bucket_name"],
+            Key="dictionary.txt",
+            Body=dictionary + b"\n# Added by the test, without a redeploy.\nflux capacitor\n",
+        )
+        second_records = [
+            tfs.put_parameter_record(
+                "/demo/flux_capacitor_setting",
+                parameter_type="String",
+                overwrite=True,
+                account_id=ACCOUNT,
+                region=REGION,
             )
-            second_records = [
-                tfs.put_parameter_record(
-                    "/demo/flux_capacitor_setting",
-                    parameter_type="String",
-                    overwrite=True,
-                    account_id=ACCOUNT,
-                    region=REGION,
-                )
-            ]
-            event = _put_log(deployment, second_records)
-            with tfs.record_api_calls() as recorded:
-                second = handler.lambda_handler(event, context)
-            calls += recorded
-            notified += _drain(sqs, queue_url, want=1)
-        finally:
-            handler.reset()
+        ]
+        event = _put_log(deployment, second_records)
+        with tfs.record_api_calls() as recorded:
+            second = handler.lambda_handler(event, context)
+        calls += recorded
+        notified += _drain(sqs, queue_url, want=1)
 
-    cloudwatch = deployment.client("cloudwatch")
-    now = tfs.now_utc()
-    data = cloudwatch.get_metric_data(
-        MetricDataQueries=[
-            {
-                "Id": "anomalies",
-                "MetricStat": {
-                    "Metric": {"Namespace": NAMESPACE, "MetricName": "AnomaliesDetected"},
-                    "Period": 60,
-                    "Stat": "Sum",
-                },
-            }
-        ],
-        StartTime=now - timedelta(minutes=15),
-        EndTime=now + timedelta(minutes=5),
-    )
-    total = float(sum(data["MetricDataResults"][0]["Values"]))
-    sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    total = tfs.anomalies_sum(deployment.stack, NAMESPACE)
+    sns.unsubscribe(SubscriptionArn=subscription)
     sqs.delete_queue(QueueUrl=queue_url)
     yield Story(first, second, notified, calls, total)
 
@@ -721,7 +704,7 @@ def test_function_calls_are_allowed_by_its_role_and_nothing_more(
     story: Story, deployment: Deployment
 ) -> None:
     policy = _deployed_policy(deployment)
-    api_calls = [tfs.api_call_for(s, o, p) for s, o, p in story.calls]
+    api_calls = [tfs.api_call_for(s, o, p, REGION) for s, o, p in story.calls]
     assert api_calls, "no AWS calls were recorded"
     denied = [c for c in api_calls if not tfs.is_allowed(policy, c)]
     assert not denied, f"the deployed role would deny: {denied}"
@@ -732,6 +715,7 @@ def test_function_calls_are_allowed_by_its_role_and_nothing_more(
         "cloudwatch:PutMetricData",
         "sns:Publish",
         "ssm:DescribeParameters",
+        "dynamodb:PutItem",
     }
     # Used on the function's behalf by Lambda (logs, failure destination) and by SNS (key).
     by_aws = {
@@ -1008,14 +992,10 @@ def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.Mot
     [lambda_config] = notification["LambdaFunctionConfigurations"]
     assert lambda_config["LambdaFunctionArn"] == out["function_arn"]
 
-    sqs, sns = stack.client("sqs"), stack.client("sns")
-    queue_url = sqs.create_queue(QueueName=f"{EB_PREFIX}-probe")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    sns.subscribe(TopicArn=out["sns_topic_arn"], Protocol="sqs", Endpoint=queue_arn)
-    name = "/demo/prod/db_password"
-    stack.client("ssm").put_parameter(Name=name, Value="hunter2", Type="String")
+    queue_url, _ = tfs.subscribe_probe(stack, f"{EB_PREFIX}-probe")
+    # moto's state is per process: the other deployment's parameters are there too.
+    name = "/demo/eventbridge/db_password"
+    stack.client("ssm").put_parameter(Name=name, Value="hunter2", Type="String", Overwrite=True)
     record = tfs.put_parameter_record(
         name, parameter_type="String", account_id=ACCOUNT, region=REGION
     )
@@ -1040,33 +1020,20 @@ def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.Mot
     stack.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
     s3_event = tfs.s3_event(bucket, key, len(body), REGION)
 
-    config = stack.client("lambda").get_function_configuration(FunctionName=out["function_name"])
-    environment = {
-        **config["Environment"]["Variables"],
-        **tfs.aws_env(stack.endpoint, REGION),
-    }
-    context = tfs.LambdaContext(out["function_name"], out["function_arn"])
-    with pytest.MonkeyPatch.context() as mp:
-        for variable in list(os.environ):
-            if variable.startswith("AWS_") and variable != "AWS_CA_BUNDLE":
-                mp.delenv(variable)
-        for variable, value in environment.items():
-            mp.setenv(variable, value)
-        handler.reset()
-        try:
-            # EventBridge first (seconds), Parameter Store's own event, then the log file
-            # CloudTrail delivers minutes later, then the daily sweep.
-            results = [
-                handler.lambda_handler(event, context)
-                for event in (api_call, change, s3_event, sweep)
-            ]
-        finally:
-            handler.reset()
-    assert [r["findings"] for r in results] == [1, 0, 0, 0]
-    assert [r["repeats"] for r in results] == [0, 1, 1, 1]
-    messages = _drain(sqs, queue_url, want=2, timeout=5.0)
-    assert len(messages) == 1 and name in messages[0]
-    assert "arn:aws:iam::" in messages[0]  # the EventBridge path carries the actor
+    with tfs.function_environment(stack) as context:
+        # EventBridge first (seconds), Parameter Store's own event, then the log file
+        # CloudTrail delivers minutes later, then the daily sweep.
+        results = [
+            handler.lambda_handler(event, context) for event in (api_call, change, s3_event, sweep)
+        ]
+    assert [r["findings"] for r in results[:3]] == [1, 0, 0]
+    assert [r["repeats"] for r in results[:3]] == [0, 1, 1]
+    assert results[3]["kind"] == "schedule" and results[3]["repeats"] >= 1
+    # Other plaintext parameters in moto may be swept up too; this write is notified once.
+    messages = _drain(stack.client("sqs"), queue_url, want=1 + results[3]["findings"], timeout=5.0)
+    ours = [m for m in messages if f"Parameter:      {name}\n" in m]
+    assert len(ours) == 1
+    assert "arn:aws:iam::" in ours[0]  # the EventBridge path carries the actor
 
 
 def test_eventbridge_stack_destroys_cleanly(eventbridge_stack: tfs.MotoStack) -> None:

@@ -18,7 +18,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -642,7 +642,9 @@ def allowed_actions(policy: Mapping[str, Any]) -> set[str]:
     }
 
 
-def api_call_for(service: str, operation: str, params: Mapping[str, Any]) -> ApiCall:
+def api_call_for(
+    service: str, operation: str, params: Mapping[str, Any], region: str = ""
+) -> ApiCall:
     """Map a botocore call to the IAM action and resource it is authorised against."""
     if service == "s3" and operation in ("GetObject", "HeadObject"):
         # HeadObject is authorised as s3:GetObject.
@@ -655,6 +657,9 @@ def api_call_for(service: str, operation: str, params: Mapping[str, Any]) -> Api
         )
     if service == "ssm" and operation == "DescribeParameters":
         return ApiCall("ssm:DescribeParameters", "*", {})
+    if service == "dynamodb" and operation == "PutItem":
+        table = f"arn:aws:dynamodb:{region}:{FAKE_ACCOUNT_ID}:table/{params['TableName']}"
+        return ApiCall("dynamodb:PutItem", table, {})
     # Anything else is reported with resource "*" so the policy check fails loudly.
     return ApiCall(f"{service}:{operation}", "*", {})
 
@@ -681,3 +686,64 @@ def record_api_calls() -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
 def now_utc() -> datetime:
     """The current time in UTC (one place to patch)."""
     return datetime.now(UTC)
+
+
+# ---- Running the deployed function in-process ----
+
+
+@contextlib.contextmanager
+def function_environment(
+    stack: MotoStack, overrides: Mapping[str, str] | None = None
+) -> Iterator[LambdaContext]:
+    """The deployed function's environment (pointed at moto) around in-process handler calls.
+
+    Yields the Lambda context; the handler's cached configuration is dropped on the way in
+    and out, and os.environ is restored afterwards.
+    """
+    from paramguard import handler
+
+    out = stack.outputs
+    config = stack.client("lambda").get_function_configuration(FunctionName=out["function_name"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") or k == "AWS_CA_BUNDLE"}
+    env.update(config["Environment"]["Variables"])
+    env.update(aws_env(stack.endpoint, stack.region))
+    env.update(overrides or {})
+    with patched_environ(env):
+        handler.reset()
+        try:
+            yield LambdaContext(out["function_name"], out["function_arn"])
+        finally:
+            handler.reset()
+
+
+def subscribe_probe(stack: MotoStack, name: str) -> tuple[str, str]:
+    """An SQS queue subscribed to the alert topic: (queue URL, subscription ARN)."""
+    sqs, sns = stack.client("sqs"), stack.client("sns")
+    queue_url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    subscription = sns.subscribe(
+        TopicArn=stack.outputs["sns_topic_arn"], Protocol="sqs", Endpoint=queue_arn
+    )
+    return queue_url, str(subscription["SubscriptionArn"])
+
+
+def anomalies_sum(stack: MotoStack, namespace: str) -> float:
+    """Sum of AnomaliesDetected over the last 15 minutes (what the alarm evaluates)."""
+    now = now_utc()
+    data = stack.client("cloudwatch").get_metric_data(
+        MetricDataQueries=[
+            {
+                "Id": "anomalies",
+                "MetricStat": {
+                    "Metric": {"Namespace": namespace, "MetricName": "AnomaliesDetected"},
+                    "Period": 60,
+                    "Stat": "Sum",
+                },
+            }
+        ],
+        StartTime=now - timedelta(minutes=15),
+        EndTime=now + timedelta(minutes=5),
+    )
+    return float(sum(data["MetricDataResults"][0]["Values"]))
