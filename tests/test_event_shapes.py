@@ -232,6 +232,7 @@ def test_both_paths_notify_once(dedup_stack: Stack, context: LambdaContext) -> N
     change = load_event("eventbridge_ssm_parameter_store_change_create.json")
     change["detail"]["name"] = "/prod/db/password"
     change["account"], change["region"] = ACCOUNT, REGION
+    change["time"] = "2026-11-20T10:15:31Z"  # the same write, a second after CloudTrail's
     key = log_key()
     stack.s3.put_object(Bucket=stack.log_bucket, Key=key, Body=gz_log([record]))
 
@@ -294,3 +295,41 @@ def test_scheduled_sweep_reports_once_until_changed(
     assert [r["findings"] for r in (first, second, third)] == [1, 0, 1]
     messages = drain_messages(dedup_stack.sqs, dedup_stack.queue_url)
     assert len(messages) == 2 and all("/legacy/db_password" in m["Subject"] for m in messages)
+
+
+def test_distinct_writes_of_one_name_are_each_notified(
+    dedup_stack: Stack, context: LambdaContext
+) -> None:
+    stack = dedup_stack
+    first = put_parameter("/prod/db/password", event_id="w1")
+    later = {
+        **put_parameter("/prod/db/password", event_id="w2"),
+        "eventTime": "2026-11-20T10:45:00Z",
+    }
+    # Deleted and created again: version 1 once more, a new write all the same.
+    recreated = {
+        **put_parameter("/prod/db/password", event_id="w3"),
+        "eventTime": "2026-11-21T09:00:00Z",
+    }
+    keys = [log_key() for _ in range(3)]
+    for key, record in zip(keys, (first, later, recreated), strict=True):
+        stack.s3.put_object(Bucket=stack.log_bucket, Key=key, Body=gz_log([record]))
+
+    results = [handler.lambda_handler(s3_event(stack.log_bucket, [k]), context) for k in keys]
+
+    assert [r["findings"] for r in results] == [1, 1, 1]
+    assert len(subjects(stack)) == 3
+
+
+def test_a_change_event_minutes_away_is_a_different_write(
+    dedup_stack: Stack, context: LambdaContext
+) -> None:
+    record = put_parameter("/prod/db/password", event_id="w1")
+    change = load_event("eventbridge_ssm_parameter_store_change_update.json")
+    change["detail"]["name"] = "/prod/db/password"
+    change.update(account=ACCOUNT, region=REGION, time="2026-11-20T10:20:00Z")
+
+    first = handler.lambda_handler(eventbridge("AWS API Call via CloudTrail", record), context)
+    second = handler.lambda_handler(change, context)
+
+    assert (first["findings"], second["findings"]) == (1, 1)

@@ -1010,6 +1010,7 @@ def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.Mot
         "eventbridge_ssm_parameter_store_change_create.json", account=ACCOUNT, region=REGION
     )
     change["detail"]["name"] = name
+    change["time"] = record["eventTime"]  # the same write
     sweep = _eventbridge_event(
         "eventbridge_ssm_parameter_store_change_create.json", account=ACCOUNT, region=REGION
     )
