@@ -196,3 +196,12 @@ def test_inventory_reports_existing_plaintext_parameters(
 def test_inventory_clean_account_exits_zero(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
     boto3.client("ssm").put_parameter(Name="/app/colour", Value="v", Type="String")
     assert run(["inventory"], capsys)[0] == 0
+
+
+def test_redrive_of_a_missing_queue_is_a_clear_error(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        ["redrive", "https://sqs.us-east-1.amazonaws.com/123456789012/no-such-queue"], capsys
+    )
+    assert code == 2 and "no-such-queue" in err and "Traceback" not in err

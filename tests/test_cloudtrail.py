@@ -209,3 +209,10 @@ def test_parse_records_refuses_deep_nesting() -> None:
     deep = b'{"Records": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
     with pytest.raises(LogFormatError):
         parse_records(deep.replace(b"[[", b'["PutParameter",[', 1))
+
+
+def test_decompress_many_members_and_nul_padding() -> None:
+    document = log_document([put_parameter("/a/password")])
+    members = b"".join(gzip.compress(document[i : i + 7]) for i in range(0, len(document), 7))
+    padded = members + b"\x00" * 1000
+    assert decompress(padded, 10**7) == document

@@ -45,7 +45,7 @@ def s3(aws: None) -> Any:
     return client
 
 
-def make_cache(s3: Any, clock: FakeClock, ttl: int = 60, ratio: int = 20) -> DictionaryCache:
+def make_cache(s3: Any, clock: FakeClock, ttl: int = 60, ratio: int = 0) -> DictionaryCache:
     return DictionaryCache(s3, BUCKET, KEY, ttl, ratio, clock=clock)
 
 
@@ -158,3 +158,13 @@ def test_shrink_guard_can_be_disabled(s3: Any) -> None:
     clock.now += 61
 
     assert len(cache.get()) == 1 and cache.take_failures() == 0
+
+
+def test_cold_start_refuses_a_truncated_upload(s3: Any) -> None:
+    upload(s3, "password\n")  # a few bytes of what should have been the whole file
+    cache = make_cache(s3, FakeClock(), ratio=20)
+
+    dictionary = cache.get()
+
+    assert len(dictionary) == len(load_default()) and cache.current.origin == "bundled default"
+    assert cache.take_failures() == 1

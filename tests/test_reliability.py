@@ -390,3 +390,50 @@ def test_the_value_appears_nowhere(
         captured.err,
     ):
         assert SECRET_VALUE not in text
+
+
+def test_a_lone_surrogate_in_a_name_is_reported_not_a_crash(
+    stack: Stack, context: LambdaContext
+) -> None:
+    document = log_document([put_parameter("/prod/db_password")]).replace(
+        b"/prod/db_password", b"/prod/db_password\\ud800"
+    )
+    key = deliver(stack, gzip.compress(document))
+
+    assert handler.lambda_handler(s3_event(stack.log_bucket, [key]), context)["findings"] == 1
+    [message] = drain_messages(stack.sqs, stack.queue_url)
+    assert "/prod/db_password\\ud800" in message["Message"]
+
+
+def test_any_publish_error_is_counted_never_raised(
+    stack: Stack, context: LambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = handler.runtime()
+
+    def broken(**kwargs: Any) -> Any:
+        raise ValueError("not a botocore error")
+
+    monkeypatch.setattr(rt.sns, "publish", broken)
+
+    result = handler.lambda_handler(s3_event(stack.log_bucket, [good_log(stack)]), context)
+
+    assert result["notifications_failed"] == 1
+    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == 1
+
+
+def test_running_out_of_time_sends_a_summary_and_still_the_metric(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class HurriedContext(LambdaContext):
+        def get_remaining_time_in_millis(self) -> int:
+            return 5_000  # less than the reserve kept for the summary and the metric
+
+    records = [put_parameter(f"/svc{i}/password") for i in range(3)]
+    key = deliver(stack, gz_log(records))
+
+    result = handler.lambda_handler(s3_event(stack.log_bucket, [key]), HurriedContext())
+
+    messages = drain_messages(stack.sqs, stack.queue_url)
+    assert result["findings"] == 3 and len(messages) == 1
+    assert "3 more" in messages[0]["Subject"]
+    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == 3

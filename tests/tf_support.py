@@ -657,9 +657,9 @@ def api_call_for(
         )
     if service == "ssm" and operation == "DescribeParameters":
         return ApiCall("ssm:DescribeParameters", "*", {})
-    if service == "dynamodb" and operation == "PutItem":
+    if service == "dynamodb" and operation in ("PutItem", "UpdateItem"):
         table = f"arn:aws:dynamodb:{region}:{FAKE_ACCOUNT_ID}:table/{params['TableName']}"
-        return ApiCall("dynamodb:PutItem", table, {})
+        return ApiCall(f"dynamodb:{operation}", table, {})
     # Anything else is reported with resource "*" so the policy check fails loudly.
     return ApiCall(f"{service}:{operation}", "*", {})
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -247,15 +248,25 @@ def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from .redrive import invoke_function, redrive
 
-    if args.function:
-        process = invoke_function(boto3.client("lambda"), args.function)
-    else:
-        from . import handler
+    # The queue URL names its region (https://sqs.<region>.amazonaws.com/<account>/<name>).
+    found = re.match(
+        r"^https://sqs\.([a-z0-9-]+)\.amazonaws\.com[.a-z]*/\d{12}/[\w-]+", args.queue_url
+    )
+    region = found[1] if found else None
+    try:
+        if args.function:
+            process = invoke_function(boto3.client("lambda", region_name=region), args.function)
+        else:
+            from . import handler
 
-        def process(event: object) -> object:
-            return handler.lambda_handler(event, None)
+            def process(event: object) -> object:
+                return handler.lambda_handler(event, None)
 
-    report = redrive(boto3.client("sqs"), args.queue_url, process, args.limit)
+        report = redrive(
+            boto3.client("sqs", region_name=region), args.queue_url, process, args.limit
+        )
+    except Exception as exc:  # no region, no credentials, no such queue: say so, no traceback
+        raise UsageError(f"redrive {args.queue_url}: {exc}") from None
     for failure in report.failed:
         print(f"paramguard: kept in the queue: {failure}", file=err)
     print(

@@ -73,7 +73,12 @@ _INPUT_STEP = 16 * 1024
 def _gzip_size_hint(data: bytes, max_bytes: int) -> int:
     """The uncompressed size the gzip trailer claims, if plausible (a hint, never trusted)."""
     claimed = int.from_bytes(data[-4:], "little") if len(data) >= 18 else 0
-    return claimed if 0 < claimed <= max_bytes else min(max(len(data) * 4, 1024), max_bytes)
+    # Believed only within a ratio real logs never exceed, so a lying trailer cannot make a
+    # tiny object allocate the whole limit up front (the buffer still grows if needed).
+    plausible = len(data) * 64 + 65536
+    if 0 < claimed <= max_bytes and claimed <= plausible:
+        return claimed
+    return min(len(data) * 8 + 65536, max_bytes)
 
 
 def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> bytes | bytearray:
@@ -110,7 +115,11 @@ def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> byte
                 used += size
             if not decoder.eof:
                 raise LogFormatError("gzip stream is truncated")
-            view = memoryview((decoder.unused_data + view[position:]).lstrip(b"\x00"))
+            # The next member starts where this one's bytes ended; skip NUL padding.
+            start = position - len(decoder.unused_data)
+            while start < len(view) and view[start] == 0:
+                start += 1
+            view = view[start:]
     except zlib.error as exc:
         raise LogFormatError(f"not a valid gzip stream: {exc}") from None
     del out[used:]
@@ -179,7 +188,10 @@ class Finding:
 
 
 def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    if not isinstance(value, str) or not value:
+        return None
+    # JSON can carry lone surrogates, which no UTF-8 message, log or URL can: spell them out.
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _actor(identity: Any) -> tuple[str | None, str | None]:

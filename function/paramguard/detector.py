@@ -26,7 +26,7 @@ from .cloudtrail import (
     scan_document,
 )
 from .events import ObjectRef
-from .report import Counters, build_notification, build_summary
+from .report import Counters, Notification, build_notification, build_summary
 
 logger = logging.getLogger(__name__)
 
@@ -167,13 +167,15 @@ def lookup_type(ssm_for_region: Callable[[str], Any], finding: Finding) -> str |
     if not finding.region:
         return None
     ssm = ssm_for_region(finding.region)
-    response = ssm.describe_parameters(
+    # A filtered DescribeParameters may answer an empty page with a NextToken: follow it.
+    pages = ssm.get_paginator("describe_parameters").paginate(
         ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": [finding.parameter_name]}]
     )
-    for parameter in response.get("Parameters", []):
-        if parameter.get("Name") == finding.parameter_name:
-            kind = parameter.get("Type")
-            return kind if isinstance(kind, str) else None
+    for page in pages:
+        for parameter in page.get("Parameters", []):
+            if parameter.get("Name") == finding.parameter_name:
+                kind = parameter.get("Type")
+                return kind if isinstance(kind, str) else None
     return None
 
 
@@ -248,7 +250,10 @@ PUBLISH_BACKOFF_SECONDS = 0.5
 
 
 def publish_with_retry(
-    sns: Any, request: dict[str, Any], sleep: Callable[[float], None] | None = None
+    sns: Any,
+    request: dict[str, Any],
+    sleep: Callable[[float], None] | None = None,
+    deadline: float | None = None,
 ) -> None:
     """Publish, retrying transient failures with exponential backoff and jitter.
 
@@ -260,9 +265,10 @@ def publish_with_retry(
             sns.publish(**request)
             return
         except (ClientError, BotoCoreError) as exc:
-            if attempt == PUBLISH_ATTEMPTS or not is_transient(exc):
-                raise
             delay = PUBLISH_BACKOFF_SECONDS * 2 ** (attempt - 1) * (0.5 + random.random())
+            late = deadline is not None and time.monotonic() + delay > deadline
+            if attempt == PUBLISH_ATTEMPTS or not is_transient(exc) or late:
+                raise
             logger.warning(
                 "notification failed; retrying",
                 extra={
@@ -274,34 +280,56 @@ def publish_with_retry(
             (sleep or time.sleep)(delay)
 
 
-def notify(sns: Any, topic_arn: str, findings: Sequence[Finding], cap: int) -> tuple[int, int]:
-    """Publish one message per finding up to cap, then one summary; return (sent, failed)."""
-    messages = [build_notification(finding) for finding in findings[:cap]]
-    if len(findings) > cap:
-        messages.append(build_summary(findings, cap))
+def notify(
+    sns: Any,
+    topic_arn: str,
+    findings: Sequence[Finding],
+    cap: int,
+    deadline: float | None = None,
+) -> tuple[int, int]:
+    """Publish one message per finding up to cap, then one summary; return (sent, failed).
+
+    Never raises: a message that cannot be sent is logged and counted, and the finding is
+    already in the log. Past the deadline (the invocation's time is running out) the
+    remaining findings go into the summary, so the metric is still published after this.
+    """
     sent = failed = 0
-    for message in messages:
-        request = {
-            "TopicArn": topic_arn,
-            "Subject": message.subject,
-            "Message": message.message,
-            "MessageAttributes": message.attributes,
-        }
-        try:
-            publish_with_retry(sns, request)
-            sent += 1
-        except (ClientError, BotoCoreError) as exc:
-            # The finding is already in the log and in the metric; a lost message must be seen.
-            failed += 1
-            logger.error(
-                "notification not sent",
-                extra={
-                    "event": "notification_failed",
-                    "subject": message.subject,
-                    "error": _error_code(exc),
-                },
-            )
+    individual = min(cap, len(findings))
+    index = 0
+    while index < individual:
+        if deadline is not None and time.monotonic() > deadline:
+            individual = index
+            break
+        ok = _send(sns, topic_arn, build_notification(findings[index]), deadline)
+        sent, failed = sent + ok, failed + (not ok)
+        index += 1
+    if len(findings) > individual:
+        ok = _send(sns, topic_arn, build_summary(findings, individual), None)
+        sent, failed = sent + ok, failed + (not ok)
     return sent, failed
+
+
+def _send(sns: Any, topic_arn: str, message: Notification, deadline: float | None) -> bool:
+    request = {
+        "TopicArn": topic_arn,
+        "Subject": message.subject,
+        "Message": message.message,
+        "MessageAttributes": message.attributes,
+    }
+    try:
+        publish_with_retry(sns, request, deadline=deadline)
+    except Exception as exc:  # noqa: BLE001 - a message must never cost the other findings
+        # The finding is already in the log and in the metric; a lost message must be seen.
+        logger.error(
+            "notification not sent",
+            extra={
+                "event": "notification_failed",
+                "subject": message.subject,
+                "error": _error_code(exc),
+            },
+        )
+        return False
+    return True
 
 
 def publish_metrics(cloudwatch: Any, namespace: str, counters: Counters) -> bool:

@@ -49,7 +49,9 @@ def parse_dictionary_bytes(
     if len(dictionary) == 0:
         detail = f"; {len(errors)} invalid line(s)" if errors else ""
         raise DictionaryRejected(f"{origin} has no valid entries{detail}")
-    if previous is not None and previous.origin != "bundled default" and min_ratio_percent:
+    # On a cold start the dictionary in use is the bundled default, so a truncated upload is
+    # refused by new execution environments too, not only by warm ones.
+    if previous is not None and min_ratio_percent:
         floor = len(previous.dictionary) * min_ratio_percent / 100
         if len(dictionary) < floor:
             raise DictionaryRejected(

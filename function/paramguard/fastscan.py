@@ -7,6 +7,7 @@ parses the whole document). See README "Performance" for the argument.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from typing import Any
@@ -102,6 +103,21 @@ def _enclosing_object(data: bytes | bytearray, hit: int, floor: int) -> tuple[in
         if decoded is not None and decoded[1] > hit and isinstance(decoded[0], dict):
             return j, decoded[1], decoded[0]
     return None
+
+
+def _valid_utf8(data: bytes | bytearray) -> bool:
+    """Whether the document decodes as json.loads would decode it, in bounded memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+    view = memoryview(data)
+    try:
+        for at in range(0, len(view), _PIECE):
+            decoder.decode(view[at : at + _PIECE])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        view.release()
+    return True
 
 
 def _previous(data: bytes | bytearray, i: int) -> int:
@@ -205,11 +221,8 @@ def candidate_records(data: bytes | bytearray) -> list[Any] | None:
     array_end = _array_end(data)
     if head is None or array_end is None or array_end < head.end() - 1:
         return None
-    if not data.isascii():
-        try:
-            data.decode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:
-            return None
+    if not data.isascii() and not _valid_utf8(data):
+        return None
     hits = _event_name_hits(data)
     if not hits:
         return hits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,19 @@ def reset() -> None:
     _runtime = None
 
 
+# Time kept back for the summary message and the metric after individual notifications.
+_RESERVE_SECONDS = 10.0
+
+
+def _deadline(context: Any) -> float | None:
+    """When individual notifications must stop (monotonic clock), from the time Lambda left us."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(remaining):
+        return None
+    left = float(remaining()) / 1000
+    return time.monotonic() + max(0.0, left - _RESERVE_SECONDS)
+
+
 def _own_account(context: Any) -> str | None:
     arn = getattr(context, "invoked_function_arn", None)
     parts = arn.split(":") if isinstance(arn, str) else []
@@ -189,7 +203,9 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
             "finding already reported; not notified again",
             extra={"event": "finding_repeat", **repeat.to_dict()},
         )
-    sent, failed = notify(rt.sns, rt.config.sns_topic_arn, findings, rt.config.max_notifications)
+    sent, failed = notify(
+        rt.sns, rt.config.sns_topic_arn, findings, rt.config.max_notifications, _deadline(context)
+    )
     counters.notification_failures = failed
     publish_metrics(rt.cloudwatch, rt.config.metric_namespace, counters)
     summary = {

@@ -13,9 +13,8 @@ from urllib.parse import quote
 
 from .cloudtrail import Finding
 
-SUBJECT_LIMIT = 100  # SNS rejects longer subjects
+SUBJECT_LIMIT = 99  # SNS wants subjects under 100 characters
 MESSAGE_LIMIT = 256 * 1024
-NAME_IN_SUBJECT = 60
 
 
 @dataclass(frozen=True)
@@ -45,11 +44,12 @@ def _clean(text: str) -> str:
 
 
 def _subject(finding: Finding) -> str:
+    head, tail = "paramguard: plaintext secret? ", f" ({finding.parameter_type})"
+    room = SUBJECT_LIMIT - len(head) - len(tail)
     name = _clean(finding.parameter_name)
-    if len(name) > NAME_IN_SUBJECT:
-        name = "..." + name[-(NAME_IN_SUBJECT - 3) :]
-    subject = f"paramguard: plaintext secret? {name} ({finding.parameter_type})"
-    return subject[:SUBJECT_LIMIT]
+    if len(name) > room:
+        name = "..." + name[-(room - 3) :]  # the end of a name says what it is
+    return head + name + tail
 
 
 def fix_instructions(finding: Finding) -> list[str]:
