@@ -13,6 +13,9 @@ locals {
 
   create_trail = var.existing_cloudtrail_bucket_name == ""
 
+  # An existing trail may deliver under a key prefix (<prefix>/AWSLogs/...).
+  log_key_prefix = var.existing_cloudtrail_key_prefix == "" ? "" : "${trim(var.existing_cloudtrail_key_prefix, "/")}/"
+
   s3_trigger          = var.trigger_mode != "eventbridge"
   eventbridge_trigger = var.trigger_mode != "s3"
   # With two paths, or a sweep that runs again and again, one write would be notified
@@ -475,7 +478,7 @@ data "aws_iam_policy_document" "analyzer" {
   statement {
     sid       = "ReadCloudTrailLogFiles"
     actions   = ["s3:GetObject"]
-    resources = ["${local.log_bucket_arn}/AWSLogs/*"]
+    resources = ["${local.log_bucket_arn}/${local.log_key_prefix}AWSLogs/*"]
   }
 
   statement {
@@ -693,7 +696,7 @@ resource "aws_s3_bucket_notification" "trail_logs" {
     id                  = "paramguard-analyzer"
     lambda_function_arn = aws_lambda_function.analyzer.arn
     events              = ["s3:ObjectCreated:*"]
-    filter_prefix       = "AWSLogs/"
+    filter_prefix       = "${local.log_key_prefix}AWSLogs/"
     filter_suffix       = ".json.gz"
   }
 

@@ -48,6 +48,17 @@ variable "existing_cloudtrail_kms_key_arn" {
   }
 }
 
+variable "existing_cloudtrail_key_prefix" {
+  description = "S3 key prefix the existing trail writes under (its S3KeyPrefix, e.g. \"org-trail\" for org-trail/AWSLogs/...). Empty when the keys start with AWSLogs/. Only used with existing_cloudtrail_bucket_name."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()/-]{0,200}$", var.existing_cloudtrail_key_prefix))
+    error_message = "existing_cloudtrail_key_prefix must be an S3 key prefix of up to 200 letters, digits and !_.*'()/- (without AWSLogs/)."
+  }
+}
+
 variable "create_bucket_notification" {
   description = "Create the S3 event notification that invokes the function. S3 allows one notification configuration per bucket, so on an existing trail bucket this REPLACES the bucket's whole notification configuration; set false there and route s3:ObjectCreated:* for AWSLogs/*.json.gz to the function yourself."
   type        = bool

@@ -836,6 +836,7 @@ def test_existing_trail_bucket_creates_no_trail(
             "name_prefix": "pgorg",
             "existing_cloudtrail_bucket_name": existing,
             "existing_cloudtrail_kms_key_arn": key,
+            "existing_cloudtrail_key_prefix": "org-trail/",
             "create_bucket_notification": notify,
         },
     )
@@ -848,6 +849,8 @@ def test_existing_trail_bucket_creates_no_trail(
     if notify:
         assert notification is not None
         assert notification["change"]["after"]["bucket"] == existing
+        [config] = notification["change"]["after"]["lambda_function"]
+        assert config["filter_prefix"] == "org-trail/AWSLogs/"
     else:
         assert notification is None
 
