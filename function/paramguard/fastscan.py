@@ -49,14 +49,10 @@ def _event_name_hits(data: bytes | bytearray) -> list[int] | None:
             continue
         if data[i + len(_TOKEN) : i + len(_TOKEN) + 1] != b'"':
             return None
-        j = i - 1
-        while j >= 0 and data[j] in _WS:
-            j -= 1
+        j = _previous(data, i)
         if j < 0 or data[j] != 0x3A:  # ':'
             return None
-        j -= 1
-        while j >= 0 and data[j] in _WS:
-            j -= 1
+        j = _previous(data, j)
         k = j + 1 - len(_KEY)
         if k < 0 or data[k : j + 1] != _KEY:
             return None
@@ -195,20 +191,14 @@ def _records_are_top_level(
 
 def _array_end(data: bytes | bytearray) -> int | None:
     """Byte offset of the `]` that should close Records, or None if the tail is not `]}`."""
-    i = len(data) - 1
-    while i >= 0 and data[i] in _WS:
-        i -= 1
-    if i < 0 or data[i] != 0x7D:  # '}'
+    close_root = _previous(data, len(data))
+    if close_root < 0 or data[close_root] != 0x7D:  # '}'
         return None
-    i -= 1
-    while i >= 0 and data[i] in _WS:
-        i -= 1
-    if i < 0 or data[i] != 0x5D:  # ']'
+    close_array = _previous(data, close_root)
+    if close_array < 0 or data[close_array] != 0x5D:  # ']'
         return None
-    before = i - 1
-    while before >= 0 and data[before] in _WS:
-        before -= 1
-    return None if before < 0 or data[before] == 0x2C else i  # a trailing ',' is not JSON
+    before = _previous(data, close_array)
+    return None if before < 0 or data[before] == 0x2C else close_array  # a trailing ',' is not JSON
 
 
 def candidate_records(data: bytes | bytearray) -> list[Any] | None:
