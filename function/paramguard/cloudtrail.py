@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -310,12 +310,6 @@ def scan_document(data: bytes | bytearray, matcher: NameMatcher, source: str) ->
         if candidate is not None:
             scan.candidates.append(candidate)
     return scan
-
-
-def iter_json_lines(findings: list[Finding]) -> Iterator[str]:
-    """Serialise findings as JSON lines (stable key order)."""
-    for finding in findings:
-        yield json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=False)
 
 
 def evaluate_change(change: Any, matcher: NameMatcher) -> Finding | None:
