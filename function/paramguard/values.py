@@ -349,7 +349,7 @@ _FORMATS: tuple[_Format, ...] = (
     _fmt("mailgun-api-key", _L + r"(?P<body>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})" + _R),
     _fmt("mailchimp-api-key", _L + r"(?P<body>[0-9a-f]{32})-us\d{1,2}" + _R),
     _fmt("sendinblue-api-key", _L + r"xkeysib-(?P<body>[a-f0-9]{64}-[A-Za-z0-9]{16})" + _R),
-    _fmt("postmark-token", _L + r"(?P<body>PMAK-[a-f0-9]{24}-[a-f0-9]{34})" + _R),
+    _fmt("postman-api-key", _L + r"(?P<body>PMAK-[a-f0-9]{24}-[a-f0-9]{34})" + _R),
     # Package registries.
     _fmt("npm-token", _LW + r"npm_(?P<body>[A-Za-z0-9]{36})" + _R),
     _fmt("pypi-token", _L + r"pypi-AgE(?P<body>[A-Za-z0-9_\-]{60,2000})"),
