@@ -258,6 +258,12 @@ def test_credentials_in_urls_and_connection_strings(value: str, expected: str | 
         ("auth:\n  provider: okta\n  token_url: https://id.example.com/token\n", None),
         ("DB_PASSWORD={{{{resolve:ssm-secure:/prod/db}}}}\n", None),
         ("password_file: /run/secrets/db\n", None),
+        # The last word says what the value is: these hold settings about a secret.
+        ("passwordRequired=always\ntoken_store=redis\nsecretKeyRef=db-secret\n", None),
+        ("credential_source=Ec2InstanceMetadata\nsecretsBackend=vault\n", None),
+        # ... unless the value itself looks like key material.
+        ("SECRET_KEY_BASE=" + "9f8e7d6c5b4a3928" * 8 + "\n", "env-blob"),
+        ("otpauth://totp/Acme:ops?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Acme", "env-blob"),
     ],
 )
 def test_secret_named_keys_in_blobs(value: str, expected: str | None) -> None:
@@ -338,10 +344,31 @@ def test_generated_passwords_and_random_keys_are_high_entropy(length: int) -> No
         "true",
         "",
         "   ",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0.0.0 Safari/537.36",
+        "default-src 'self'; script-src 'nonce-rAnd0mN0nceValue22Chrs'; object-src 'none'",
+        "jwtAlgorithm=RS256\nsigningKeyId=k1\n",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY",
+        "Data Source=db.internal;Initial Catalog=orders;Integrated Security=SSPI;",
+        "mongodb://db1.internal:27017,db2.internal:27017/app?replicaSet=rs0&authSource=admin",
     ],
 )
 def test_ordinary_configuration_is_quiet(value: str) -> None:
     assert inspect_value(value) is None
+
+
+@pytest.mark.parametrize("length", [12, 14])
+def test_short_generated_passwords_need_every_class_and_punctuation(length: int) -> None:
+    g = Gen(length)
+    with_punctuation = [
+        p
+        for p in (g.generated_password(length) for _ in range(400))
+        if any(c in "!@#$%&*()=+[]{}<>?" for c in p)
+    ]
+    found = sum(detector(p) == "high-entropy" for p in with_punctuation)
+    assert found >= 0.9 * len(with_punctuation), (found, len(with_punctuation))
+    # A short identifier or version with the same length stays quiet.
+    assert detector("Release-2024.1") is None
+    assert detector("MyService_v12") is None
 
 
 def test_base64_is_decoded_and_inspected_again() -> None:

@@ -283,6 +283,7 @@ _FORMATS: tuple[_Format, ...] = (
         "slack-token",
         _L + r"xox[abposre]-(?P<body>(?:\d-)?[0-9]{6,15}-[A-Za-z0-9\-]{8,250})" + _RW,
     ),
+    _fmt("slack-token", _L + r"xoxe(?:\.xox[bp])?-\d-(?P<body>[A-Za-z0-9]{100,300})" + _R),
     _fmt("slack-token", _L + r"xapp-\d-(?P<body>[A-Z0-9]{8,20}-\d{6,20}-[a-z0-9]{32,80})" + _R),
     _fmt(
         "slack-webhook",
@@ -633,7 +634,7 @@ def _percent_decode(text: str) -> str:
 _ASSIGNMENT = re.compile(
     r"""(?:^|(?<=[\s{,;&?(|]))(?:export[ \t]+|--?)?
     ["']?(?P<key>[A-Za-z_@$][A-Za-z0-9_.\-/\[\]]{0,99})["']?
-    [ \t]*(?P<sep>=>|:=|=|:)[ \t]*
+    [ \t]*(?P<sep>=>|:=|=|:)(?!//)[ \t]*
     (?P<value>"(?:[^"\\\n]|\\.){0,1000}"|'[^'\n]{0,1000}'|\{[^{}\n]{0,500}\}
         |[^\s,;&"'<>{}\[\]]{1,1000})""",
     re.VERBOSE,
@@ -820,8 +821,36 @@ def _blob_secret(pairs: Sequence[_Pair], names: NameJudge) -> bool:
             if _auth_material(pair.value):
                 return True
         elif names.match(leaf) is not None and _credential_value(leaf, pair.value):
-            return True
+            if _ends_in_secret_noun(leaf) or _credential_like(pair.value.strip()):
+                return True
     return False
+
+
+# The last word of a key says what its value is: DB_PASSWORD holds a password, while
+# password_required, token_store and secretKeyRef hold settings about one.
+_SECRET_NOUNS = frozenset(
+    {
+        "password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "secret",
+        "secrets", "token", "tokens", "key", "keys", "apikey", "credential", "credentials",
+        "creds", "cred", "pin", "salt", "pepper", "hash", "seed", "otp", "totp", "hmac",
+        "signature", "cookie", "auth", "authorization", "bearer", "jwt", "sas", "sig", "pat",
+        "dsn", "license", "licence", "string", "url", "uri",
+    }
+)  # fmt: skip
+
+
+def _ends_in_secret_noun(key: str) -> bool:
+    words = normalise(key)
+    return bool(words) and words[-1] in _SECRET_NOUNS
+
+
+def _credential_like(value: str) -> bool:
+    """A value that is not a plain word or identifier: random, or letters with digits."""
+    if _random_token(value):
+        return True
+    has_letter = any(c.isalpha() for c in value)
+    has_digit = any(c.isdigit() for c in value)
+    return len(value) >= 8 and has_letter and has_digit and not _english_like(value)
 
 
 def _connection_secret(pairs: Sequence[_Pair]) -> bool:
@@ -868,6 +897,7 @@ _QUIET_SHAPES = re.compile(
       | pk_(?:live|test)_[A-Za-z0-9]{10,250}               # Stripe publishable keys
       | pk\.eyJ[A-Za-z0-9_\-.]{10,400}                     # Mapbox public tokens
       | pub[0-9a-f]{32}                                    # Datadog client tokens
+      | nonce-[A-Za-z0-9+/=_\-]{8,200}                       # CSP nonces
       | [A-Z]{2}[0-9a-f]{32}                               # Twilio SIDs
       | A(?:KIA|SIA|IDA|ROA|GPA|IPA|NPA|NVA|SCA|CCA|BIA|3T[A-Z0-9])[A-Z0-9]{12,17}(?::\S{1,64})?
       | 0o[a-z][A-Za-z0-9]{17}                             # Okta object IDs
@@ -904,6 +934,7 @@ def _english_like(token: str) -> bool:
     """
     score = 0.0
     pairs = 0
+    covered = 0
     has_word = False
     # Hex runs (IDs, digests) inside an identifier say nothing about its words.
     for run in _HEX_RUN.findall(token):
@@ -917,9 +948,14 @@ def _english_like(token: str) -> bool:
             common = pair[0] + pair[1] in _COMMON_BIGRAMS
             hits += common
             score += _IN_WORDS if common else _NOT_IN_WORDS
-        has_word = has_word or (len(word) >= 5 and hits >= 2 * (len(word) - 1) / 3)
+        if len(word) >= 5 and hits >= 2 * (len(word) - 1) / 3:
+            has_word = True
+            covered += len(word)
     if not has_word:
         return False  # identifiers hold at least one real word of five letters or more
+    letters = sum(1 for c in token if c.isalpha())
+    if covered >= 0.6 * letters:
+        return True  # mostly real words: "Chrome/120.0", "AppleWebKit"
     # Identifiers score about +0.6 a pair and random letters about -0.8; a long random string
     # can reach +3 by chance (under 1 % of the time), but hardly +0.15 a pair.
     return score >= max(3.0, 0.15 * pairs)
@@ -936,8 +972,10 @@ def _classes(token: str) -> tuple[bool, bool, bool, bool]:
 def _random_token(token: str) -> bool:
     """True for a string that looks drawn at random: a key, token or generated password."""
     n = len(token)
-    if n < 16 or n > 1000 or not token.isascii() or _QUIET_SHAPES.match(token):
+    if n < 12 or n > 1000 or not token.isascii() or _QUIET_SHAPES.match(token):
         return False
+    if n < 16:
+        return _short_password(token)
     if not _varied(token, 10):
         return False
     lower, upper, digit, other = _classes(token)
@@ -967,11 +1005,29 @@ def _random_token(token: str) -> bool:
     if lower and upper:
         if digit and n < 20:
             return entropy >= 3.5  # a short generated password without punctuation
-        return n >= 20 and entropy >= 3.9 and (digit or n >= 32)
+        return n >= 20 and (entropy >= 3.6 if digit else n >= 32 and entropy >= 3.9)
     if (lower or upper) and digit:
         # One case only: IDs (Cognito clients, zones) are short; keys are long.
         return n >= 32 and entropy >= 4.2
     return False
+
+
+_PASSWORD_SYMBOLS = frozenset("!@#$%^&*+=?~<>[]{}()|")
+
+
+def _short_password(token: str) -> bool:
+    """12 to 15 characters: every class, punctuation that identifiers never use, no words."""
+    lower, upper, digit, _ = _classes(token)
+    return (
+        lower
+        and upper
+        and digit
+        and any(c in _PASSWORD_SYMBOLS for c in token)
+        and len(set(token)) >= 0.7 * len(token)
+        and not _REGEX_SYNTAX.search(token)
+        and not _english_like(token)
+        and "example" not in token.lower()
+    )
 
 
 def _classes_mixed(token: str) -> bool:
@@ -985,7 +1041,8 @@ def _random_bytes(token: str, data: bytes) -> bool:
     """Padded base64 of 16 or more bytes that are not text: a key (AES, HMAC, Fernet)."""
     lower, upper, _, _ = _classes(token)
     return (
-        len(data) >= 16
+        _varied(token, 12)
+        and len(data) >= 16
         and (token.endswith("=") or len(token) % 4 == 0)
         and lower
         and upper
@@ -1128,7 +1185,7 @@ def _entropy_and_decoded(
     quiet = {p.value for p in pairs if _id_key(p.key)}
     seen: set[str] = set()
     for token in _candidates(_NOT_SECRET_SPANS.sub(" ", text)):
-        if len(token) < 16 or token in quiet or token in seen:
+        if len(token) < 12 or token in quiet or token in seen:
             continue
         seen.add(token)
         if _QUIET_SHAPES.match(token) or _quiet_list(token):
@@ -1140,10 +1197,11 @@ def _entropy_and_decoded(
             rest = token[prefix.end() :]
             if rest in quiet or _QUIET_SHAPES.match(rest) or _placeholder(rest):
                 continue
-            if "high-entropy" not in disabled and _random_token(token):
+            key = prefix.group()[:-1]
+            if "high-entropy" not in disabled and not _identifier_key(key) and _random_token(token):
                 return ValueHit("high-entropy")  # a password that happens to hold = or :
             token = rest
-            if len(token) < 16:
+            if len(token) < 12:
                 continue
         data = _b64decode(token)
         if data is not None:
@@ -1208,6 +1266,21 @@ def _candidates(text: str) -> Iterator[str]:
         if len(pieces) > 1:
             for piece in pieces:
                 yield piece.strip(".:")
+
+
+# Each word is letters with at most a trailing number (s3, ec2, oauth2), as identifiers are
+# written; random strings interleave letters and digits.
+_IDENTIFIER_KEY = re.compile(
+    r"^(?:[a-z]+[0-9]*(?:[_.\-][a-z]+[0-9]*)*"  # snake_case, kebab-case, dotted
+    r"|[A-Z]+[0-9]*(?:_[A-Z]+[0-9]*)*"  # ENV_STYLE
+    r"|[a-z]+[0-9]*(?:[A-Z][a-z]+[0-9]*)+"  # camelCase
+    r"|(?:[A-Z][a-z]+[0-9]*)+)$"  # PascalCase
+)
+
+
+def _identifier_key(key: str) -> bool:
+    """snake_case, kebab-case, ENV_STYLE, camelCase or PascalCase of 3+ characters."""
+    return len(key) >= 3 and (_IDENTIFIER_KEY.match(key) is not None or _english_like(key))
 
 
 def _quiet_list(token: str) -> bool:
