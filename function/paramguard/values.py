@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 from .matcher import load_default, normalise
 
@@ -514,55 +515,11 @@ _ORACLE_THIN = re.compile(
 )
 
 _PLACEHOLDER_WORDS = frozenset(
-    {
-        "password",
-        "passwd",
-        "pass",
-        "pwd",
-        "secret",
-        "token",
-        "key",
-        "apikey",
-        "api_key",
-        "yourpassword",
-        "your_password",
-        "your-password",
-        "mypassword",
-        "my_password",
-        "placeholder",
-        "example",
-        "redacted",
-        "removed",
-        "hidden",
-        "masked",
-        "none",
-        "null",
-        "nil",
-        "undefined",
-        "empty",
-        "dummy",
-        "todo",
-        "tbd",
-        "fixme",
-        "replace_me",
-        "replaceme",
-        "replace-me",
-        "change_me",
-        "changeit",
-        "xxx",
-        "n/a",
-        "na",
-        "default",
-        "sample",
-        "test",
-        "value",
-        "string",
-        "secret_value",
-        "password_here",
-        "your_token",
-        "your_api_key",
-        "insert_password_here",
-    }
+    """password passwd pass pwd secret token key apikey api_key yourpassword your_password
+    your-password mypassword my_password placeholder example redacted removed hidden
+    masked none null nil undefined empty dummy todo tbd fixme replace_me replaceme
+    replace-me change_me changeit xxx n/a na default sample test value string secret_value
+    password_here your_token your_api_key insert_password_here""".split()
 )
 _REFERENCE = re.compile(
     r"""^(?:
@@ -612,19 +569,13 @@ _PLACEHOLDER_STARTS = ("your", "insert", "enter", "replace", "change", "setme", 
 
 def _url_credentials(text: str) -> bool:
     for match in _URL_USERINFO.finditer(text):
-        password = _percent_decode(match.group("password"))
+        password = unquote(match.group("password"))
         if not _placeholder(password):
             return True
     for match in _ORACLE_THIN.finditer(text):
         if not _placeholder(match.group("password")):
             return True
     return False
-
-
-def _percent_decode(text: str) -> str:
-    from urllib.parse import unquote
-
-    return unquote(text)
 
 
 # ---- detector 4: secret-named keys in blobs --------------------------------------------------
@@ -636,10 +587,13 @@ _ASSIGNMENT = re.compile(
     ["']?(?P<key>[A-Za-z_@$][A-Za-z0-9_.\-/\[\]]{0,99})["']?
     [ \t]*(?P<sep>=>|:=|=|:)(?!//)[ \t]*
     (?P<value>"(?:[^"\\\n]|\\.){0,1000}"|'[^'\n]{0,1000}'|\{[^{}\n]{0,500}\}
-        |[^\s,;&"'<>{}\[\]]{1,1000})""",
+        |[^\s,;&"'<>{}\[\]]{1,1000}
+        # an unquoted value ends its line, field or clause; prose goes on with more words
+        (?=[ \t]*(?:[\r\n,;&})\]\#]|\Z|-{1,2}[A-Za-z])))""",
     re.VERBOSE,
 )
-# netrc: "machine host login user password secret"
+# netrc: "machine host login user password secret" (only in text that has a machine line)
+_NETRC_MACHINE = re.compile(r"(?:^|\s)(?:machine[ \t]+\S|default\s)")
 _NETRC = re.compile(
     r"(?<![A-Za-z0-9_])(?P<key>password|passwd|account)[ \t]+(?P<value>[^\s]{1,512})"
 )
@@ -657,64 +611,11 @@ _USER_PASSWORD = re.compile(r"^[^:\s]{1,128}:\S{1,256}$")
 # Keys whose values are identifiers or fingerprints, never credentials: their values are
 # kept out of the entropy check.
 _ID_KEY_WORDS = frozenset(
-    {
-        "id",
-        "ids",
-        "uuid",
-        "guid",
-        "hash",
-        "digest",
-        "checksum",
-        "sha",
-        "sha1",
-        "sha256",
-        "sha512",
-        "md5",
-        "etag",
-        "fingerprint",
-        "thumbprint",
-        "integrity",
-        "version",
-        "revision",
-        "commit",
-        "build",
-        "arn",
-        "url",
-        "uri",
-        "host",
-        "hostname",
-        "endpoint",
-        "region",
-        "bucket",
-        "name",
-        "path",
-        "file",
-        "image",
-        "tag",
-        "ref",
-        "kid",
-        "trace",
-        "correlation",
-        "request",
-        "nonce",
-        "sid",
-        "zone",
-        "subnet",
-        "vpc",
-        "ami",
-        "account",
-        "tenant",
-        "client",
-        "site",
-        "public",
-        "publishable",
-        "cert",
-        "certificate",
-        "x5t",
-        "x5c",
-        "alg",
-        "kty",
-    }
+    """id ids uuid guid hash digest checksum sha sha1 sha256 sha512 md5 etag fingerprint
+    thumbprint integrity version revision commit build arn url uri host hostname endpoint
+    region bucket name path file image tag ref kid trace correlation request nonce sid
+    zone subnet vpc ami account tenant client site public publishable cert certificate x5t
+    x5c alg kty""".split()
 )
 # JWK members that hold public numbers; a one-letter key must match whole.
 _PUBLIC_JWK_KEYS = frozenset({"n", "e", "x", "y"})
@@ -777,7 +678,15 @@ def _pairs(text: str) -> list[_Pair]:
         if match.group("sep") == ":" and value.startswith("//"):
             continue  # a URL's scheme, not a key
         pairs.append(_Pair(match.group("key"), _unquote(value)))
-    for pattern in (_NETRC, _XML_ATTR, _XML_ELEMENT):
+    patterns = (
+        (_NETRC, _XML_ATTR, _XML_ELEMENT)
+        if _NETRC_MACHINE.search(text)
+        else (
+            _XML_ATTR,
+            _XML_ELEMENT,
+        )
+    )
+    for pattern in patterns:
         pairs.extend(
             _Pair(m.group("key"), _unquote(m.group("value"))) for m in pattern.finditer(text)
         )
