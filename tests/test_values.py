@@ -258,6 +258,10 @@ def test_credentials_in_urls_and_connection_strings(value: str, expected: str | 
         ("auth:\n  provider: okta\n  token_url: https://id.example.com/token\n", None),
         ("DB_PASSWORD={{{{resolve:ssm-secure:/prod/db}}}}\n", None),
         ("password_file: /run/secrets/db\n", None),
+        # Prose is not an assignment.
+        ("Your password expires in 30 days; reset it at the portal.", None),
+        ("Password: stored in the team vault, ask the on-call.", None),
+        ("mysql --user=root --password={pw} -h db.internal", "env-blob"),
         # The last word says what the value is: these hold settings about a secret.
         ("passwordRequired=always\ntoken_store=redis\nsecretKeyRef=db-secret\n", None),
         ("credential_source=Ec2InstanceMetadata\nsecretsBackend=vault\n", None),
