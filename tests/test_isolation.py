@@ -169,12 +169,14 @@ def scheduled_event() -> dict[str, Any]:
 
 
 class BrokenSSM:
-    """An SSM client whose every call fails with the given error code."""
+    """An SSM client whose every call fails with the given error code (or exception)."""
 
-    def __init__(self, code: str, status: int = 400) -> None:
+    def __init__(self, code: str | Exception, status: int = 400) -> None:
         self.code, self.status = code, status
 
     def get_paginator(self, operation: str) -> Any:
+        if isinstance(self.code, Exception):
+            raise self.code
         raise client_error(self.code, "DescribeParameters", self.status)
 
 
@@ -216,6 +218,22 @@ def test_a_region_that_fails_for_good_is_counted_and_the_others_reported(
     assert metric_sum(regions.cloudwatch, NS, "AnomaliesDetected") == 2
     [failed] = [r for r in caplog.records if getattr(r, "event", "") == "inventory_failed"]
     assert failed.__dict__["region"] == "eu-west-1" and failed.__dict__["error"] == code
+
+
+def test_an_unexpected_error_in_a_region_is_logged_with_its_traceback_and_counted(
+    regions: Stack,
+    context: LambdaContext,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    break_region(monkeypatch, "us-east-1", BrokenSSM(KeyError("Parameters")))
+    caplog.set_level(logging.INFO)
+
+    assert handler.lambda_handler(scheduled_event(), context)["findings"] == 2
+
+    assert metric_sum(regions.cloudwatch, NS, "InventoryFailures") == 1
+    [failed] = [r for r in caplog.records if getattr(r, "event", "") == "inventory_failed"]
+    assert failed.__dict__["error"] == "KeyError" and failed.exc_info
 
 
 def test_a_throttled_region_is_retried_after_the_others_are_reported(

@@ -247,7 +247,7 @@ def _sweep(
                 "error": code,
                 "detail": str(exc)[:300],
             },
-            exc_info=not isinstance(exc, ClientError | BotoCoreError),
+            exc_info=None if isinstance(exc, ClientError | BotoCoreError) else exc,
         )
 
 
