@@ -36,13 +36,18 @@ logger = logging.getLogger(__name__)
 
 # Standard retry mode backs off on throttling and 5xx before an error reaches the code.
 _BOTO_CONFIG = BotoConfig(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5)
-# Type look-ups run against the clock: one call, retries included, ends within about
-# 2 x (2 s connect + 5 s read) + backoff, i.e. 15 s (_LOOKUP_CALL_SECONDS), so a throttled
-# or hanging SSM cannot hold the invocation past its deadline.
+# Type look-ups run against the clock, so one call (retries included) must end within a
+# known time: attempts x (connect + read timeout) plus botocore's backoff before the one
+# retry (standard mode: at most 1 s, plus up to 5 s when the service sends
+# x-amz-retry-after), i.e. 16 s, so a throttled or hanging SSM cannot hold the invocation
+# past its deadline. DescribeParameters answers in well under a second.
+_LOOKUP_ATTEMPTS, _LOOKUP_CONNECT, _LOOKUP_READ = 2, 2, 3
 _LOOKUP_CONFIG = BotoConfig(
-    retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=5
+    retries={"mode": "standard", "max_attempts": _LOOKUP_ATTEMPTS},
+    connect_timeout=_LOOKUP_CONNECT,
+    read_timeout=_LOOKUP_READ,
 )
-_LOOKUP_CALL_SECONDS = 15.0
+_LOOKUP_CALL_SECONDS = _LOOKUP_ATTEMPTS * (_LOOKUP_CONNECT + _LOOKUP_READ) + 6.0
 
 
 @dataclass
@@ -116,7 +121,7 @@ def reset() -> None:
 _RESERVE_SECONDS = 10.0
 # Type look-ups stop this long before the notifications' deadline: room for one look-up call
 # still in flight, then deduplication.
-_LOOKUP_RESERVE_SECONDS = _LOOKUP_CALL_SECONDS + 5.0
+_LOOKUP_RESERVE_SECONDS = _LOOKUP_CALL_SECONDS + 4.0
 
 
 def _end(context: Any) -> float | None:
