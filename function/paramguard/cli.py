@@ -77,7 +77,7 @@ def load_dictionary(spec: str | None) -> Dictionary:
             raise UsageError(f"--dictionary {spec}: cannot read it: {exc}") from None
     dictionary, errors = Dictionary.parse(text)
     for error in errors:
-        print(f"{spec}:{error.line}: {error.message}: {error.text}", file=sys.stderr)
+        print(printable(f"{spec}:{error.line}: {error.message}: {error.text}"), file=sys.stderr)
     if len(dictionary) == 0:
         raise UsageError(f"--dictionary {spec}: no valid entries")
     return dictionary
