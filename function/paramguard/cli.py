@@ -1,26 +1,33 @@
 """The `paramguard` command line: scan CloudTrail logs, check a dictionary.
 
 Local scans import neither boto3 nor botocore and need no AWS credentials.
+Everything printed is escaped (see report.printable): a crafted name or file name can
+neither forge an output line nor hide one, and every --json line is valid JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO, TextIO
 
 from .cloudtrail import Finding, LogFormatError, decompress, scan_document
 from .matcher import Dictionary, load_default
+from .report import printable
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 MAX_LOG_BYTES = 1024 * 1024 * 1024
 PROGRESS_EVERY = 100
+STDIN = "-"
+STDIN_NAME = "<stdin>"
 
 
 class UsageError(Exception):
@@ -70,29 +77,128 @@ def load_dictionary(spec: str | None) -> Dictionary:
             raise UsageError(f"--dictionary {spec}: cannot read it: {exc}") from None
     dictionary, errors = Dictionary.parse(text)
     for error in errors:
-        print(f"{spec}:{error.line}: {error.message}: {error.text}", file=sys.stderr)
+        print(printable(f"{spec}:{error.line}: {error.message}: {error.text}"), file=sys.stderr)
     if len(dictionary) == 0:
         raise UsageError(f"--dictionary {spec}: no valid entries")
     return dictionary
 
 
-def _local_files(source: str, report: ScanReport) -> Iterator[Path]:
-    path = Path(source)
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if not child.is_file():
-                continue
-            if not _is_log_name(child.name) or _is_digest(str(child)):
+def display(path: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (surrogateescape) shown as \\xNN."""
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from the file system
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _walk(top: str, report: ScanReport) -> Iterator[str]:
+    """Every non-directory under top (symlinks followed, loops cut), directories sorted.
+
+    A directory that cannot be listed is an error, not a silence: Path.rglob would skip it.
+    """
+    seen: set[tuple[int, int]] = set()
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            info = os.stat(directory)
+            if (info.st_dev, info.st_ino) in seen:
+                continue  # a symbolic link back up the tree
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            report.errors.append(f"{display(directory)}: cannot list it: {_reason(exc)}")
+            continue
+        subdirectories = []
+        for entry in entries:
+            try:
+                is_directory = entry.is_dir()
+            except OSError:
+                is_directory = False  # reading it will say what is wrong
+            if is_directory:
+                subdirectories.append(entry.path)
+            else:
+                yield entry.path
+        pending.extend(reversed(subdirectories))
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISFIFO, "named pipe"),
+    ):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def _read(stream: BinaryIO) -> bytes:
+    """At most MAX_LOG_BYTES from a file or a pipe; LogTooLargeError past it."""
+    data = stream.read(MAX_LOG_BYTES + 1)
+    if len(data) > MAX_LOG_BYTES:
+        raise LogFormatError(f"over the {MAX_LOG_BYTES}-byte limit")
+    return data
+
+
+def _scan_path(
+    path: str, dictionary: Dictionary, report: ScanReport, progress: Progress, walked: bool
+) -> None:
+    """Scan one local path: a file, a directory, or (named on the command line) a pipe."""
+    name = display(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        report.errors.append(f"{name}: no such file or directory")
+        return
+    except OSError as exc:
+        report.errors.append(f"{name}: cannot read it: {_reason(exc)}")
+        return
+    if stat.S_ISDIR(mode) and not walked:
+        for child in _walk(path, report):
+            base = os.path.basename(child)
+            if not _is_log_name(base) or _is_digest(child):
                 report.skipped += 1
                 continue
-            yield child
-    elif path.is_file():
-        yield path
-    else:
-        report.errors.append(f"{source}: no such file or directory")
+            _scan_path(child, dictionary, report, progress, walked=True)
+        return
+    # Named on the command line, a pipe or a terminal is read as a stream (/dev/stdin, a
+    # FIFO); found in a folder, only regular files are, as opening a FIFO could block.
+    streamable = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+    if not stat.S_ISREG(mode) and (walked or not streamable):
+        report.errors.append(f"{name}: not a regular file, directory or pipe (a {_kind(mode)})")
+        return
+    try:
+        with open(path, "rb") as stream:
+            raw = _read(stream)
+    except OSError as exc:
+        report.errors.append(f"{name}: cannot read it: {_reason(exc)}")
+        return
+    except LogFormatError as exc:
+        report.errors.append(f"{name}: {exc}")
+        return
+    _scan_one(raw, name, dictionary, report)
+    progress.tick()
+
+
+def _scan_one(raw: bytes, name: str, dictionary: Dictionary, report: ScanReport) -> None:
+    """Scan one log's bytes; whatever goes wrong is an error for this log only."""
+    try:
+        _scan_bytes(raw, name, dictionary, report)
+    except LogFormatError as exc:
+        report.errors.append(f"{name}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one log must never cost the others' findings
+        report.errors.append(f"{name}: internal error: {type(exc).__name__}: {exc}")
 
 
 def _scan_bytes(raw: bytes, name: str, dictionary: Dictionary, report: ScanReport) -> None:
+    # Gzip or plain JSON: told by the magic bytes unless the name says .gz.
     gzipped = True if name.lower().endswith(".gz") else None
     data = decompress(raw, MAX_LOG_BYTES, gzipped=gzipped)
     scan = scan_document(data, dictionary, name)
@@ -103,7 +209,8 @@ def _scan_bytes(raw: bytes, name: str, dictionary: Dictionary, report: ScanRepor
         finding = candidate.finding
         if candidate.needs_type_lookup:
             finding.notes.append(
-                "the write did not state a type (an overwrite); check the parameter's current type"
+                "the command line does not look up its current type; check it with "
+                "aws ssm describe-parameters"
             )
         report.findings.append(finding)
 
@@ -132,11 +239,14 @@ def _scan_s3(uri: str, dictionary: Dictionary, report: ScanReport, progress: Pro
             continue
         ref = ObjectRef(bucket, key)
         try:
-            _scan_bytes(read_object(s3, ref, MAX_LOG_BYTES), ref.uri, dictionary, report)
+            raw = read_object(s3, ref, MAX_LOG_BYTES)
         except LogFormatError as exc:
             report.errors.append(f"{ref.uri}: {exc}")
+            continue
         except Exception as exc:
             report.errors.append(f"{ref.uri}: cannot read it: {exc}")
+            continue
+        _scan_one(raw, ref.uri, dictionary, report)
         progress.tick()
 
 
@@ -154,49 +264,86 @@ class Progress:
             print(f"paramguard: scanned {self.count} files...", file=self.stream, flush=True)
 
 
-def scan_sources(sources: Sequence[str], dictionary: Dictionary, stderr: TextIO) -> ScanReport:
-    """Scan every SOURCE, carrying on past unreadable ones."""
+def scan_sources(
+    sources: Sequence[str],
+    dictionary: Dictionary,
+    stderr: TextIO,
+    stdin: BinaryIO | None = None,
+) -> ScanReport:
+    """Scan every SOURCE (`-`: one log from stdin), carrying on past unreadable ones."""
     report = ScanReport()
     progress = Progress(stderr)
     for source in sources:
         if source.startswith("s3://"):
             _scan_s3(source, dictionary, report, progress)
-            continue
-        for path in _local_files(source, report):
+        elif source == STDIN:
             try:
-                _scan_bytes(path.read_bytes(), str(path), dictionary, report)
+                raw = _read(stdin or sys.stdin.buffer)
             except (OSError, LogFormatError) as exc:
-                report.errors.append(f"{path}: {exc}")
+                report.errors.append(f"{STDIN_NAME}: {exc}")
+                continue
+            _scan_one(raw, STDIN_NAME, dictionary, report)
             progress.tick()
+        else:
+            _scan_path(source, dictionary, report, progress, walked=False)
     return report
 
 
 def format_finding(finding: Finding) -> str:
-    """One line of text output for a finding."""
+    """One line of text output for a finding, every field escaped (report.printable)."""
+
+    def show(value: object) -> str:
+        return printable(str(value)) if value not in (None, "") else "?"
+
     return (
-        f"{finding.source}: {finding.event_time or '?'} "
-        f"{finding.account_id or '?'}/{finding.region or '?'} "
-        f"{finding.parameter_name} ({finding.parameter_type}) matched '{finding.matched}' "
-        f"by {finding.actor or '?'} from {finding.source_ip or '?'} "
-        f"[event {finding.event_id or '?'}]"
+        f"{show(finding.source)}: {show(finding.event_time)} "
+        f"{show(finding.account_id)}/{show(finding.region)} "
+        f"{show(finding.parameter_name)} ({show(finding.parameter_type)}) "
+        f"matched '{show(finding.matched)}' by {show(finding.actor)} "
+        f"from {show(finding.source_ip)} [event {show(finding.event_id)}]"
     )
+
+
+def json_line(value: Any) -> str:
+    """One line of JSON: besides what JSON escapes, every character that could end, hide or
+    reorder a line on a terminal (U+2028, U+0085, bidi controls...) is a \\u escape too."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    # Outside strings json.dumps writes printable ASCII only, so these are inside strings.
+    return "".join(ch if ch.isprintable() else _json_escape(ch) for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _print_findings(findings: Sequence[Finding], as_json: bool, out: TextIO) -> None:
     for finding in findings:
         if as_json:
-            print(json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=False), file=out)
+            print(json_line(finding.to_dict()), file=out)
         else:
             print(format_finding(finding), file=out)
 
 
+def _say(err: TextIO, text: str) -> None:
+    """One line on stderr, escaped like the findings."""
+    print(f"paramguard: {printable(text)}", file=err)
+
+
 def cmd_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard scan: report plaintext parameters with suspicious names in CloudTrail logs."""
+    if args.sources.count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given once")
     dictionary = load_dictionary(args.dictionary)
-    report = scan_sources(args.sources, dictionary, err)
+    report = scan_sources(args.sources, dictionary, err, getattr(args, "stdin", None))
     _print_findings(report.findings, args.json, out)
     for error in report.errors:
-        print(f"paramguard: {error}", file=err)
+        _say(err, error)
     if report.files >= PROGRESS_EVERY or report.errors:
         print(
             f"paramguard: {report.files} log files ({report.bytes / 1e6:.1f} MB), "
@@ -214,7 +361,7 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import boto3
     from botocore.config import Config as BotoConfig
 
-    from .inventory import sweep
+    from .inventory import sweep_regions
 
     regions = args.region or [boto3.session.Session().region_name]
     if not regions or regions[0] is None:
@@ -222,21 +369,24 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     retries = BotoConfig(retries={"mode": "adaptive", "max_attempts": 10})
     findings: list[Finding] = []
     errors: list[str] = []
-    for region in regions:
-        try:
-            ssm = boto3.client("ssm", region_name=region, config=retries)
-            listed, found = sweep(ssm, dictionary, region)
-        except Exception as exc:  # botocore's errors, reported per region
-            errors.append(f"{region}: cannot list parameters: {exc}")
+
+    def client(region: str) -> Any:
+        return boto3.client("ssm", region_name=region, config=retries)
+
+    # Each region on its own: one that fails is named (exit 2), the others still printed.
+    for result in sweep_regions(client, regions, dictionary):
+        if result.error is not None:
+            errors.append(f"{result.region}: cannot list parameters: {result.error}")
             continue
-        print(
-            f"paramguard: {region}: {listed} String/StringList parameters, {len(found)} findings",
-            file=err,
+        _say(
+            err,
+            f"{result.region}: {result.listed} String/StringList parameters, "
+            f"{len(result.findings)} findings",
         )
-        findings.extend(found)
+        findings.extend(result.findings)
     _print_findings(findings, args.json, out)
     for error in errors:
-        print(f"paramguard: {error}", file=err)
+        _say(err, error)
     if errors:
         return EXIT_ERROR
     return EXIT_FOUND if findings else EXIT_CLEAN
@@ -317,8 +467,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     scan = commands.add_parser(
         "scan",
-        help="scan CloudTrail log files, folders or s3://bucket/prefix",
-        description="Exit 0: nothing found; 1: findings; 2: usage error or unreadable SOURCE.",
+        help="scan CloudTrail log files, folders, s3://bucket/prefix or - (standard input)",
+        description=(
+            "SOURCE is a log file (.json or .json.gz), a folder (recursive), a named pipe, "
+            "s3://bucket/prefix, or - for one log on standard input (gzip or plain JSON). "
+            "Exit 0: nothing found; 1: findings; 2: usage error or unreadable SOURCE."
+        ),
     )
     _finding_options(scan)
     scan.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -355,8 +509,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, stdin: BinaryIO | None = None
+) -> int:
     """Run the command line; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show a character gets an escape, never a traceback.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     out = out or sys.stdout
     err = sys.stderr
     parser = build_parser()
@@ -364,10 +524,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EXIT_ERROR if exc.code else EXIT_CLEAN
+    args.stdin = stdin
     try:
         code: int = args.func(args, out, err)
     except UsageError as exc:
-        print(f"paramguard: {exc}", file=err)
+        _say(err, str(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

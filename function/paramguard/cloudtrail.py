@@ -213,12 +213,46 @@ class Candidate:
     needs_type_lookup: bool
 
 
+def describe_json(value: Any) -> str:
+    """A short, printable description of a JSON value, for notes (never the whole value)."""
+    if isinstance(value, str):
+        shown = value[:40].encode("unicode_escape").decode("ascii")
+        return f"the string '{shown}'" + ("..." if len(value) > 40 else "")
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return "a number"
+    return "an object" if isinstance(value, Mapping) else "an array"
+
+
+def _declared_type(declared: Any, what: str = "write") -> tuple[str | None, str | None]:
+    """(plaintext type, note): the type a write states, or why it has to be looked up.
+
+    Only the three strings Parameter Store defines count. Anything else (absent, null, another
+    string, a number, a list, an object) is not clearly SecureString, so the write stays a
+    candidate with type 'unknown' and a note, and the current type is looked up.
+    """
+    if isinstance(declared, str) and declared in PLAINTEXT_TYPES:
+        return declared, None
+    if declared is None:
+        if what == "write":
+            return None, "the write did not state a type (an overwrite keeps the current one)"
+        return None, f"the {what} did not state a type"
+    return None, (
+        f"the {what}'s type was {describe_json(declared)}, not String, StringList or "
+        "SecureString; reported as type unknown"
+    )
+
+
 def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate | None:
     """Apply the rule to one CloudTrail record; return a candidate finding or None.
 
-    The rule: a successful PutParameter from ssm.amazonaws.com, type String or StringList
-    (or type omitted, to be looked up), whose name matches the dictionary.
-    Tolerates any shape: missing, null or oddly typed fields never raise.
+    The rule: a successful PutParameter from ssm.amazonaws.com whose name matches the
+    dictionary and whose type is not SecureString: String or StringList, or anything
+    else (omitted, or a value Parameter Store does not define), to be looked up.
+    Tolerates any shape: every field may be any JSON value and none makes it raise.
     """
     if not isinstance(record, Mapping):
         return None
@@ -233,11 +267,12 @@ def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate
     if name is None:
         return None
     declared = params.get("type")
-    if declared is not None and declared not in PLAINTEXT_TYPES:
-        return None  # SecureString, or a value we do not recognise as plaintext
+    if isinstance(declared, str) and declared == "SecureString":
+        return None
     hit = matcher.match(name)
     if hit is None:
         return None
+    plaintext, note = _declared_type(declared)
     actor, actor_type = _actor(record.get("userIdentity"))
     identity = record.get("userIdentity")
     account = _str(record.get("recipientAccountId"))
@@ -248,7 +283,7 @@ def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate
     overwrite = params.get("overwrite")
     finding = Finding(
         parameter_name=name,
-        parameter_type=declared if isinstance(declared, str) else "unknown",
+        parameter_type=plaintext or "unknown",
         matched=hit.entry,
         matched_line=hit.line,
         event_id=_str(record.get("eventID")),
@@ -262,9 +297,10 @@ def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate
         source=source,
         version=version if isinstance(version, int) and not isinstance(version, bool) else None,
         overwrite=overwrite if isinstance(overwrite, bool) else None,
-        type_source="request" if declared is not None else "unknown",
+        type_source="request" if plaintext else "unknown",
+        notes=[note] if note else [],
     )
-    return Candidate(finding, needs_type_lookup=declared is None)
+    return Candidate(finding, needs_type_lookup=plaintext is None)
 
 
 @dataclass
@@ -312,34 +348,44 @@ def scan_document(data: bytes | bytearray, matcher: NameMatcher, source: str) ->
     return scan
 
 
-def evaluate_change(change: Any, matcher: NameMatcher) -> Finding | None:
+def evaluate_change(change: Any, matcher: NameMatcher) -> Candidate | None:
     """Apply the rule to an EventBridge `Parameter Store Change` (Create/Update).
 
-    Such events name the parameter and its type but not who wrote it.
+    Such events name the parameter and its type but not who wrote it. A type that is not
+    String, StringList or SecureString is treated as in a CloudTrail record: looked up.
     """
-    if change.type not in PLAINTEXT_TYPES:
+    declared = getattr(change, "type", None)
+    if isinstance(declared, str) and declared == "SecureString":
         return None
-    hit = matcher.match(change.name)
+    name = _str(getattr(change, "name", None))
+    if name is None:
+        return None
+    hit = matcher.match(name)
     if hit is None:
         return None
-    return Finding(
-        parameter_name=change.name,
-        parameter_type=change.type,
+    plaintext, note = _declared_type(declared, "event")
+    event_id = _str(getattr(change, "event_id", None))
+    operation = _str(getattr(change, "operation", None)) or "?"
+    notes = [
+        f"reported by a Parameter Store Change ({operation}) event, which does not say who "
+        "made the change; CloudTrail's PutParameter record for it does"
+    ]
+    finding = Finding(
+        parameter_name=name,
+        parameter_type=plaintext or "unknown",
         matched=hit.entry,
         matched_line=hit.line,
-        event_id=change.event_id,
-        event_time=change.time,
-        account_id=change.account_id,
-        region=change.region,
+        event_id=event_id,
+        event_time=_str(getattr(change, "time", None)),
+        account_id=_str(getattr(change, "account_id", None)),
+        region=_str(getattr(change, "region", None)),
         actor=None,
         actor_type=None,
         source_ip=None,
         user_agent=None,
-        source=f"eventbridge:{change.event_id}",
+        source=f"eventbridge:{event_id or ''}",
         event_source="parameter-store-change",
-        type_source="event",
-        notes=[
-            f"reported by a Parameter Store Change ({change.operation}) event, which does not "
-            "say who made the change; CloudTrail's PutParameter record for it does"
-        ],
+        type_source="event" if plaintext else "unknown",
+        notes=notes + ([note] if note else []),
     )
+    return Candidate(finding, needs_type_lookup=plaintext is None)

@@ -10,6 +10,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -26,7 +27,7 @@ from .cloudtrail import (
     scan_document,
 )
 from .events import ObjectRef
-from .report import Counters, Notification, build_notification, build_summary
+from .report import Counters, Notification, build_notification, build_summary, valid_region
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,10 @@ class TransientError(RuntimeError):
     """Objects that failed for reasons a retry can fix; raised so Lambda retries the event."""
 
 
+class ProcessingError(RuntimeError):
+    """Items that failed unexpectedly; raised after the rest was reported, to keep the event."""
+
+
 def is_transient(exc: BaseException) -> bool:
     """Throttling, 5xx and connection problems: worth a retry."""
     if isinstance(exc, ClientError):
@@ -78,7 +83,7 @@ class ObjectResult:
     """The outcome of one S3 object."""
 
     ref: ObjectRef
-    status: str  # "scanned", "skipped", "failed", "transient"
+    status: str  # "scanned", "skipped", "failed", "transient", "error" (unexpected: a bug)
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
 
@@ -142,6 +147,16 @@ def process_object(
             extra={"event": "object_failed", "object": ref.uri, "error": str(exc)},
         )
         return ObjectResult(ref, "failed", reason=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one object must never cost the others' findings
+        # Not expected bad input but a bug or an unforeseen answer: counted, logged with its
+        # traceback, and reported as an error so the event is retried and, failing that,
+        # kept in the failure queue for a redrive once it is fixed.
+        counters.log_file_failures += 1
+        logger.exception(
+            "log object could not be processed",
+            extra={"event": "object_error", "object": ref.uri, "error": type(exc).__name__},
+        )
+        return ObjectResult(ref, "error", reason=f"{type(exc).__name__}: {str(exc)[:200]}")
     counters.log_files += 1
     counters.records += scan.records
     counters.bytes_scanned += scan.size
@@ -162,20 +177,158 @@ def process_object(
     return ObjectResult(ref, "scanned", candidates=scan.candidates)
 
 
-def lookup_type(ssm_for_region: Callable[[str], Any], finding: Finding) -> str | None:
-    """The parameter's current type from ssm:DescribeParameters, or None if it cannot be known."""
-    if not finding.region:
-        return None
-    ssm = ssm_for_region(finding.region)
-    # A filtered DescribeParameters may answer an empty page with a NextToken: follow it.
-    pages = ssm.get_paginator("describe_parameters").paginate(
-        ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": [finding.parameter_name]}]
+# DescribeParameters: a ParameterStringFilter takes at most 50 values, each 1-1024 characters,
+# and a name with a space fails the whole request with a ValidationException.
+LOOKUP_BATCH = 50
+_MAX_FILTER_VALUE = 1024
+
+_TypeKey = tuple[str | None, str, str]  # (account, region, name)
+
+
+@dataclass
+class _Lookups:
+    """Current types by (account, region, name) for one invocation, and why others are unknown."""
+
+    types: dict[_TypeKey, str | None] = field(default_factory=dict)  # None: no such parameter
+    reasons: dict[_TypeKey, str] = field(default_factory=dict)
+    calls: int = 0
+
+
+def _out_of_time(deadline: float | None, clock: Callable[[], float]) -> bool:
+    return deadline is not None and clock() > deadline
+
+
+def _describe_types(
+    ssm: Any,
+    names: list[str],
+    deadline: float | None,
+    clock: Callable[[], float],
+    found: dict[str, str | None],
+) -> tuple[bool, int]:
+    """Fill found with the current type of each name that exists; (complete, calls made).
+
+    A filtered DescribeParameters may answer an empty page with a NextToken, so pages are
+    followed, checking the clock before each; a repeated token ends the loop.
+    """
+    wanted = set(names)
+    token: str | None = None
+    seen: set[str] = set()
+    calls = 0
+    while True:
+        request: dict[str, Any] = {
+            "ParameterFilters": [{"Key": "Name", "Option": "Equals", "Values": names}],
+            "MaxResults": LOOKUP_BATCH,
+        }
+        if token:
+            request["NextToken"] = token
+        page = ssm.describe_parameters(**request)
+        calls += 1
+        for parameter in page.get("Parameters") or []:
+            name, kind = parameter.get("Name"), parameter.get("Type")
+            if isinstance(name, str) and name in wanted:
+                found[name] = kind if isinstance(kind, str) else ""
+        next_token = page.get("NextToken")
+        if len(found) >= len(wanted) or not isinstance(next_token, str) or next_token in seen:
+            return True, calls
+        seen.add(next_token)
+        token = next_token
+        if _out_of_time(deadline, clock):
+            return False, calls
+
+
+def _lookup_region(
+    ssm_for_region: Callable[[str], Any],
+    account: str | None,
+    region: str,
+    names: list[str],
+    deadline: float | None,
+    clock: Callable[[], float],
+    lookups: _Lookups,
+) -> None:
+    """Look up the current type of names in one account and region, in batches, until deadline."""
+    batch: list[str] = []
+    for name in names:
+        if 0 < len(name) <= _MAX_FILTER_VALUE and not any(ch.isspace() for ch in name):
+            batch.append(name)
+        else:
+            lookups.reasons[(account, region, name)] = (
+                "the name cannot be a Parameter Store name (empty, over 1024 characters or with "
+                "spaces), so its current type was not looked up"
+            )
+    queue = [batch[i : i + LOOKUP_BATCH] for i in range(0, len(batch), LOOKUP_BATCH)]
+    while queue:
+        chunk = queue.pop(0)
+        if _out_of_time(deadline, clock):
+            left = [name for rest in [chunk, *queue] for name in rest]
+            logger.warning(
+                "out of time for type look-ups; reporting the rest as type unknown",
+                extra={"event": "type_lookup_out_of_time", "region": region, "names": len(left)},
+            )
+            for name in left:
+                lookups.reasons[(account, region, name)] = (
+                    "its current type was not looked up: the invocation was running out of time "
+                    f"({len(left)} look-ups left in {region}); check it by hand"
+                )
+            return
+        found: dict[str, str | None] = {}
+        try:
+            complete, calls = _describe_types(ssm_for_region(region), chunk, deadline, clock, found)
+        except (ClientError, BotoCoreError) as exc:
+            lookups.calls += 1
+            if len(chunk) > 1 and not is_transient(exc):
+                # One name the service refuses must not cost the other 49 their look-up.
+                queue[:0] = [[name] for name in chunk]
+                continue
+            _lookup_failed(account, region, chunk, _error_code(exc), lookups)
+            continue
+        except Exception as exc:  # noqa: BLE001 - an odd answer must not cost the findings
+            logger.exception(
+                "parameter type look-up failed unexpectedly",
+                extra={"event": "type_lookup_failed", "region": region, "names": len(chunk)},
+            )
+            _lookup_failed(account, region, chunk, type(exc).__name__, lookups)
+            continue
+        lookups.calls += calls
+        for name in chunk:
+            if name in found:
+                lookups.types[(account, region, name)] = found[name]
+            elif complete:
+                lookups.types[(account, region, name)] = None
+            else:
+                lookups.reasons[(account, region, name)] = (
+                    "its current type was not looked up: the invocation was running out of time; "
+                    "check it by hand"
+                )
+
+
+def _lookup_failed(
+    account: str | None, region: str, names: list[str], code: str, lookups: _Lookups
+) -> None:
+    logger.warning(
+        "parameter type look-up failed; reporting type unknown",
+        extra={"event": "type_lookup_failed", "region": region, "names": len(names), "error": code},
     )
-    for page in pages:
-        for parameter in page.get("Parameters", []):
-            if parameter.get("Name") == finding.parameter_name:
-                kind = parameter.get("Type")
-                return kind if isinstance(kind, str) else None
+    for name in names:
+        lookups.reasons[(account, region, name)] = (
+            f"looking up its current type failed ({code}); check it by hand"
+        )
+
+
+def _cannot_look_up(
+    finding: Finding, ssm_for_region: Callable[[str], Any] | None, own_account: str | None
+) -> str | None:
+    """Why the finding's current type cannot be asked for at all, or None if it can."""
+    if ssm_for_region is None:
+        return "its current type was not looked up"
+    if not finding.region:
+        return "the record names no region, so its current type cannot be looked up"
+    if not valid_region(finding.region):
+        return "the record's region is not a region name, so its current type cannot be looked up"
+    if own_account and finding.account_id and finding.account_id != own_account:
+        return (
+            f"the parameter is in account {finding.account_id}, whose current types this "
+            "function cannot look up"
+        )
     return None
 
 
@@ -183,57 +336,73 @@ def resolve_candidates(
     candidates: Iterable[Candidate],
     ssm_for_region: Callable[[str], Any] | None,
     own_account: str | None,
+    deadline: float | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> list[Finding]:
-    """Turn candidates into findings, looking up the type of overwrites that omitted it.
+    """Turn candidates into findings, looking up the current type where the write's is unknown.
 
-    A lookup that fails reports the finding with type 'unknown' rather than dropping it.
+    Look-ups are grouped by account and region, 50 names per DescribeParameters call, each
+    name asked once per invocation, and none is started after deadline (on clock). A
+    parameter that is a SecureString now is dropped (logged); every other candidate becomes
+    a finding, with type 'unknown' and a note saying why when its type could not be known.
     """
+    clock = clock or (lambda: time.monotonic())
+    candidates = list(candidates)
+    groups: dict[tuple[str | None, str], dict[str, None]] = {}  # ordered sets of names
+    for candidate in candidates:
+        finding = candidate.finding
+        if not candidate.needs_type_lookup:
+            continue
+        finding.parameter_type = "unknown"
+        finding.type_source = "unknown"
+        if _cannot_look_up(finding, ssm_for_region, own_account) is None and finding.region:
+            names = groups.setdefault((finding.account_id, finding.region), {})
+            names[finding.parameter_name] = None
+    lookups = _Lookups()
+    if ssm_for_region is not None:
+        for (account, region), names in groups.items():
+            _lookup_region(ssm_for_region, account, region, list(names), deadline, clock, lookups)
+    if groups:
+        logger.info(
+            "parameter types looked up",
+            extra={
+                "event": "type_lookups",
+                "names": sum(len(names) for names in groups.values()),
+                "calls": lookups.calls,
+                "unresolved": len(lookups.reasons),
+            },
+        )
     findings: list[Finding] = []
     for candidate in candidates:
         finding = candidate.finding
         if not candidate.needs_type_lookup:
             findings.append(finding)
             continue
-        finding.parameter_type = "unknown"
-        finding.type_source = "unknown"
-        if ssm_for_region is None:
-            finding.notes.append("the write did not state a type and it was not looked up")
+        key = (finding.account_id, finding.region or "", finding.parameter_name)
+        reason = _cannot_look_up(finding, ssm_for_region, own_account) or lookups.reasons.get(key)
+        if reason is not None or key not in lookups.types:
+            finding.notes.append(reason or "its current type was not looked up")
             findings.append(finding)
             continue
-        if own_account and finding.account_id and finding.account_id != own_account:
-            finding.notes.append(
-                f"the write did not state a type and the parameter is in account "
-                f"{finding.account_id}, which this function cannot query"
-            )
-            findings.append(finding)
-            continue
-        try:
-            current = lookup_type(ssm_for_region, finding)
-        except (ClientError, BotoCoreError) as exc:
-            logger.warning(
-                "parameter type lookup failed; reporting type unknown",
-                extra={
-                    "event": "type_lookup_failed",
-                    "parameter_name": finding.parameter_name,
-                    "error": _error_code(exc),
-                },
-            )
-            finding.notes.append(f"type lookup failed ({_error_code(exc)}); check it by hand")
-            findings.append(finding)
-            continue
+        current = lookups.types[key]
         if current == "SecureString":
             logger.info(
-                "overwrite without type kept a SecureString; not a finding",
+                "the parameter is a SecureString now; not a finding",
                 extra={"event": "not_a_finding", "parameter_name": finding.parameter_name},
             )
             continue
         if current in PLAINTEXT_TYPES:
-            finding.parameter_type = current
+            finding.parameter_type = str(current)
             finding.type_source = "describe_parameters"
+        elif current is None:
+            finding.notes.append(
+                "the parameter no longer exists (or is not visible), so its current type is "
+                "unknown; check it by hand"
+            )
         else:
             finding.notes.append(
-                "the write did not state a type and the parameter no longer exists "
-                "(or is not visible); check it by hand"
+                f"DescribeParameters gave its type as {current!r}, which paramguard does not "
+                "know; check it by hand"
             )
         findings.append(finding)
     return findings
@@ -300,16 +469,26 @@ def notify(
         if deadline is not None and time.monotonic() > deadline:
             individual = index
             break
-        ok = _send(sns, topic_arn, build_notification(findings[index]), deadline)
+        ok = _send(sns, topic_arn, partial(build_notification, findings[index]), deadline)
         sent, failed = sent + ok, failed + (not ok)
         index += 1
     if len(findings) > individual:
-        ok = _send(sns, topic_arn, build_summary(findings, individual), None)
+        ok = _send(sns, topic_arn, partial(build_summary, findings, individual), None)
         sent, failed = sent + ok, failed + (not ok)
     return sent, failed
 
 
-def _send(sns: Any, topic_arn: str, message: Notification, deadline: float | None) -> bool:
+def _send(
+    sns: Any, topic_arn: str, build: Callable[[], Notification], deadline: float | None
+) -> bool:
+    try:
+        message = build()
+    except Exception as exc:  # noqa: BLE001 - one message must never cost the others
+        logger.exception(
+            "notification could not be built",
+            extra={"event": "notification_failed", "error": type(exc).__name__},
+        )
+        return False
     request = {
         "TopicArn": topic_arn,
         "Subject": message.subject,

@@ -9,6 +9,7 @@ S3 Batch Operations.
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +44,7 @@ class ParameterChange:
     """A `Parameter Store Change` event: name and type, but no actor."""
 
     name: str
-    type: str | None
+    type: Any  # the detail's `type` as it came (any JSON); the rule decides what it means
     operation: str
     account_id: str | None
     region: str | None
@@ -78,10 +79,39 @@ class Work:
         return [ref for item in self.items for ref in item.objects]
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlevel = 2
+
+
+def _brief(value: Any) -> str:
+    """A short printable repr of any JSON value, for error messages (bounded, never recursive)."""
+    return _SHORT.repr(value).encode("ascii", "backslashreplace").decode("ascii")
+
+
+def _text(value: Any) -> str | None:
+    """value if it is a non-empty string that is valid Unicode (no lone surrogates), else None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value
+
+
+def _unquote(key: str) -> str | None:
+    """A URL-encoded key decoded, or None if it does not decode to UTF-8 text."""
+    try:
+        return _text(unquote_plus(key, errors="strict"))
+    except UnicodeDecodeError:
+        return None
+
+
 def _describe(event: Any) -> str:
     if isinstance(event, Mapping):
-        keys = ", ".join(sorted(str(k) for k in event)[:10])
-        return f"an object with keys [{keys}]"
+        keys = ", ".join(sorted(_brief(k) if not isinstance(k, str) else k for k in event)[:10])
+        return f"an object with keys [{_brief(keys)[1:-1]}]"
     return f"a {type(event).__name__}"
 
 
@@ -89,24 +119,32 @@ def _s3_records(records: list[Any], item: Item, ignored: list[str]) -> None:
     for index, record in enumerate(records):
         if not isinstance(record, Mapping) or not isinstance(record.get("s3"), Mapping):
             raise UnrecognisedEvent(f"S3 notification record {index} has no 's3' object")
-        event_name = str(record.get("eventName", ""))
+        event_name = record.get("eventName")
         s3 = record["s3"]
         bucket = s3.get("bucket") if isinstance(s3.get("bucket"), Mapping) else {}
         obj = s3.get("object") if isinstance(s3.get("object"), Mapping) else {}
-        name, key = bucket.get("name"), obj.get("key")
-        if not isinstance(name, str) or not isinstance(key, str) or not name or not key:
+        name, key = _text(bucket.get("name")), _text(obj.get("key"))
+        if name is None or key is None:
             raise UnrecognisedEvent(f"S3 notification record {index} lacks bucket name or key")
+        # S3 keys are UTF-8; one that decodes to something else was not written by S3.
+        key = _unquote(key)
+        if key is None:
+            raise UnrecognisedEvent(f"S3 notification record {index}: key is not UTF-8 text")
+        if event_name is not None and not isinstance(event_name, str):
+            raise UnrecognisedEvent(
+                f"S3 notification record {index}: eventName is {_brief(event_name)}"
+            )
         if event_name and not event_name.startswith("ObjectCreated:"):
-            ignored.append(f"{event_name} for s3://{name}/{unquote_plus(key)}")
+            ignored.append(f"{_brief(event_name)} for s3://{name}/{key}")
             continue
         size = obj.get("size")
-        version = obj.get("versionId")
+        version = _text(obj.get("versionId"))
         item.objects.append(
             ObjectRef(
                 bucket=name,
-                key=unquote_plus(key),
-                version_id=version if isinstance(version, str) and version else None,
-                size=size if isinstance(size, int) else None,
+                key=key,
+                version_id=version,
+                size=size if isinstance(size, int) and not isinstance(size, bool) else None,
             )
         )
 
@@ -124,18 +162,17 @@ def _parameter_change(event: Mapping[str, Any]) -> ParameterChange | None:
     detail = event.get("detail")
     if not isinstance(detail, Mapping) or not isinstance(detail.get("name"), str):
         raise UnrecognisedEvent("Parameter Store Change event without detail.name")
-    operation = str(detail.get("operation", ""))
-    if operation not in {"Create", "Update"}:
+    operation = detail.get("operation")
+    if not isinstance(operation, str) or operation not in ("Create", "Update"):
         return None
-    kind = detail.get("type")
     return ParameterChange(
         name=detail["name"],
-        type=kind if isinstance(kind, str) else None,
+        type=detail.get("type"),
         operation=operation,
-        account_id=event.get("account") if isinstance(event.get("account"), str) else None,
-        region=event.get("region") if isinstance(event.get("region"), str) else None,
-        time=event.get("time") if isinstance(event.get("time"), str) else None,
-        event_id=event.get("id") if isinstance(event.get("id"), str) else None,
+        account_id=_text(event.get("account")),
+        region=_text(event.get("region")),
+        time=_text(event.get("time")),
+        event_id=_text(event.get("id")),
     )
 
 
@@ -146,20 +183,23 @@ def _payload(payload: Any, item: Item, ignored: list[str], depth: int = 0) -> No
     if isinstance(payload, str):
         try:
             payload = json.loads(payload)
-        except ValueError:
-            raise UnrecognisedEvent(f"message body is not JSON: {payload[:80]!r}") from None
+        except (ValueError, RecursionError):
+            raise UnrecognisedEvent(f"message body is not JSON: {_brief(payload)}") from None
     if not isinstance(payload, Mapping):
         raise UnrecognisedEvent(f"unrecognised payload: {_describe(payload)}")
     if _is_s3_notification(payload):
         _s3_records(payload["Records"], item, ignored)
     elif payload.get("Event") == "s3:TestEvent":
-        ignored.append(f"s3:TestEvent for {payload.get('Bucket')}")
+        ignored.append(f"s3:TestEvent for {_brief(payload.get('Bucket'))}")
     elif "s3Bucket" in payload and "s3ObjectKey" in payload:
         # CloudTrail's own SNS notification: keys are not URL-encoded here.
-        bucket, keys = payload["s3Bucket"], payload["s3ObjectKey"]
-        if not isinstance(bucket, str) or not isinstance(keys, list):
+        bucket, keys = _text(payload["s3Bucket"]), payload["s3ObjectKey"]
+        if bucket is None or not isinstance(keys, list):
             raise UnrecognisedEvent("CloudTrail notification with malformed s3Bucket/s3ObjectKey")
-        item.objects.extend(ObjectRef(bucket, key) for key in keys if isinstance(key, str))
+        if not all(_text(key) for key in keys):
+            # Not skipped one by one: a key that is not a string would be a log never read.
+            raise UnrecognisedEvent("CloudTrail notification with a key that is not a string")
+        item.objects.extend(ObjectRef(bucket, key) for key in keys)
     elif payload.get("Type") == "Notification" and isinstance(payload.get("Message"), str):
         _payload(payload["Message"], item, ignored, depth + 1)  # SNS envelope inside SQS
     elif "detail-type" in payload:
@@ -175,26 +215,30 @@ def _eventbridge(event: Mapping[str, Any], item: Item, ignored: list[str]) -> No
         detail = event.get("detail")
         if not isinstance(detail, Mapping):
             raise UnrecognisedEvent("CloudTrail API call event without a detail object")
-        item.records.append((detail, f"eventbridge:{event.get('id', '')}"))
+        item.records.append((detail, f"eventbridge:{_text(event.get('id')) or ''}"))
     elif detail_type == PARAMETER_STORE_CHANGE and source == "aws.ssm":
         change = _parameter_change(event)
         if change is None:
-            operation = event["detail"].get("operation")
-            ignored.append(f"Parameter Store Change {operation} of {event['detail']['name']}")
+            detail = event["detail"]
+            ignored.append(
+                f"Parameter Store Change {_brief(detail.get('operation'))} of "
+                f"{_brief(detail['name'])}"
+            )
         else:
             item.changes.append(change)
     elif detail_type == SCHEDULED_EVENT and source == "aws.events":
         item.sweep = True
     else:
         raise UnrecognisedEvent(
-            f"unrecognised EventBridge event: source {source!r}, detail-type {detail_type!r}"
+            f"unrecognised EventBridge event: source {_brief(source)}, "
+            f"detail-type {_brief(detail_type)}"
         )
 
 
 def _batch(event: Mapping[str, Any]) -> Work:
     version = event.get("invocationSchemaVersion")
-    if version not in {"1.0", "2.0"}:
-        raise UnrecognisedEvent(f"S3 Batch Operations schema {version!r} is not 1.0 or 2.0")
+    if not isinstance(version, str) or version not in ("1.0", "2.0"):
+        raise UnrecognisedEvent(f"S3 Batch Operations schema {_brief(version)} is not 1.0 or 2.0")
     tasks = event.get("tasks")
     if not isinstance(tasks, list) or not isinstance(event.get("invocationId"), str):
         raise UnrecognisedEvent("S3 Batch Operations request without invocationId or tasks")
@@ -203,19 +247,15 @@ def _batch(event: Mapping[str, Any]) -> Work:
         if not isinstance(task, Mapping) or not isinstance(task.get("taskId"), str):
             raise UnrecognisedEvent(f"S3 Batch Operations task {index} has no taskId")
         item = Item(task["taskId"])
-        bucket = task.get("s3Bucket")
-        if not bucket and isinstance(task.get("s3BucketArn"), str):
-            bucket = task["s3BucketArn"].rsplit(":", 1)[-1]
-        key = task.get("s3Key")
-        if isinstance(bucket, str) and bucket and isinstance(key, str) and key:
-            version_id = task.get("s3VersionId")
-            item.objects.append(
-                ObjectRef(
-                    bucket,
-                    unquote_plus(key),  # manifest keys arrive URL-encoded
-                    version_id if isinstance(version_id, str) and version_id else None,
-                )
-            )
+        bucket = _text(task.get("s3Bucket"))
+        arn = _text(task.get("s3BucketArn"))
+        if bucket is None and arn is not None:
+            bucket = arn.rsplit(":", 1)[-1] or None
+        key = _text(task.get("s3Key"))
+        # Manifest keys arrive URL-encoded; one that decodes to invalid UTF-8 names no object.
+        key = _unquote(key) if key is not None else None
+        if bucket is not None and key is not None:
+            item.objects.append(ObjectRef(bucket, key, _text(task.get("s3VersionId"))))
         else:
             item.error = "task has no bucket or key"
         work.items.append(item)
@@ -250,10 +290,10 @@ def recognise(event: Any) -> Work:
         work.items.append(item)
         return work
     if event.get("Event") == "s3:TestEvent":
-        return Work("s3-test-event", ignored=[f"s3:TestEvent for {event.get('Bucket')}"])
+        return Work("s3-test-event", ignored=[f"s3:TestEvent for {_brief(event.get('Bucket'))}"])
     if "detail-type" in event:
         work = Work("eventbridge")
-        item = Item(str(event.get("id", "eventbridge")))
+        item = Item(_text(event.get("id")) or "eventbridge")
         _eventbridge(event, item, work.ignored)
         if item.sweep:
             work.kind = "schedule"
@@ -266,13 +306,15 @@ def _sqs(records: list[Any]) -> Work:
     """Each message is its own item, so one bad message does not fail the batch."""
     work = Work("sqs")
     for index, record in enumerate(records):
-        ident = record.get("messageId") if isinstance(record, Mapping) else None
-        item = Item(ident if isinstance(ident, str) else f"message-{index}")
+        ident = _text(record.get("messageId")) if isinstance(record, Mapping) else None
+        item = Item(ident or f"message-{index}")
         try:
             if not isinstance(record, Mapping) or "body" not in record:
                 raise UnrecognisedEvent("SQS record without a body")
             _payload(record["body"], item, work.ignored, 1)
         except UnrecognisedEvent as exc:
             item = Item(item.ident, error=str(exc))  # nothing of a bad message is processed
+        except Exception as exc:  # noqa: BLE001 - one message must never cost the batch
+            item = Item(item.ident, error=f"message not understood: {_brief(exc)}")
         work.items.append(item)
     return work

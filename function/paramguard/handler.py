@@ -17,6 +17,7 @@ from .config import Config
 from .dedup import DedupTable, remove_repeats
 from .detector import (
     ObjectResult,
+    ProcessingError,
     TransientError,
     is_transient,
     log_findings,
@@ -27,7 +28,7 @@ from .detector import (
 )
 from .dictionary_store import DictionaryCache
 from .events import Item, Work, recognise
-from .inventory import sweep
+from .inventory import sweep_regions
 from .matcher import Dictionary
 from .report import Counters
 
@@ -35,6 +36,18 @@ logger = logging.getLogger(__name__)
 
 # Standard retry mode backs off on throttling and 5xx before an error reaches the code.
 _BOTO_CONFIG = BotoConfig(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5)
+# Type look-ups run against the clock, so one call (retries included) must end within a
+# known time: attempts x (connect + read timeout) plus botocore's backoff before the one
+# retry (standard mode: at most 1 s, plus up to 5 s when the service sends
+# x-amz-retry-after), i.e. 16 s, so a throttled or hanging SSM cannot hold the invocation
+# past its deadline. DescribeParameters answers in well under a second.
+_LOOKUP_ATTEMPTS, _LOOKUP_CONNECT, _LOOKUP_READ = 2, 2, 3
+_LOOKUP_CONFIG = BotoConfig(
+    retries={"mode": "standard", "max_attempts": _LOOKUP_ATTEMPTS},
+    connect_timeout=_LOOKUP_CONNECT,
+    read_timeout=_LOOKUP_READ,
+)
+_LOOKUP_CALL_SECONDS = _LOOKUP_ATTEMPTS * (_LOOKUP_CONNECT + _LOOKUP_READ) + 6.0
 
 
 @dataclass
@@ -47,13 +60,19 @@ class Runtime:
     cloudwatch: Any
     dictionary: DictionaryCache
     dedup: DedupTable | None = None
-    _ssm: dict[str, Any] = field(default_factory=dict)
+    _ssm: dict[tuple[str, bool], Any] = field(default_factory=dict)
 
     def ssm(self, region: str) -> Any:
-        """An SSM client for the region a parameter lives in."""
-        if region not in self._ssm:
-            self._ssm[region] = boto3.client("ssm", region_name=region, config=_BOTO_CONFIG)
-        return self._ssm[region]
+        """An SSM client for the region the inventory sweep lists (patient retries)."""
+        if (region, False) not in self._ssm:
+            self._ssm[region, False] = boto3.client("ssm", region_name=region, config=_BOTO_CONFIG)
+        return self._ssm[region, False]
+
+    def lookup_ssm(self, region: str) -> Any:
+        """An SSM client for type look-ups in a region (short timeouts, see _LOOKUP_CONFIG)."""
+        if (region, True) not in self._ssm:
+            self._ssm[region, True] = boto3.client("ssm", region_name=region, config=_LOOKUP_CONFIG)
+        return self._ssm[region, True]
 
     @classmethod
     def create(cls) -> Runtime:
@@ -100,15 +119,21 @@ def reset() -> None:
 
 # Time kept back for the summary message and the metric after individual notifications.
 _RESERVE_SECONDS = 10.0
+# Type look-ups stop this long before the notifications' deadline: room for one look-up call
+# still in flight, then deduplication.
+_LOOKUP_RESERVE_SECONDS = _LOOKUP_CALL_SECONDS + 4.0
 
 
-def _deadline(context: Any) -> float | None:
-    """When individual notifications must stop (monotonic clock), from the time Lambda left us."""
+def _end(context: Any) -> float | None:
+    """When Lambda will stop this invocation (monotonic clock), or None outside Lambda."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     if not callable(remaining):
         return None
-    left = float(remaining()) / 1000
-    return time.monotonic() + max(0.0, left - _RESERVE_SECONDS)
+    return time.monotonic() + float(remaining()) / 1000
+
+
+def _before(end: float | None, seconds: float) -> float | None:
+    return None if end is None else end - seconds
 
 
 def _own_account(context: Any) -> str | None:
@@ -126,6 +151,7 @@ class ItemOutcome:
     candidates: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     transient: str | None = None
+    error: str | None = None  # an unexpected failure (a bug): retried, then kept for a redrive
 
     @property
     def permanent(self) -> str | None:
@@ -139,6 +165,7 @@ class ItemOutcome:
 def _process_item(
     rt: Runtime, item: Item, dictionary: Dictionary, counters: Counters, account: str | None
 ) -> ItemOutcome:
+    """Scan one item. Whatever goes wrong in it, what it found so far is kept and reported."""
     outcome = ItemOutcome(item)
     if item.error:
         logger.error(
@@ -146,12 +173,33 @@ def _process_item(
             extra={"event": "item_unrecognised", "item": item.ident, "reason": item.error},
         )
         return outcome
+    try:
+        _scan_item(rt, item, dictionary, counters, account, outcome)
+    except Exception as exc:  # noqa: BLE001 - one item must never cost the others' findings
+        logger.exception(
+            "item could not be processed; its findings so far are still reported",
+            extra={"event": "item_error", "item": item.ident, "error": type(exc).__name__},
+        )
+        outcome.error = f"{type(exc).__name__}: {str(exc)[:200]}"
+    return outcome
+
+
+def _scan_item(
+    rt: Runtime,
+    item: Item,
+    dictionary: Dictionary,
+    counters: Counters,
+    account: str | None,
+    outcome: ItemOutcome,
+) -> None:
     for ref in item.objects:
         result = process_object(rt.s3, ref, dictionary, counters, rt.config.max_decompressed_bytes)
         outcome.results.append(result)
         outcome.candidates.extend(result.candidates)
         if result.status == "transient":
             outcome.transient = f"{ref.uri}: {result.reason}"
+        elif result.status == "error":
+            outcome.error = f"{ref.uri}: {result.reason}"
     for record, source in item.records:
         counters.records += 1
         candidate = evaluate_record(record, dictionary, source)
@@ -160,29 +208,63 @@ def _process_item(
             outcome.candidates.append(candidate)
     for change in item.changes:
         counters.records += 1
-        finding = evaluate_change(change, dictionary)
-        if finding is not None:
-            outcome.findings.append(finding)
+        found = evaluate_change(change, dictionary)
+        if found is not None:
+            outcome.candidates.append(found)
     if item.sweep:
-        for region in rt.config.inventory_regions:
-            try:
-                listed, found = sweep(rt.ssm(region), dictionary, region, account)
-            except (ClientError, BotoCoreError) as exc:
-                if not is_transient(exc):
-                    raise
-                outcome.transient = f"inventory of {region}: {exc}"
-                continue
-            counters.records += listed
-            outcome.findings.extend(found)
+        _sweep(rt, dictionary, counters, account, outcome)
+
+
+def _sweep(
+    rt: Runtime,
+    dictionary: Dictionary,
+    counters: Counters,
+    account: str | None,
+    outcome: ItemOutcome,
+) -> None:
+    """List every configured region; a region that fails is logged and counted, not fatal."""
+    for result in sweep_regions(rt.ssm, rt.config.inventory_regions, dictionary, account):
+        if result.error is None:
+            counters.records += result.listed
+            outcome.findings.extend(result.findings)
             logger.info(
                 "inventory swept",
-                extra={"event": "inventory", "region": region, "parameters": listed},
+                extra={"event": "inventory", "region": result.region, "parameters": result.listed},
             )
-    return outcome
+            continue
+        exc = result.error
+        code = _error_name(exc)
+        if isinstance(exc, ClientError | BotoCoreError) and is_transient(exc):
+            # Throttling or a 5xx: the invocation is retried once the other regions are done.
+            logger.warning(
+                "inventory of a region failed; will retry",
+                extra={"event": "inventory_retry", "region": result.region, "error": code},
+            )
+            outcome.transient = f"inventory of {result.region}: {code}"
+            continue
+        # An SCP denying the region, an opt-in region not enabled: retrying cannot help.
+        counters.inventory_failures += 1
+        logger.error(
+            "inventory of a region failed; the other regions are reported",
+            extra={
+                "event": "inventory_failed",
+                "region": result.region,
+                "error": code,
+                "detail": str(exc)[:300],
+            },
+            exc_info=None if isinstance(exc, ClientError | BotoCoreError) else exc,
+        )
+
+
+def _error_name(exc: BaseException) -> str:
+    if isinstance(exc, ClientError):
+        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
+    return type(exc).__name__
 
 
 def handle(rt: Runtime, work: Work, context: Any) -> Any:
     """Do the work, then log, notify and publish metrics once; answer in the event's terms."""
+    end = _end(context)
     counters = Counters()
     for reason in work.ignored:
         logger.info("event entry ignored", extra={"event": "ignored", "reason": reason})
@@ -191,9 +273,14 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
     counters.dictionary_load_failures = rt.dictionary.take_failures()
     account = _own_account(context)
     outcomes = [_process_item(rt, item, dictionary, counters, account) for item in work.items]
-    found: list[Finding] = []
-    for outcome in outcomes:
-        found += resolve_candidates(outcome.candidates, rt.ssm, account) + outcome.findings
+    # One pass over every item's candidates, so each name is looked up once per invocation.
+    found = resolve_candidates(
+        [c for outcome in outcomes for c in outcome.candidates],
+        rt.lookup_ssm,
+        account,
+        deadline=_before(end, _RESERVE_SECONDS + _LOOKUP_RESERVE_SECONDS),
+    )
+    found += [f for outcome in outcomes for f in outcome.findings]
     findings, repeats = remove_repeats(found, rt.dedup)
     counters.anomalies = len(findings)
     counters.duplicates_suppressed = len(repeats)
@@ -204,7 +291,11 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
             extra={"event": "finding_repeat", **repeat.to_dict()},
         )
     sent, failed = notify(
-        rt.sns, rt.config.sns_topic_arn, findings, rt.config.max_notifications, _deadline(context)
+        rt.sns,
+        rt.config.sns_topic_arn,
+        findings,
+        rt.config.max_notifications,
+        _before(end, _RESERVE_SECONDS),
     )
     counters.notification_failures = failed
     publish_metrics(rt.cloudwatch, rt.config.metric_namespace, counters)
@@ -214,11 +305,12 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         "scanned": counters.log_files,
         "skipped": counters.skipped_objects,
         "failed": counters.log_file_failures,
-        "retry": sum(1 for o in outcomes if o.transient),
+        "retry": sum(1 for o in outcomes if o.transient or o.error),
         "findings": len(findings),
         "repeats": len(repeats),
         "notifications_sent": sent,
         "notifications_failed": failed,
+        "inventory_failures": counters.inventory_failures,
         "dictionary": rt.dictionary.current.origin,
     }
     logger.info("invocation done", extra={"event": "invocation_done", **summary})
@@ -227,15 +319,18 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
 
 def _answer(work: Work, outcomes: list[ItemOutcome], summary: dict[str, Any]) -> Any:
     if work.kind == "sqs":
-        # Partial batch response: only the messages a retry can help are redelivered;
-        # one not understood is failed too, so it ends in the queue's DLQ, not in silence.
-        failures = [o.item.ident for o in outcomes if o.transient or o.item.error]
+        # Partial batch response: only the messages a retry can help are redelivered, and
+        # one that failed unexpectedly; one not understood is failed too, so it ends in the
+        # queue's DLQ, not in silence. The others' findings were reported either way.
+        failures = [o.item.ident for o in outcomes if o.transient or o.error or o.item.error]
         return {"batchItemFailures": [{"itemIdentifier": ident} for ident in failures]}
     if work.kind == "s3-batch" and work.batch is not None:
         results = []
         for outcome in outcomes:
             if outcome.transient:
                 code, text = "TemporaryFailure", outcome.transient
+            elif outcome.error:
+                code, text = "PermanentFailure", f"internal error: {outcome.error}"
             elif outcome.permanent:
                 code, text = "PermanentFailure", outcome.permanent
             else:
@@ -249,12 +344,19 @@ def _answer(work: Work, outcomes: list[ItemOutcome], summary: dict[str, Any]) ->
             "results": results,
         }
     retry = [o.transient for o in outcomes if o.transient]
+    errors = [o.error for o in outcomes if o.error]
     if retry:
         # Raising makes Lambda retry the event (and, after the retries, send it to the
         # failure destination), so a throttled read is never silently lost.
         raise TransientError(
-            "transient errors: " + "; ".join(str(r) for r in retry) + "; the event will be retried"
+            "transient errors: "
+            + "; ".join(str(r) for r in retry + errors)
+            + "; the event will be retried"
         )
+    if errors:
+        # Everything else was reported; failing keeps the event for a retry and, after
+        # that, in the failure queue, so `paramguard redrive` can process it once fixed.
+        raise ProcessingError("processing failed: " + "; ".join(errors))
     return summary
 
 

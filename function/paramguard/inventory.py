@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -72,3 +73,35 @@ def sweep(
         if finding is not None:
             findings.append(finding)
     return listed, findings
+
+
+@dataclass
+class RegionSweep:
+    """How the sweep of one region went: what it listed and found, or why it failed."""
+
+    region: str
+    listed: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    error: Exception | None = None
+
+
+def sweep_regions(
+    ssm_for_region: Callable[[str], Any],
+    regions: Sequence[str],
+    matcher: NameMatcher,
+    account: str | None = None,
+) -> list[RegionSweep]:
+    """Sweep each region on its own: one that fails carries its error, the others go on.
+
+    A region blocked by an organization SCP or an opt-in region not enabled fails for good;
+    that must not hide the findings of the regions that can be listed.
+    """
+    results: list[RegionSweep] = []
+    for region in regions:
+        try:
+            listed, found = sweep(ssm_for_region(region), matcher, region, account)
+        except Exception as exc:  # noqa: BLE001 - the caller logs and counts it per region
+            results.append(RegionSweep(region, error=exc))
+            continue
+        results.append(RegionSweep(region, listed, found))
+    return results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shlex
@@ -13,8 +14,44 @@ from urllib.parse import quote
 
 from .cloudtrail import Finding
 
-SUBJECT_LIMIT = 99  # SNS wants subjects under 100 characters
+# SNS Publish: a subject is "UTF-8 text with no line breaks or control characters, and less
+# than 100 characters long". Keeping it under 100 UTF-8 *bytes* keeps it under 100 however
+# the service counts (code points, UTF-16 units or bytes).
+SUBJECT_LIMIT = 99
+# SNS Publish: at most 262,144 bytes (not characters) of UTF-8, and "all parts of the message
+# attributes, including name, type, and value, are included in the message size restriction".
 MESSAGE_LIMIT = 256 * 1024
+ATTRIBUTE_LIMIT = 1024  # bytes per attribute value: our own bound, so they never crowd the body
+FIELD_LIMIT = 8 * 1024  # bytes per field in a message that would not fit whole
+TRUNCATED = "\n[truncated: over SNS's 256 KB message limit; the finding is in the function's log]"
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def printable(text: str) -> str:
+    """Text safe to show on one line: control, format and bidi characters spelled as escapes.
+
+    Newlines, carriage returns, tabs, ESC and other C0/C1 controls, bidi overrides (U+202E),
+    zero-width and line/paragraph separators, lone surrogates and unassigned code points
+    become backslash escapes, so a crafted name can neither forge nor hide a line.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
+def clip_utf8(text: str, limit: int) -> str:
+    """The longest prefix of text whose UTF-8 encoding fits in limit bytes."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", "ignore")
+
+
+def utf8_size(text: str) -> int:
+    """Bytes of text in UTF-8 (lone surrogates counted as SNS would refuse them: 3 bytes)."""
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True)
@@ -26,36 +63,41 @@ class Notification:
     attributes: dict[str, dict[str, str]]
 
 
+def valid_region(region: str | None) -> str | None:
+    """The region if it looks like one (it goes into links and commands), else None."""
+    return region if region and _REGION_RE.match(region) else None
+
+
 def console_url(name: str, region: str | None) -> str | None:
     """Link to the parameter in the Systems Manager console."""
-    if not region:
+    # A crafted awsRegion must not turn the link into one to another host.
+    if not valid_region(region):
         return None
     # The console route takes the name URL-encoded twice (slashes become %252F).
-    encoded = quote(quote(name, safe=""), safe="")
+    encoded = quote(quote(name, safe="", errors="backslashreplace"), safe="")
     return (
         f"https://{region}.console.aws.amazon.com/systems-manager/parameters/{encoded}"
         f"/description?region={region}&tab=Table"
     )
 
 
-def _clean(text: str) -> str:
-    """Printable single-line text for a subject (SNS refuses control characters)."""
-    return "".join(ch if ch.isprintable() and ch not in "\r\n\t" else " " for ch in text)
-
-
 def _subject(finding: Finding) -> str:
-    head, tail = "paramguard: plaintext secret? ", f" ({finding.parameter_type})"
-    room = SUBJECT_LIMIT - len(head) - len(tail)
-    name = _clean(finding.parameter_name)
-    if len(name) > room:
-        name = "..." + name[-(room - 3) :]  # the end of a name says what it is
+    head = "paramguard: plaintext secret? "
+    tail = f" ({clip_utf8(printable(finding.parameter_type), 20)})"
+    room = SUBJECT_LIMIT - utf8_size(head) - utf8_size(tail)
+    name = printable(finding.parameter_name)
+    if utf8_size(name) > room:
+        # The end of a name says what it is: keep the longest tail that fits.
+        tail_bytes = name.encode()[-(room - 3) :]
+        name = "..." + tail_bytes.decode("utf-8", "ignore")
     return head + name + tail
 
 
 def fix_instructions(finding: Finding) -> list[str]:
     """How to fix the finding, as shell-ready steps."""
-    region = finding.region or "<region>"
-    name = shlex.quote(finding.parameter_name)
+    # Both go into shell commands a person will paste: quoted, and only a real region name.
+    region = valid_region(finding.region) or "<region>"
+    name = shlex.quote(printable(finding.parameter_name))
     return [
         "1. Treat the value as exposed: anyone with ssm:GetParameter on it could read it. "
         "Rotate the credential at its source.",
@@ -68,63 +110,104 @@ def fix_instructions(finding: Finding) -> list[str]:
         "4. Update whatever reads it to request decryption (WithDecryption=true) and grant "
         "kms:Decrypt on the key.",
         "If the name is not a secret after all, exclude exactly this name by adding the line "
-        f"'!re:^{re.escape(finding.parameter_name)}$' to dictionary.txt and uploading it.",
+        f"'!re:^{printable(re.escape(finding.parameter_name))}$' to dictionary.txt and "
+        "uploading it.",
     ]
 
 
-def build_notification(finding: Finding) -> Notification:
-    """Readable subject and body for one finding, plus the facts as JSON."""
-    facts = finding.to_dict()
+def _body(finding: Finding) -> str:
+    """The readable text and the JSON facts of one finding."""
+    show = printable
     link = console_url(finding.parameter_name, finding.region)
     lines = [
         "A parameter whose name looks like a secret was written to SSM Parameter Store "
         "without encryption.",
         "",
-        f"Parameter:      {finding.parameter_name}",
-        f"Type:           {finding.parameter_type}"
+        f"Parameter:      {show(finding.parameter_name)}",
+        f"Type:           {show(finding.parameter_type)}"
         + (" (not SecureString)" if finding.parameter_type != "unknown" else ""),
-        f"Matched entry:  {finding.matched} (dictionary line {finding.matched_line})",
-        f"Account:        {finding.account_id or 'unknown'}",
-        f"Region:         {finding.region or 'unknown'}",
-        f"Who:            {finding.actor or 'unknown'}"
-        + (f" ({finding.actor_type})" if finding.actor_type else ""),
-        f"Source IP:      {finding.source_ip or 'unknown'}",
-        f"User agent:     {finding.user_agent or 'unknown'}",
-        f"Time:           {finding.event_time or 'unknown'}",
-        f"Event ID:       {finding.event_id or 'unknown'}",
+        f"Matched entry:  {show(finding.matched)} (dictionary line {finding.matched_line})",
+        f"Account:        {show(finding.account_id or 'unknown')}",
+        f"Region:         {show(finding.region or 'unknown')}",
+        f"Who:            {show(finding.actor or 'unknown')}"
+        + (f" ({show(finding.actor_type)})" if finding.actor_type else ""),
+        f"Source IP:      {show(finding.source_ip or 'unknown')}",
+        f"User agent:     {show(finding.user_agent or 'unknown')}",
+        f"Time:           {show(finding.event_time or 'unknown')}",
+        f"Event ID:       {show(finding.event_id or 'unknown')}",
         f"Version:        {finding.version if finding.version is not None else 'unknown'}",
-        f"Found in:       {finding.source}",
+        f"Found in:       {show(finding.source)}",
     ]
     if link:
         lines.append(f"Console:        {link}")
     for note in finding.notes:
-        lines.append(f"Note:           {note}")
+        lines.append(f"Note:           {show(note)}")
     lines += ["", "How to fix:", *fix_instructions(finding), ""]
     lines += [
         "The parameter's value is not included in this message, nor in any log.",
         "",
         "--- finding (JSON) ---",
-        json.dumps(facts, sort_keys=True, ensure_ascii=False, indent=2),
+        # ASCII-escaped: no control or bidi character reaches a mail reader, and every
+        # JSON parser reads it back exactly.
+        json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=True, indent=2),
     ]
-    attributes = {
-        "parameter_name": finding.parameter_name,
-        "parameter_type": finding.parameter_type,
-        "matched": finding.matched,
-        "account_id": finding.account_id,
-        "region": finding.region,
-        "event_id": finding.event_id,
-        "kind": "finding",
+    return "\n".join(lines)
+
+
+def _clipped(finding: Finding, limit: int) -> Finding:
+    """A copy whose text fields are at most limit bytes each, saying so where cut."""
+
+    def clip(text: str) -> str:
+        if utf8_size(text) <= limit:
+            return text
+        kept = clip_utf8(text, limit)
+        return f"{kept}...[{utf8_size(text) - utf8_size(kept)} more bytes]"
+
+    changes: dict[str, Any] = {
+        f.name: clip(value)
+        for f in dataclasses.fields(finding)
+        if isinstance(value := getattr(finding, f.name), str)
     }
+    notes = [clip(note) for note in finding.notes[:20]]
+    if len(finding.notes) > 20:
+        notes.append(f"...and {len(finding.notes) - 20} more notes")
+    return dataclasses.replace(finding, **changes, notes=notes)
+
+
+def fit_message(message: str, budget: int) -> str:
+    """The message cut at a UTF-8 boundary to budget bytes, ending with a truncation notice."""
+    if utf8_size(message) <= budget:
+        return message
+    return clip_utf8(message, max(0, budget - utf8_size(TRUNCATED))) + TRUNCATED
+
+
+def build_notification(finding: Finding) -> Notification:
+    """Readable subject and body for one finding, plus the facts as JSON, within SNS's limits."""
+    attributes = _attributes(
+        {
+            "parameter_name": finding.parameter_name,
+            "parameter_type": finding.parameter_type,
+            "matched": finding.matched,
+            "account_id": finding.account_id,
+            "region": finding.region,
+            "event_id": finding.event_id,
+            "kind": "finding",
+        }
+    )
+    budget = MESSAGE_LIMIT - attributes_size(attributes)
+    message = _body(finding)
+    if utf8_size(message) > budget:
+        # Huge fields (a crafted name or user agent): shorten each, so every fact still shows.
+        message = _body(_clipped(finding, FIELD_LIMIT))
     return Notification(
-        subject=_subject(finding),
-        message="\n".join(lines)[:MESSAGE_LIMIT],
-        attributes=_attributes(attributes),
+        subject=_subject(finding), message=fit_message(message, budget), attributes=attributes
     )
 
 
 def build_summary(findings: Sequence[Finding], sent: int) -> Notification:
     """One message for the findings past the per-invocation cap."""
     rest = findings[sent:]
+    show = printable
     lines = [
         f"{len(findings)} findings in one run; {sent} were sent individually, "
         f"{len(rest)} more are listed here. Every finding is also in the function's log "
@@ -133,32 +216,40 @@ def build_summary(findings: Sequence[Finding], sent: int) -> Notification:
     ]
     for finding in rest:
         lines.append(
-            f"- {finding.parameter_name} ({finding.parameter_type}) matched '{finding.matched}' "
-            f"account {finding.account_id} region {finding.region} event {finding.event_id} "
-            f"by {finding.actor}"
+            f"- {show(finding.parameter_name)} ({show(finding.parameter_type)}) matched "
+            f"'{show(finding.matched)}' account {show(str(finding.account_id))} region "
+            f"{show(str(finding.region))} event {show(str(finding.event_id))} "
+            f"by {show(str(finding.actor))}"
         )
     lines += [
         "",
         "--- findings (JSON) ---",
-        json.dumps([f.to_dict() for f in rest], sort_keys=True, ensure_ascii=False),
+        json.dumps([f.to_dict() for f in rest], sort_keys=True, ensure_ascii=True),
     ]
-    message = "\n".join(lines)
-    if len(message.encode()) > MESSAGE_LIMIT:
-        message = message.encode()[: MESSAGE_LIMIT - 100].decode("utf-8", "ignore")
-        message += "\n[truncated: see the function's log for every finding]"
+    attributes = _attributes({"kind": "summary", "count": str(len(rest))})
     return Notification(
         subject=f"paramguard: {len(rest)} more plaintext secret findings"[:SUBJECT_LIMIT],
-        message=message,
-        attributes=_attributes({"kind": "summary", "count": str(len(rest))}),
+        message=fit_message("\n".join(lines), MESSAGE_LIMIT - attributes_size(attributes)),
+        attributes=attributes,
     )
 
 
 def _attributes(values: Mapping[str, str | None]) -> dict[str, dict[str, str]]:
-    return {
-        key: {"DataType": "String", "StringValue": value[:1024]}
-        for key, value in values.items()
-        if value
-    }
+    """String attributes, printable, at most ATTRIBUTE_LIMIT bytes each; empty ones left out."""
+    attributes = {}
+    for key, value in values.items():
+        text = clip_utf8(printable(value), ATTRIBUTE_LIMIT) if value else ""
+        if text:  # SNS refuses an empty attribute value
+            attributes[key] = {"DataType": "String", "StringValue": text}
+    return attributes
+
+
+def attributes_size(attributes: Mapping[str, Mapping[str, str]]) -> int:
+    """Bytes SNS counts for the attributes: every name, data type and value."""
+    return sum(
+        utf8_size(name) + utf8_size(value["DataType"]) + utf8_size(value.get("StringValue", ""))
+        for name, value in attributes.items()
+    )
 
 
 @dataclass
@@ -175,6 +266,7 @@ class Counters:
     notification_failures: int = 0
     oversize_objects: int = 0
     duplicates_suppressed: int = 0
+    inventory_failures: int = 0  # regions the scheduled sweep could not list
 
     def metric_data(self, now: datetime | None = None) -> list[dict[str, Any]]:
         """PutMetricData entries; AnomaliesDetected has no dimensions so the alarm sees it."""
@@ -189,6 +281,7 @@ class Counters:
             "NotificationFailures": self.notification_failures,
             "DecompressionLimitExceeded": self.oversize_objects,
             "DuplicatesSuppressed": self.duplicates_suppressed,
+            "InventoryFailures": self.inventory_failures,
         }
         data = [
             {"MetricName": name, "Value": float(value), "Unit": "Count", "Timestamp": timestamp}
