@@ -461,7 +461,11 @@ def test_hostile_inputs_at_the_size_limit_complete(unit: str) -> None:
 
 # ---- never the value -------------------------------------------------------------------------
 
-_VOCABULARY = " ".join((*BUILTIN_DETECTORS, "value:", "ValueHit", "detector", "line", "None"))
+# Everything a hit can show by itself: each detector's repr, matched text and name.
+_VOCABULARY = (
+    "\n".join(f"{ValueHit(name)!r} {ValueHit(name).matched} {name}" for name in BUILTIN_DETECTORS)
+    + " value:9 ValueHit(detector='value:9', line=9)"
+)
 SECRET_KINDS = sorted(corpus.SECRET_KINDS)
 
 
