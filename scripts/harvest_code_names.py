@@ -1,10 +1,12 @@
 """Extract SSM parameter names from application code, framework config and documentation.
 
 Used to build tests/data/real/code.tsv (see tests/data/README.md). It reads a fetched git
-mirror (bare git directory) or a saved text file and prints one JSON object per name found:
-the name (interpolations replaced by ``{x}``), the declared type when the code states one,
-the kind of reference, the file, the line and a few lines of context for the labeller.
-It holds no fetched content: only the syntax of the tools it recognises.
+mirror (bare git directory) or a saved text file and prints one JSON object per file: its
+source (github:owner/repo@commit:path), how many references were skipped (no literal letters
+left after interpolation), commented out or rejected, and each name found with the declared
+type when the code states one, the kind of reference, the line and a few lines of context for
+the labeller. Deduplication, the 5%-per-repository cap and the labels are applied afterwards
+(see tests/data/README.md). It holds no fetched content: only the syntax of the tools it knows.
 
     python scripts/harvest_code_names.py mirror /work/.mirror/owner+repo/repo/.git owner/repo
     python scripts/harvest_code_names.py text saved_page.txt https://example.com/post
