@@ -52,7 +52,9 @@ def test_a_failed_message_is_in_the_queue_for_the_next_run(
         QueueName="paramguard-failures", Attributes={"VisibilityTimeout": "600"}
     )["QueueUrl"]
     good = log_key()
-    stack.s3.put_object(Bucket=stack.log_bucket, Key=good, Body=gz_log([put_parameter("/prod/db/password")]))
+    stack.s3.put_object(
+        Bucket=stack.log_bucket, Key=good, Body=gz_log([put_parameter("/prod/db/password")])
+    )
     stuck = log_key()
     for key in (good, stuck):
         stack.sqs.send_message(
