@@ -272,6 +272,7 @@ class MotoServer:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         if not _PATCHES:
             _patch_moto_cloudtrail()
+            _patch_moto_describe_trails()
             _patch_moto_bucket_policy()
             _patch_moto_lambda_logging_config()
             _patch_moto_s3_lambda_notifications()
@@ -338,6 +339,30 @@ def _patch_moto_cloudtrail() -> None:
             return _original(self, name, *args, **kwargs)
 
         _patch(CloudTrailBackend, method, by_name_or_arn)
+
+
+def _patch_moto_describe_trails() -> None:
+    """Make moto's DescribeTrails return only the trails named in trailNameList, as AWS does.
+
+    moto 5.2 returns every trail of the account, and the AWS provider refuses to read its
+    trail ("too many results") as soon as a second deployment has one in the same process.
+    """
+    from moto.cloudtrail.responses import CloudTrailResponse
+
+    original = CloudTrailResponse.describe_trails
+
+    def describe_trails(self: Any) -> str:
+        body = json.loads(original(self))
+        wanted = self._get_param("trailNameList") or []
+        if wanted:
+            body["trailList"] = [
+                trail
+                for trail in body["trailList"]
+                if trail.get("Name") in wanted or trail.get("TrailARN") in wanted
+            ]
+        return json.dumps(body)
+
+    _patch(CloudTrailResponse, "describe_trails", describe_trails)
 
 
 def _patch_moto_bucket_policy() -> None:
