@@ -15,9 +15,15 @@ locals {
 
   # An existing trail may deliver under a key prefix (<prefix>/AWSLogs/...).
   log_key_prefix = var.existing_cloudtrail_key_prefix == "" ? "" : "${trim(var.existing_cloudtrail_key_prefix, "/")}/"
+  # Which new objects are log files: the notification's filter (the function skips the rest).
+  log_file_prefix = "${local.log_key_prefix}AWSLogs/"
+  log_file_suffix = ".json.gz"
 
   s3_trigger          = var.trigger_mode != "eventbridge"
   eventbridge_trigger = var.trigger_mode != "s3"
+  # S3 keeps one notification configuration per bucket: on a bucket the module did not
+  # create, it is only touched when the operator asks for it.
+  bucket_notification = local.s3_trigger && (var.create_bucket_notification == null ? local.create_trail : var.create_bucket_notification)
   # With two paths, or a sweep that runs again and again, one write would be notified
   # several times without the table.
   deduplicate = var.enable_deduplication || var.trigger_mode == "both" || var.inventory_schedule != ""
@@ -32,13 +38,10 @@ locals {
   dictionary_object_arn  = "${aws_s3_bucket.dictionary.arn}/${var.dictionary_key}"
   function_name          = "${var.name_prefix}-analyzer"
   log_group_name         = "/aws/lambda/${local.function_name}"
-
-  alarm_names = {
-    anomalies                = "${var.name_prefix}-anomalies-detected"
-    analyzer_errors          = "${var.name_prefix}-analyzer-errors"
-    dictionary_load_failures = "${var.name_prefix}-dictionary-load-failures"
-  }
-  alarm_arns = [for name in values(local.alarm_names) : "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${name}"]
+  failure_queue_name     = "${var.name_prefix}-analyzer-failures"
+  # Built from its parts: the topic's key policy needs the ARN before the topic exists.
+  topic_name = "${var.name_prefix}-alerts"
+  topic_arn  = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.topic_name}"
 
   # Everything that goes into the deployment zip: a change to any of these files, and only
   # to these, rebuilds the zip and redeploys the code.
@@ -360,6 +363,13 @@ data "aws_iam_policy_document" "notifications_key" {
     }
   }
 
+  # CloudWatch publishes alarm notifications through SNS, which asks KMS for a data key
+  # under the topic's encryption context. Only for alarms of this account and only for
+  # this topic, so no alarm elsewhere can use the key through CloudWatch. The same keys
+  # scope service publishers in AWS's own key policies for encrypted topics, e.g.
+  # https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html
+  # (moto enforces no key policy: the opt-in real-account test checks the alarm's
+  # notification was delivered, see README "Local demo").
   statement {
     sid       = "CloudWatchAlarmsPublish"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -369,13 +379,25 @@ data "aws_iam_policy_document" "notifications_key" {
       type        = "Service"
       identifiers = ["cloudwatch.amazonaws.com"]
     }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = [local.topic_arn]
+    }
   }
 }
 
 resource "aws_kms_key" "notifications" {
   description             = "Encrypts the ${var.name_prefix} alert topic; admits CloudWatch alarms."
   enable_key_rotation     = true
-  deletion_window_in_days = 7
+  deletion_window_in_days = var.kms_key_deletion_window_days
   policy                  = data.aws_iam_policy_document.notifications_key.json
 }
 
@@ -385,7 +407,7 @@ resource "aws_kms_alias" "notifications" {
 }
 
 resource "aws_sns_topic" "alerts" {
-  name              = "${var.name_prefix}-alerts"
+  name              = local.topic_name
   kms_master_key_id = aws_kms_key.notifications.arn
 }
 
@@ -424,7 +446,7 @@ data "aws_iam_policy_document" "alerts" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = local.alarm_arns
+      values   = [for alarm in values(local.alarms) : "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:${alarm.name}"]
     }
   }
 }
@@ -475,9 +497,13 @@ resource "aws_iam_role" "analyzer" {
 }
 
 data "aws_iam_policy_document" "analyzer" {
+  # On a versioned bucket (organization and Control Tower log archives usually are) every
+  # notification and S3 Batch Operations 2.0 task names the version, and GetObject with a
+  # VersionId is authorised as s3:GetObjectVersion, not s3:GetObject:
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Versioning).
   statement {
     sid       = "ReadCloudTrailLogFiles"
-    actions   = ["s3:GetObject"]
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
     resources = ["${local.log_bucket_arn}/${local.log_key_prefix}AWSLogs/*"]
   }
 
@@ -506,7 +532,8 @@ data "aws_iam_policy_document" "analyzer" {
     resources = [aws_sns_topic.alerts.arn]
   }
 
-  # Publishing to the encrypted topic: SNS uses the key on the caller's behalf.
+  # Publishing to the encrypted topic: SNS uses the key on the caller's behalf, with the
+  # topic's ARN as encryption context, so the grant covers this topic only.
   statement {
     sid       = "EncryptFindings"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -516,6 +543,12 @@ data "aws_iam_policy_document" "analyzer" {
       test     = "StringEquals"
       variable = "kms:ViaService"
       values   = ["sns.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = [aws_sns_topic.alerts.arn]
     }
   }
 
@@ -581,9 +614,12 @@ resource "aws_cloudwatch_log_group" "analyzer" {
 }
 
 resource "aws_sqs_queue" "analyzer_failures" {
-  name                      = "${var.name_prefix}-analyzer-failures"
+  name                      = local.failure_queue_name
   sqs_managed_sse_enabled   = true
   message_retention_seconds = 1209600 # 14 days, the maximum
+  # What `paramguard redrive` holds a message for while it is re-processed in-process:
+  # one invocation's worth of work, plus a margin.
+  visibility_timeout_seconds = var.lambda_timeout + 30
 }
 
 resource "aws_lambda_function" "analyzer" {
@@ -650,7 +686,7 @@ resource "aws_lambda_function_event_invoke_config" "analyzer" {
 # ---- Deduplication table ----
 
 resource "aws_dynamodb_table" "dedup" {
-  #checkov:skip=CKV_AWS_119:The items are hashes of event IDs and parameter names with an expiry, no values; the AWS owned key encrypts them at rest.
+  #checkov:skip=CKV_AWS_119:The items are event IDs and parameter names with an expiry, never values; the AWS managed key aws/dynamodb is used (see server_side_encryption), a customer managed key would add cost and a key policy for no reader.
   #checkov:skip=CKV_AWS_28:Point-in-time recovery would restore short-lived claims; losing them costs at most a repeated notification.
   count = local.deduplicate ? 1 : 0
 
@@ -669,6 +705,11 @@ resource "aws_dynamodb_table" "dedup" {
     enabled        = true
   }
 
+  # enabled = true is the AWS managed key aws/dynamodb, not the (default) AWS owned key:
+  # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_SSESpecification.html
+  # Chosen deliberately: it satisfies AWS Config's dynamodb-table-encrypted-kms, which
+  # regulated accounts run, and its use is logged in the account's CloudTrail. Its key
+  # policy admits the account's principals through DynamoDB, so the role needs no KMS grant.
   server_side_encryption {
     enabled = true
   }
@@ -676,6 +717,9 @@ resource "aws_dynamodb_table" "dedup" {
 
 # ---- Trigger ----
 
+# Kept with an existing bucket too, for a notification the operator wires themselves.
+# source_account as well as source_arn: a bucket ARN names no account, and a deleted
+# bucket's name can be taken by another account.
 resource "aws_lambda_permission" "s3_invoke" {
   count = local.s3_trigger ? 1 : 0
 
@@ -687,8 +731,10 @@ resource "aws_lambda_permission" "s3_invoke" {
   source_account = local.account_id
 }
 
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html:
+# "This action replaces the existing notification configuration", hence local.bucket_notification.
 resource "aws_s3_bucket_notification" "trail_logs" {
-  count = var.create_bucket_notification && local.s3_trigger ? 1 : 0
+  count = local.bucket_notification ? 1 : 0
 
   bucket = local.create_trail ? aws_s3_bucket.trail_logs[0].id : var.existing_cloudtrail_bucket_name
 
@@ -696,8 +742,8 @@ resource "aws_s3_bucket_notification" "trail_logs" {
     id                  = "paramguard-analyzer"
     lambda_function_arn = aws_lambda_function.analyzer.arn
     events              = ["s3:ObjectCreated:*"]
-    filter_prefix       = "${local.log_key_prefix}AWSLogs/"
-    filter_suffix       = ".json.gz"
+    filter_prefix       = local.log_file_prefix
+    filter_suffix       = local.log_file_suffix
   }
 
   # S3 sends a test event to the function when the configuration is saved and rejects the
@@ -716,9 +762,13 @@ locals {
         pattern = jsonencode({
           source        = ["aws.ssm"]
           "detail-type" = ["AWS API Call via CloudTrail"]
+          # Successful calls only: a refused PutParameter stored nothing. A failed call
+          # carries errorCode, a successful one has no such field:
+          # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html ("Exists")
           detail = {
             eventSource = ["ssm.amazonaws.com"]
             eventName   = ["PutParameter"]
+            errorCode   = [{ exists = false }]
           }
         })
         schedule = null
@@ -773,15 +823,20 @@ resource "aws_cloudwatch_event_target" "analyzer" {
   }
 }
 
+# No source_account here: the rule ARN already names the account, AWS documents only
+# AWS:SourceArn for EventBridge (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html,
+# "My rule ran but my Lambda function wasn't invoked"), and the provider documents
+# source_account for S3, SES and cross-account access only
+# (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_permission);
+# with it, invocations have been reported to fail silently (hashicorp/terraform-provider-aws#4116).
 resource "aws_lambda_permission" "eventbridge_invoke" {
   for_each = local.event_rules
 
-  statement_id   = "AllowEventBridge-${each.key}"
-  action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.analyzer.function_name
-  principal      = "events.amazonaws.com"
-  source_arn     = aws_cloudwatch_event_rule.analyzer[each.key].arn
-  source_account = local.account_id
+  statement_id  = "AllowEventBridge-${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.analyzer.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.analyzer[each.key].arn
 }
 
 data "aws_iam_policy_document" "failure_queue" {
@@ -814,50 +869,151 @@ resource "aws_sqs_queue_policy" "failure_queue" {
 
 # ---- Alarms ----
 
-resource "aws_cloudwatch_metric_alarm" "anomalies" {
-  alarm_name          = local.alarm_names.anomalies
-  alarm_description   = "A secret-looking Parameter Store parameter was written as plain String/StringList. The per-finding SNS messages and the ${local.log_group_name} logs name it."
-  namespace           = var.metric_namespace
-  metric_name         = "AnomaliesDetected"
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
+# Every way paramguard reports a finding or can go blind, as data: one entry per alarm, all
+# on the alert topic. `guards` is the one line the README and `make demo` show; the
+# description says what the alarm means and what to check first. Period limits
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html):
+# a multiple of 60 s, and period x evaluation periods at most one day below one-hour periods.
+locals {
+  heartbeat = local.s3_trigger && var.heartbeat_minutes > 0
+  log_source = (local.create_trail
+    ? "the trail ${local.trail_name}"
+    : "the trail that delivers to s3://${local.log_bucket_name}/${local.log_key_prefix}AWSLogs/"
+  )
+
+  # Shared by the alarms on a count that should stay at zero: any one in a minute fires.
+  any_in_a_minute = {
+    statistic          = "Sum"
+    period             = 60
+    evaluation_periods = 1
+    comparison         = "GreaterThanOrEqualToThreshold"
+    threshold          = 1
+    missing_data       = "notBreaching"
+  }
+
+  alarms = merge(
+    {
+      # The workshop's alarm: any finding within a minute.
+      anomalies = merge(local.any_in_a_minute, {
+        name        = "${var.name_prefix}-anomalies-detected"
+        guards      = "a secret-looking parameter was written as plain String/StringList"
+        description = "A secret-looking Parameter Store parameter was written as plain String/StringList. First check: the per-finding SNS messages, or the event = finding lines in ${local.log_group_name}; they name the parameter, who wrote it and how to fix it."
+        namespace   = var.metric_namespace
+        metric      = "AnomaliesDetected"
+        dimensions  = {}
+      })
+      analyzer_errors = merge(local.any_in_a_minute, {
+        name        = "${var.name_prefix}-analyzer-errors"
+        guards      = "the function failed (an unhandled error, a timeout, out of memory)"
+        description = "The paramguard function failed; Lambda retries twice, then the event waits in ${local.failure_queue_name}. First check: the errors in ${local.log_group_name} (Task timed out and Runtime exited mean the timeout or memory is too small for the log file)."
+        namespace   = "AWS/Lambda"
+        metric      = "Errors"
+        dimensions  = { FunctionName = local.function_name }
+      })
+      dictionary_load_failures = merge(local.any_in_a_minute, {
+        name        = "${var.name_prefix}-dictionary-load-failures"
+        guards      = "the uploaded dictionary could not be used (missing, unreadable, invalid, shrunk)"
+        description = "The function could not use s3://${local.dictionary_bucket_name}/${var.dictionary_key} and keeps matching with the last good (or the built-in) dictionary. First check: the dictionary errors in ${local.log_group_name}, then the object's latest version (restore the previous one if the upload was wrong)."
+        namespace   = var.metric_namespace
+        metric      = "DictionaryLoadFailures"
+        dimensions  = {}
+      })
+      log_file_failures = merge(local.any_in_a_minute, {
+        name        = "${var.name_prefix}-log-file-failures"
+        guards      = "a CloudTrail log file could not be read or parsed; the writes in it were not checked"
+        description = "A CloudTrail log file was skipped: AccessDenied after a role, bucket policy or key policy change, an object deleted before it was read, or a corrupt or oversized file. The writes in it were not checked. First check: the event = object_failed lines in ${local.log_group_name}, which name the object and the error."
+        namespace   = var.metric_namespace
+        metric      = "LogFileFailures"
+        dimensions  = {}
+      })
+      # SQS publishes queue metrics every minute while the queue holds messages.
+      failure_queue = {
+        name               = "${var.name_prefix}-failure-queue-not-empty"
+        guards             = "events the function failed on after every retry are waiting, unprocessed"
+        description        = "Events the function failed on after every retry wait in ${local.failure_queue_name}; the writes in them are not reported until they are re-processed. First check: the errors in ${local.log_group_name}; once fixed, run paramguard redrive on the queue URL with --function ${local.function_name}."
+        namespace          = "AWS/SQS"
+        metric             = "ApproximateNumberOfMessagesVisible"
+        dimensions         = { QueueName = local.failure_queue_name }
+        statistic          = "Maximum"
+        period             = 300
+        evaluation_periods = 1
+        comparison         = "GreaterThanOrEqualToThreshold"
+        threshold          = 1
+        missing_data       = "notBreaching"
+      }
+    },
+    # Missing data breaches: no data point at all is exactly what a stopped trail, a
+    # removed notification or a disabled function looks like.
+    local.heartbeat ? {
+      heartbeat = {
+        name               = "${var.name_prefix}-heartbeat"
+        guards             = "no CloudTrail log file processed for ${var.heartbeat_minutes} minutes (trail stopped, notification removed, function not invoked)"
+        description        = "No CloudTrail log file was processed for ${var.heartbeat_minutes} minutes. First check: ${local.log_source} is logging (aws cloudtrail get-trail-status: IsLogging, LatestDeliveryError; a stopped or deleted trail is often an intruder's first step), then the bucket's notification to ${local.function_name}, its invoke permission, and the function's Invocations and Throttles."
+        namespace          = var.metric_namespace
+        metric             = "LogFilesProcessed"
+        dimensions         = {}
+        statistic          = "Sum"
+        period             = 300
+        evaluation_periods = var.heartbeat_minutes / 5
+        comparison         = "LessThanThreshold"
+        threshold          = 1
+        missing_data       = "breaching"
+      }
+    } : {},
+    var.inventory_schedule != "" ? {
+      inventory_failures = merge(local.any_in_a_minute, {
+        name        = "${var.name_prefix}-inventory-failures"
+        guards      = "the scheduled sweep could not list parameters in a region"
+        description = "The scheduled sweep could not list parameters in a region (ssm:DescribeParameters denied, an SCP, a region not enabled, throttling); existing plaintext parameters there are not reported. First check: the inventory errors in ${local.log_group_name}, which name the region."
+        namespace   = var.metric_namespace
+        metric      = "InventoryFailures"
+        dimensions  = {}
+      })
+    } : {},
+    # EventBridge publishes FailedInvocations only when it is not zero. RuleName alone
+    # is the default bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
+    { for key, rule in local.event_rules : "${replace(key, "-", "_")}_failed_invocations" => merge(local.any_in_a_minute, {
+      name        = "${var.name_prefix}-${key}-failed-invocations"
+      guards      = "EventBridge could not invoke the function for the ${key} rule"
+      description = "EventBridge could not invoke ${local.function_name} for the rule ${var.name_prefix}-${key} after its retries: the invoke permission was removed, the function was deleted or is throttled. The events went to ${local.failure_queue_name}. First check: aws lambda get-policy --function-name ${local.function_name} shows events.amazonaws.com with this rule's ARN."
+      namespace   = "AWS/Events"
+      metric      = "FailedInvocations"
+      dimensions  = { RuleName = "${var.name_prefix}-${key}" }
+    }) },
+  )
+}
+
+resource "aws_cloudwatch_metric_alarm" "detector" {
+  for_each = local.alarms
+
+  alarm_name          = each.value.name
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  period              = each.value.period
+  evaluation_periods  = each.value.evaluation_periods
+  datapoints_to_alarm = each.value.evaluation_periods
+  threshold           = each.value.threshold
+  comparison_operator = each.value.comparison
+  treat_missing_data  = each.value.missing_data
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
-# A detector that fails silently is worse than none: alarm when the function errors.
-resource "aws_cloudwatch_metric_alarm" "analyzer_errors" {
-  alarm_name          = local.alarm_names.analyzer_errors
-  alarm_description   = "The paramguard analyzer failed on a CloudTrail log file; after the retries the event is in the ${aws_sqs_queue.analyzer_failures.name} queue. See ${local.log_group_name}."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.analyzer.function_name }
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
+# The three alarms that were separate resources keep their state (and names) on upgrade.
+moved {
+  from = aws_cloudwatch_metric_alarm.anomalies
+  to   = aws_cloudwatch_metric_alarm.detector["anomalies"]
 }
 
-# ... and when it runs without its dictionary.
-resource "aws_cloudwatch_metric_alarm" "dictionary_load_failures" {
-  alarm_name          = local.alarm_names.dictionary_load_failures
-  alarm_description   = "The paramguard analyzer could not load s3://${aws_s3_bucket.dictionary.id}/${var.dictionary_key}; it is matching with a stale or built-in dictionary."
-  namespace           = var.metric_namespace
-  metric_name         = "DictionaryLoadFailures"
-  statistic           = "Sum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.alerts.arn]
-  ok_actions          = [aws_sns_topic.alerts.arn]
+moved {
+  from = aws_cloudwatch_metric_alarm.analyzer_errors
+  to   = aws_cloudwatch_metric_alarm.detector["analyzer_errors"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.dictionary_load_failures
+  to   = aws_cloudwatch_metric_alarm.detector["dictionary_load_failures"]
 }

@@ -40,26 +40,32 @@ output "log_group_name" {
 
 output "alarm_name" {
   description = "Name of the alarm that fires when a secret-looking parameter is written as plain text."
-  value       = aws_cloudwatch_metric_alarm.anomalies.alarm_name
+  value       = aws_cloudwatch_metric_alarm.detector["anomalies"].alarm_name
 }
 
 output "alarm_arn" {
   description = "ARN of the alarm that fires when a secret-looking parameter is written as plain text."
-  value       = aws_cloudwatch_metric_alarm.anomalies.arn
+  value       = aws_cloudwatch_metric_alarm.detector["anomalies"].arn
 }
 
 output "alarm_names" {
-  description = "Names of all alarms: anomalies, analyzer_errors, dictionary_load_failures."
-  value = {
-    anomalies                = aws_cloudwatch_metric_alarm.anomalies.alarm_name
-    analyzer_errors          = aws_cloudwatch_metric_alarm.analyzer_errors.alarm_name
-    dictionary_load_failures = aws_cloudwatch_metric_alarm.dictionary_load_failures.alarm_name
-  }
+  description = "Names of all alarms, by purpose: anomalies, and every way the detector can go blind (heartbeat, log_file_failures, failure_queue, analyzer_errors, dictionary_load_failures, inventory_failures, <rule>_failed_invocations)."
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.detector : key => alarm.alarm_name }
+}
+
+output "alarm_guards" {
+  description = "What each alarm guards, in one line, by purpose (the same keys as alarm_names)."
+  value       = { for key, alarm in local.alarms : key => alarm.guards }
 }
 
 output "alarm_console_url" {
   description = "AWS console URL of the anomalies alarm."
-  value       = "https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#alarmsV2:alarm/${urlencode(aws_cloudwatch_metric_alarm.anomalies.alarm_name)}"
+  value       = "https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#alarmsV2:alarm/${urlencode(aws_cloudwatch_metric_alarm.detector["anomalies"].alarm_name)}"
+}
+
+output "alarms_console_url" {
+  description = "AWS console URL listing all of this deployment's alarms."
+  value       = "https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#alarmsV2:?search=${urlencode("${var.name_prefix}-")}"
 }
 
 output "sns_topic_arn" {
@@ -85,4 +91,15 @@ output "event_rule_names" {
 output "dedup_table_name" {
   description = "DynamoDB table that makes each write notified once (null when deduplication is off)."
   value       = local.deduplicate ? aws_dynamodb_table.dedup[0].name : null
+}
+
+output "log_bucket_notification" {
+  description = "The S3 event notification that must invoke the function, and whether this module manages it (managed_by_module = false: add it to the bucket's own notification configuration, see README)."
+  value = {
+    managed_by_module   = local.bucket_notification
+    lambda_function_arn = aws_lambda_function.analyzer.arn
+    events              = ["s3:ObjectCreated:*"]
+    filter_prefix       = local.log_file_prefix
+    filter_suffix       = local.log_file_suffix
+  }
 }

@@ -60,9 +60,9 @@ variable "existing_cloudtrail_key_prefix" {
 }
 
 variable "create_bucket_notification" {
-  description = "Create the S3 event notification that invokes the function. S3 allows one notification configuration per bucket, so on an existing trail bucket this REPLACES the bucket's whole notification configuration; set false there and route s3:ObjectCreated:* for AWSLogs/*.json.gz to the function yourself."
+  description = "Whether the module puts the S3 event notification that invokes the function on the trail bucket. null (default): only on the bucket the module creates, never on an existing_cloudtrail_bucket_name. true on an existing bucket is an explicit opt-in: S3 keeps ONE notification configuration per bucket, so it REPLACES (and destroy removes) whatever else that bucket notifies, e.g. a SIEM or Security Lake. false: never; wire the function yourself (README, \"An existing or organization trail\")."
   type        = bool
-  default     = true
+  default     = null
 }
 
 variable "log_expiration_days" {
@@ -142,7 +142,7 @@ variable "lambda_timeout" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Reserved concurrency of the analyzer function. null reserves none (uses the account's unreserved pool)."
+  description = "Reserved concurrency of the analyzer function. null reserves none (uses the account's unreserved pool). Lambda keeps at least 100 unreserved, so any value fails to apply in an account whose concurrency quota is below 100 + this value (new accounts may start at 10)."
   type        = number
   default     = null
 
@@ -193,8 +193,32 @@ variable "package_python" {
 
 # ---- Alerting ----
 
+variable "heartbeat_minutes" {
+  description = "With the S3 path (trigger_mode s3 or both), raise the heartbeat alarm when no CloudTrail log file has been processed for this many minutes: a stopped or deleted trail, a removed bucket notification, a broken invoke permission or a disabled function. A multi-region trail delivers a file every few minutes even in a quiet account; raise this for an account with hours without any write call. 0 disables the alarm."
+  type        = number
+  default     = 60
+
+  validation {
+    # The alarm evaluates 5-minute periods, and CloudWatch allows at most one day of
+    # evaluation (period x evaluation periods) for periods under an hour.
+    condition     = var.heartbeat_minutes == 0 || (var.heartbeat_minutes >= 5 && var.heartbeat_minutes <= 1440 && var.heartbeat_minutes % 5 == 0)
+    error_message = "heartbeat_minutes must be 0 (no heartbeat alarm) or a multiple of 5 from 5 to 1440 (one day)."
+  }
+}
+
+variable "kms_key_deletion_window_days" {
+  description = "Days the alert topic's KMS key waits in PendingDeletion after destroy, during which the deletion can be cancelled (messages encrypted under it stay readable only while the key exists)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_key_deletion_window_days >= 7 && var.kms_key_deletion_window_days <= 30 && floor(var.kms_key_deletion_window_days) == var.kms_key_deletion_window_days
+    error_message = "kms_key_deletion_window_days must be a whole number of days from 7 to 30."
+  }
+}
+
 variable "metric_namespace" {
-  description = "CloudWatch namespace of the function's custom metrics (AnomaliesDetected, DictionaryLoadFailures)."
+  description = "CloudWatch namespace of the function's custom metrics (AnomaliesDetected, LogFilesProcessed, LogFileFailures, DictionaryLoadFailures, InventoryFailures, ...), which the alarms watch."
   type        = string
   default     = "ParamStoreAnalyser"
 

@@ -3,7 +3,8 @@
 
 Terraform deploys the module against moto; a user stores a secret as a plain String; the
 function, run in-process on the S3 event, reports it; a new dictionary entry takes effect
-without a redeploy; then everything is destroyed.
+without a redeploy; the alarms that say when the detector goes blind are listed; then
+everything is destroyed.
 """
 
 from __future__ import annotations
@@ -100,6 +101,42 @@ def story(stack: tfs.MotoStack) -> None:
     # does not wait.
     with tfs.function_environment(stack, {"DICTIONARY_TTL_SECONDS": "0"}) as context:
         scenes(stack, handler, context, queue_url)
+    blind_spots(stack)
+
+
+def blind_spots(stack: tfs.MotoStack) -> None:
+    """The alarms that fire when paramguard stops seeing writes, and the heartbeat in detail."""
+    out = stack.outputs
+    heading("How you would know if paramguard went blind: the alarms")
+    names, guards = out["alarm_names"], out["alarm_guards"]
+    described = stack.client("cloudwatch").describe_alarms(AlarmNames=list(names.values()))
+    alarms = {alarm["AlarmName"]: alarm for alarm in described["MetricAlarms"]}
+    for key in sorted(names, key=lambda k: (k != "anomalies", k)):
+        print(f"  {names[key]:<42} {guards[key]}")
+        if alarms[names[key]]["AlarmActions"] != [out["sns_topic_arn"]]:
+            raise DemoFailed(f"{names[key]} does not notify {out['sns_topic_arn']}")
+    print(
+        "  (trigger_mode eventbridge or both adds one per EventBridge rule, for failed "
+        "invocations; inventory_schedule one for the sweep and one for its rule.)"
+    )
+    if "heartbeat" not in names:
+        raise DemoFailed("no heartbeat alarm")
+
+    heading("The heartbeat: no log file processed means no eyes")
+    heartbeat = alarms[names["heartbeat"]]
+    window = heartbeat["Period"] * heartbeat["EvaluationPeriods"] // 60
+    show("alarm", heartbeat["AlarmName"])
+    show("metric", f"{heartbeat['Namespace']} {heartbeat['MetricName']}")
+    show(
+        "fires when",
+        f"{heartbeat['Statistic']} < {heartbeat['Threshold']:g} in each of "
+        f"{heartbeat['DatapointsToAlarm']} of {heartbeat['EvaluationPeriods']} periods of "
+        f"{heartbeat['Period']} s ({window} minutes)",
+    )
+    show("missing data", f"{heartbeat['TreatMissingData']} (no data at all is the blind case)")
+    show("notifies", ", ".join(heartbeat["AlarmActions"]))
+    print("  " + heartbeat["AlarmDescription"])
+    print("  (moto evaluates no alarm; in AWS this one goes to ALARM when the trail stops.)")
 
 
 def scenes(stack: tfs.MotoStack, handler: Any, context: tfs.LambdaContext, queue_url: str) -> None:

@@ -19,6 +19,7 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
@@ -226,9 +227,21 @@ def test_outputs(deployment: Deployment) -> None:
         f"https://{REGION}.console.aws.amazon.com/cloudwatch/home?region={REGION}"
         f"#alarmsV2:alarm/{PREFIX}-anomalies-detected"
     )
+    assert out["alarms_console_url"] == (
+        f"https://{REGION}.console.aws.amazon.com/cloudwatch/home?region={REGION}"
+        f"#alarmsV2:?search={PREFIX}-"
+    )
+    assert set(out["alarm_guards"]) == set(out["alarm_names"]) == set(EXPECTED_ALARMS)
     assert out["sns_topic_arn"] == f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-alerts"
     assert out["failure_queue_url"].endswith(f"/{ACCOUNT}/{PREFIX}-analyzer-failures")
     assert out["trail_arn"] == f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{PREFIX}-trail"
+    assert out["log_bucket_notification"] == {
+        "managed_by_module": True,
+        "lambda_function_arn": out["function_arn"],
+        "events": ["s3:ObjectCreated:*"],
+        "filter_prefix": "AWSLogs/",
+        "filter_suffix": ".json.gz",
+    }
 
 
 def test_trail(deployment: Deployment) -> None:
@@ -319,42 +332,118 @@ def test_failed_events_are_kept(deployment: Deployment) -> None:
     assert config["DestinationConfig"]["OnFailure"]["Destination"] == attributes["QueueArn"]
     assert attributes["SqsManagedSseEnabled"] == "true"
     assert attributes["MessageRetentionPeriod"] == "1209600"
+    # `paramguard redrive` without --function holds a message this long: one invocation.
+    assert attributes["VisibilityTimeout"] == str(120 + 30)
 
 
-def _alarm(deployment: Deployment, name: str) -> dict[str, Any]:
-    [alarm] = deployment.client("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"]
-    return dict(alarm)
+@dataclass(frozen=True)
+class AlarmSpec:
+    """What one alarm must watch and when it must fire, written out independently of main.tf."""
+
+    name: str
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...] = ()
+    statistic: str = "Sum"
+    period: int = 60
+    evaluation_periods: int = 1
+    comparison: str = "GreaterThanOrEqualToThreshold"
+    threshold: float = 1.0
+    missing_data: str = "notBreaching"
 
 
-@pytest.mark.parametrize(
-    ("key", "namespace", "metric", "dimensions"),
-    [
-        ("anomalies", NAMESPACE, "AnomaliesDetected", []),
-        ("dictionary_load_failures", NAMESPACE, "DictionaryLoadFailures", []),
-        ("analyzer_errors", "AWS/Lambda", "Errors", [("FunctionName", f"{PREFIX}-analyzer")]),
-    ],
-)
-def test_alarm(
-    deployment: Deployment,
-    key: str,
-    namespace: str,
-    metric: str,
-    dimensions: list[tuple[str, str]],
-) -> None:
-    topic = deployment.outputs["sns_topic_arn"]
-    alarm = _alarm(deployment, deployment.outputs["alarm_names"][key])
-    assert alarm["Namespace"] == namespace
-    assert alarm["MetricName"] == metric
-    assert [(d["Name"], d["Value"]) for d in alarm.get("Dimensions", [])] == dimensions
-    assert alarm["Statistic"] == "Sum"
-    assert alarm["Period"] == 60
-    assert alarm["EvaluationPeriods"] == 1
-    assert alarm["Threshold"] == 1.0
-    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
-    assert alarm["TreatMissingData"] == "notBreaching"
-    assert alarm["AlarmActions"] == [topic]
-    assert alarm["OKActions"] == [topic]
-    assert alarm["ActionsEnabled"] is True
+def expected_alarms(
+    prefix: str, *, s3: bool = True, rules: tuple[str, ...] = (), sweep: bool = False
+) -> dict[str, AlarmSpec]:
+    """Every alarm a deployment with these settings must have, by purpose."""
+    specs = {
+        "anomalies": AlarmSpec(f"{prefix}-anomalies-detected", NAMESPACE, "AnomaliesDetected"),
+        "analyzer_errors": AlarmSpec(
+            f"{prefix}-analyzer-errors",
+            "AWS/Lambda",
+            "Errors",
+            (("FunctionName", f"{prefix}-analyzer"),),
+        ),
+        "dictionary_load_failures": AlarmSpec(
+            f"{prefix}-dictionary-load-failures", NAMESPACE, "DictionaryLoadFailures"
+        ),
+        "log_file_failures": AlarmSpec(f"{prefix}-log-file-failures", NAMESPACE, "LogFileFailures"),
+        "failure_queue": AlarmSpec(
+            f"{prefix}-failure-queue-not-empty",
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            (("QueueName", f"{prefix}-analyzer-failures"),),
+            statistic="Maximum",
+            period=300,
+        ),
+    }
+    if s3:
+        # The default heartbeat_minutes = 60: twelve 5-minute periods without a log file.
+        specs["heartbeat"] = AlarmSpec(
+            f"{prefix}-heartbeat",
+            NAMESPACE,
+            "LogFilesProcessed",
+            period=300,
+            evaluation_periods=12,
+            comparison="LessThanThreshold",
+            missing_data="breaching",
+        )
+    if sweep:
+        specs["inventory_failures"] = AlarmSpec(
+            f"{prefix}-inventory-failures", NAMESPACE, "InventoryFailures"
+        )
+    for rule in rules:
+        specs[f"{rule.replace('-', '_')}_failed_invocations"] = AlarmSpec(
+            f"{prefix}-{rule}-failed-invocations",
+            "AWS/Events",
+            "FailedInvocations",
+            (("RuleName", f"{prefix}-{rule}"),),
+        )
+    return specs
+
+
+EXPECTED_ALARMS = expected_alarms(PREFIX)
+
+
+def check_alarms(stack: tfs.MotoStack, prefix: str, expected: dict[str, AlarmSpec]) -> None:
+    """The deployment has exactly the expected alarms, each as specified, all on the topic."""
+    topic = stack.outputs["sns_topic_arn"]
+    assert stack.outputs["alarm_names"] == {key: spec.name for key, spec in expected.items()}
+    described = stack.client("cloudwatch").describe_alarms(AlarmNamePrefix=f"{prefix}-")
+    alarms = {alarm["AlarmName"]: alarm for alarm in described["MetricAlarms"]}
+    assert set(alarms) == {spec.name for spec in expected.values()}
+    for key, spec in expected.items():
+        alarm = alarms[spec.name]
+        actual = AlarmSpec(
+            alarm["AlarmName"],
+            alarm["Namespace"],
+            alarm["MetricName"],
+            tuple((d["Name"], d["Value"]) for d in alarm.get("Dimensions", [])),
+            alarm["Statistic"],
+            alarm["Period"],
+            alarm["EvaluationPeriods"],
+            alarm["ComparisonOperator"],
+            alarm["Threshold"],
+            alarm["TreatMissingData"],
+        )
+        assert actual == spec, key
+        # M of N with M = N: every period of the window must breach.
+        assert alarm["DatapointsToAlarm"] == spec.evaluation_periods, key
+        assert alarm["AlarmActions"] == [topic], key
+        assert alarm["OKActions"] == [topic], key
+        assert alarm["ActionsEnabled"] is True, key
+        description = alarm["AlarmDescription"]
+        assert "First check:" in description and len(description) <= 1024, key
+        assert stack.outputs["alarm_guards"][key], key
+
+
+def test_every_blind_spot_has_an_alarm_on_the_topic(deployment: Deployment) -> None:
+    check_alarms(deployment.stack, PREFIX, EXPECTED_ALARMS)
+    described = deployment.client("cloudwatch").describe_alarms(
+        AlarmNames=[EXPECTED_ALARMS["heartbeat"].name]
+    )["MetricAlarms"]
+    assert "60 minutes" in described[0]["AlarmDescription"]
+    assert f"{PREFIX}-trail" in described[0]["AlarmDescription"]
 
 
 def test_topic_encryption_policy_and_email_subscription(deployment: Deployment) -> None:
@@ -371,6 +460,25 @@ def test_topic_encryption_policy_and_email_subscription(deployment: Deployment) 
     for_alarms = _statement(key_policy, "CloudWatchAlarmsPublish")
     assert for_alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert set(tfs._as_list(for_alarms["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    # Only for this account's alarms, and only for this topic.
+    assert for_alarms["Condition"] == {
+        "StringEquals": {
+            "aws:SourceAccount": ACCOUNT,
+            "kms:EncryptionContext:aws:sns:topicArn": topic,
+        }
+    }
+    published = tfs.ApiCall(
+        "kms:GenerateDataKey",
+        "*",
+        {"aws:SourceAccount": ACCOUNT, "kms:EncryptionContext:aws:sns:topicArn": topic},
+    )
+    alarms_only = {"Statement": [for_alarms]}
+    assert tfs.is_allowed(alarms_only, published)
+    for other in (
+        {**published.context, "aws:SourceAccount": "210987654321"},
+        {**published.context, "kms:EncryptionContext:aws:sns:topicArn": f"{topic}-other"},
+    ):
+        assert not tfs.is_allowed(alarms_only, tfs.ApiCall(published.action, "*", other))
 
     policy = _json(attributes["Policy"])
     publish = _statement(policy, "CloudWatchAlarmsPublish")
@@ -475,6 +583,7 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
     assert sorted(set(actions)) == sorted(
         {
             "s3:GetObject",
+            "s3:GetObjectVersion",
             "cloudwatch:PutMetricData",
             "sns:Publish",
             "kms:Decrypt",
@@ -500,13 +609,21 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
     )
     metrics = _statement(policy, "PutMetrics")
     assert metrics["Condition"] == {"StringEquals": {"cloudwatch:namespace": NAMESPACE}}
-    assert _statement(policy, "ReadCloudTrailLogFiles")["Resource"] == (
-        f"arn:aws:s3:::{out['log_bucket_name']}/AWSLogs/*"
-    )
+    read_logs = _statement(policy, "ReadCloudTrailLogFiles")
+    assert read_logs["Resource"] == f"arn:aws:s3:::{out['log_bucket_name']}/AWSLogs/*"
+    # A versioned bucket's notifications name the version: GetObject with VersionId.
+    assert sorted(read_logs["Action"]) == ["s3:GetObject", "s3:GetObjectVersion"]
     assert _statement(policy, "ReadDictionary")["Resource"] == (
         f"arn:aws:s3:::{out['dictionary_bucket_name']}/dictionary.txt"
     )
     assert _statement(policy, "PublishFindings")["Resource"] == out["sns_topic_arn"]
+    # The topic's key, through SNS, for this topic only.
+    assert _statement(policy, "EncryptFindings")["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": f"sns.{REGION}.amazonaws.com",
+            "kms:EncryptionContext:aws:sns:topicArn": out["sns_topic_arn"],
+        }
+    }
     # "*" only where the action has no resource-level permissions.
     star = sorted(
         a
@@ -533,6 +650,9 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
         ("inventory_schedule", "daily", "inventory_schedule must be empty or an EventBridge"),
         ("max_decompressed_mb", 0, "max_decompressed_mb must be null or a number of MiB"),
         ("dictionary_min_ratio_percent", 150, "dictionary_min_ratio_percent must be from 0"),
+        ("heartbeat_minutes", 7, "heartbeat_minutes must be 0 (no heartbeat alarm) or a"),
+        ("heartbeat_minutes", 1445, "heartbeat_minutes must be 0 (no heartbeat alarm) or a"),
+        ("kms_key_deletion_window_days", 31, "kms_key_deletion_window_days must be a whole"),
     ],
 )
 def test_invalid_variables_are_rejected_at_plan(
@@ -543,6 +663,26 @@ def test_invalid_variables_are_rejected_at_plan(
     )
     assert code == 1
     assert message in " ".join(text.split()), text[-3000:]
+
+
+def test_heartbeat_follows_heartbeat_minutes(deployment: Deployment) -> None:
+    def heartbeat(variables: dict[str, Any]) -> dict[str, Any] | None:
+        plan = _plan_json(deployment.stack.tf, {**VARIABLES, **variables})
+        for change in plan["resource_changes"]:
+            if change["address"] == 'aws_cloudwatch_metric_alarm.detector["heartbeat"]':
+                after: dict[str, Any] | None = change["change"]["after"]
+                return after
+        raise AssertionError("the plan does not mention the heartbeat alarm")
+
+    tuned = heartbeat({"heartbeat_minutes": 15})
+    assert tuned is not None
+    assert (tuned["period"], tuned["evaluation_periods"], tuned["datapoints_to_alarm"]) == (
+        300,
+        3,
+        3,
+    )
+    assert "15 minutes" in tuned["alarm_description"]
+    assert heartbeat({"heartbeat_minutes": 0}) is None  # planned for deletion
 
 
 # ---- The handler end to end on the deployed stack ----
@@ -557,6 +697,18 @@ class Story:
     notified: list[str]
     calls: list[tuple[str, str, dict[str, Any]]]
     anomalies_sum: float
+    versioned: Versioned
+
+
+@dataclass
+class Versioned:
+    """A log file on a versioned bucket, from its notification and from a Batch 2.0 task."""
+
+    key: str
+    version_id: str
+    notified: dict[str, Any]
+    batch: dict[str, Any]
+    reads: list[dict[str, Any]]  # parameters of the GetObject calls for the log file
 
 
 def _put_log(deployment: Deployment, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -657,10 +809,54 @@ def story(deployment: Deployment) -> Iterator[Story]:
         calls += recorded
         notified += _drain(sqs, queue_url, want=1)
 
+        versioned = _versioned_bucket_story(deployment, handler, context)
+        calls += versioned.calls
+        notified += _drain(sqs, queue_url, want=1)
+
     total = tfs.anomalies_sum(deployment.stack, NAMESPACE)
     sns.unsubscribe(SubscriptionArn=subscription)
     sqs.delete_queue(QueueUrl=queue_url)
-    yield Story(first, second, notified, calls, total)
+    yield Story(first, second, notified, calls, total, versioned.result)
+
+
+@dataclass
+class _VersionedRun:
+    result: Versioned
+    calls: list[tuple[str, str, dict[str, Any]]]
+
+
+def _versioned_bucket_story(deployment: Deployment, handler: Any, context: Any) -> _VersionedRun:
+    """An organization log archive is versioned: its events name the version to read."""
+    bucket = deployment.outputs["log_bucket_name"]
+    s3 = deployment.client("s3")
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    name = "/demo/prod/stripe_api_key"
+    deployment.client("ssm").put_parameter(Name=name, Value="sk_live_x", Type="String")
+    record = tfs.put_parameter_record(
+        name, parameter_type="String", account_id=ACCOUNT, region=REGION
+    )
+    key = tfs.log_object_key(ACCOUNT, REGION)
+    body = tfs.cloudtrail_log_gz([record])
+    version_id = s3.put_object(Bucket=bucket, Key=key, Body=body)["VersionId"]
+    # CloudTrail never overwrites a log file; a newer version without the record shows
+    # which version the function reads.
+    s3.put_object(Bucket=bucket, Key=key, Body=tfs.cloudtrail_log_gz([]))
+    batch_request = {
+        "invocationSchemaVersion": "2.0",
+        "invocationId": uuid.uuid4().hex,
+        "job": {"id": str(uuid.uuid4()), "userArguments": {}},
+        "tasks": [
+            {"taskId": "task-1", "s3Bucket": bucket, "s3Key": key, "s3VersionId": version_id}
+        ],
+    }
+    with tfs.record_api_calls() as calls:
+        notified = handler.lambda_handler(
+            tfs.s3_event(bucket, key, len(body), REGION, version_id=version_id), context
+        )
+        # S3 Batch Operations 2.0 (a backfill of a versioned bucket) names it too.
+        batch = handler.lambda_handler(batch_request, context)
+    reads = [p for svc, op, p in calls if svc == "s3" and op == "GetObject" and p["Key"] == key]
+    return _VersionedRun(Versioned(key, version_id, notified, batch, reads), list(calls))
 
 
 def test_s3_notifies_the_function_only_for_log_files(story: Story, deployment: Deployment) -> None:
@@ -713,6 +909,7 @@ def test_function_calls_are_allowed_by_its_role_and_nothing_more(
     used = {c.action for c in api_calls}
     assert used == {
         "s3:GetObject",
+        "s3:GetObjectVersion",  # the versioned bucket's log file
         "cloudwatch:PutMetricData",
         "sns:Publish",
         "ssm:DescribeParameters",
@@ -733,6 +930,18 @@ def test_function_calls_are_allowed_by_its_role_and_nothing_more(
     out = deployment.outputs
     assert f"arn:aws:s3:::{out['dictionary_bucket_name']}/dictionary.txt" in resources
     assert any(r.startswith(f"arn:aws:s3:::{out['log_bucket_name']}/AWSLogs/") for r in resources)
+    versioned = {c.resource for c in api_calls if c.action == "s3:GetObjectVersion"}
+    assert versioned == {f"arn:aws:s3:::{out['log_bucket_name']}/{story.versioned.key}"}
+
+
+def test_versioned_log_bucket_reads_the_version_it_was_told(story: Story) -> None:
+    versioned = story.versioned
+    assert versioned.notified["findings"] == 1, versioned.notified
+    assert any("/demo/prod/stripe_api_key" in message for message in story.notified)
+    [result] = versioned.batch["results"]
+    # The task's version holds the record; the current version is empty.
+    assert (result["resultCode"], result["resultString"]) == ("Succeeded", "1 finding(s)")
+    assert [read.get("VersionId") for read in versioned.reads] == [versioned.version_id] * 2
 
 
 def test_policy_evaluator_can_say_no(deployment: Deployment) -> None:
@@ -743,6 +952,10 @@ def test_policy_evaluator_can_say_no(deployment: Deployment) -> None:
     for call in [
         tfs.ApiCall("s3:GetObject", f"arn:aws:s3:::{dictionary_bucket}/other.txt", {}),
         tfs.ApiCall("s3:GetObject", f"arn:aws:s3:::{out['log_bucket_name']}/other/x.json.gz", {}),
+        tfs.ApiCall(
+            "s3:GetObjectVersion", f"arn:aws:s3:::{out['log_bucket_name']}/other/x.json.gz", {}
+        ),
+        tfs.ApiCall("s3:GetObjectVersion", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}),
         tfs.ApiCall("s3:PutObject", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}),
         tfs.ApiCall("cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "AWS/Lambda"}),
         tfs.ApiCall("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:someone-else", {}),
@@ -807,19 +1020,25 @@ def test_only_a_source_change_redeploys_the_code(deployment: Deployment) -> None
 # ---- Attaching to an existing (organization) trail bucket ----
 
 
-def _planned(tf: tfs.Tf, variables: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _plan_json(tf: tfs.Tf, variables: dict[str, Any]) -> dict[str, Any]:
     tf.run("plan", input=False, out="tfplan", var=variables)
-    plan = _json(tf._stdout("show", "-json", "tfplan"))
+    plan: dict[str, Any] = _json(tf._stdout("show", "-json", "tfplan"))
+    return plan
+
+
+def _planned(tf: tfs.Tf, variables: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         change["address"]: change
-        for change in plan["resource_changes"]
+        for change in _plan_json(tf, variables)["resource_changes"]
         if "create" in change["change"]["actions"]
     }
 
 
-@pytest.mark.parametrize("notify", [True, False])
+# None: the default. S3 keeps one notification configuration per bucket; an organization's
+# bucket may already feed a SIEM or Security Lake, which the module must not cut off.
+@pytest.mark.parametrize("notify", [None, True, False])
 def test_existing_trail_bucket_creates_no_trail(
-    deployment: Deployment, tmp_path: Path, notify: bool
+    deployment: Deployment, tmp_path: Path, notify: bool | None
 ) -> None:
     existing = f"org-trail-{uuid.uuid4().hex[:8]}"
     deployment.client("s3").create_bucket(
@@ -830,29 +1049,50 @@ def test_existing_trail_bucket_creates_no_trail(
     tf = tfs.Tf(workdir, tfs.aws_env(deployment.stack.endpoint, REGION))
     tf.init()
     key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    planned = _planned(
-        tf,
-        {
-            "name_prefix": "pgorg",
-            "existing_cloudtrail_bucket_name": existing,
-            "existing_cloudtrail_kms_key_arn": key,
-            "existing_cloudtrail_key_prefix": "org-trail/",
-            "create_bucket_notification": notify,
-        },
-    )
+    variables: dict[str, Any] = {
+        "name_prefix": "pgorg",
+        "existing_cloudtrail_bucket_name": existing,
+        "existing_cloudtrail_kms_key_arn": key,
+        "existing_cloudtrail_key_prefix": "org-trail/",
+    }
+    if notify is not None:
+        variables["create_bucket_notification"] = notify
+    plan = _plan_json(tf, variables)
+    planned = {
+        change["address"]: change
+        for change in plan["resource_changes"]
+        if "create" in change["change"]["actions"]
+    }
     assert not [a for a in planned if "trail_logs" in a and "notification" not in a]
     assert "aws_cloudtrail.main[0]" not in planned
     assert "aws_lambda_function.analyzer" in planned
     permission = planned["aws_lambda_permission.s3_invoke[0]"]["change"]["after"]
     assert permission["source_arn"] == f"arn:aws:s3:::{existing}"
-    notification = planned.get("aws_s3_bucket_notification.trail_logs[0]")
+    # The module still lets S3 invoke the function, for a notification wired elsewhere.
+    assert permission["source_account"] == ACCOUNT
+    notifications = [
+        c for c in plan["resource_changes"] if c["type"] == "aws_s3_bucket_notification"
+    ]
+    # The function's ARN is not known before apply; the rest of the output is.
+    wiring = plan["output_changes"]["log_bucket_notification"]["after"]
+    assert wiring["filter_prefix"] == "org-trail/AWSLogs/"
+    assert wiring["filter_suffix"] == ".json.gz"
+    assert wiring["managed_by_module"] is bool(notify)
     if notify:
-        assert notification is not None
+        [notification] = notifications
         assert notification["change"]["after"]["bucket"] == existing
         [config] = notification["change"]["after"]["lambda_function"]
         assert config["filter_prefix"] == "org-trail/AWSLogs/"
     else:
-        assert notification is None
+        assert notifications == []
+    # The heartbeat watches this trail's files all the same: a missing wiring is noticed.
+    alarms = {
+        change["change"]["after"]["alarm_name"]: change["change"]["after"]
+        for change in plan["resource_changes"]
+        if change["type"] == "aws_cloudwatch_metric_alarm"
+    }
+    heartbeat = alarms["pgorg-heartbeat"]
+    assert f"s3://{existing}/org-trail/AWSLogs/" in heartbeat["alarm_description"]
 
 
 # ---- Tear down (last: it destroys the shared deployment) ----
@@ -885,8 +1125,58 @@ def test_destroy_leaves_nothing_behind(deployment: Deployment) -> None:
     assert not [r["RoleName"] for r in roles if r["RoleName"].startswith(PREFIX)]
     key = deployment.client("kms").describe_key(KeyId=key_arn)["KeyMetadata"]
     assert key["KeyState"] == "PendingDeletion"
+    # kms_key_deletion_window_days = 30 (the most KMS allows): a month to cancel the deletion.
+    wait = key["DeletionDate"] - datetime.now(key["DeletionDate"].tzinfo)
+    assert timedelta(days=29) < wait <= timedelta(days=30), wait
     state = stack.tf.show_json()
     assert not state.get("values", {}).get("root_module", {}).get("resources")
+
+
+# ---- Upgrading a deployment made before the alarms became one map ----
+
+# The last commit with the three alarms as separate resources.
+ALARMS_AS_RESOURCES = "d2bb5c6308bfa3941869046284632c795e2a15b1"
+
+
+def test_upgrade_keeps_the_existing_alarms(deployment: Deployment, tmp_path: Path) -> None:
+    workdir = tmp_path / "module"
+    if not tfs.module_at_commit(ALARMS_AS_RESOURCES, workdir):
+        pytest.skip(f"commit {ALARMS_AS_RESOURCES} is not in this clone's history")
+    (workdir / "moto_override.tf").write_text(tfs.moto_override(deployment.stack.endpoint, REGION))
+    tf = tfs.Tf(workdir, tfs.aws_env(deployment.stack.endpoint, REGION))
+    variables: dict[str, Any] = {"name_prefix": "pgold", "force_destroy": True}
+    cloudwatch = deployment.client("cloudwatch")
+    tf.init()
+    try:
+        tf.apply(variables)
+        described = cloudwatch.describe_alarms(AlarmNamePrefix="pgold-")["MetricAlarms"]
+        assert {alarm["AlarmName"] for alarm in described} == {
+            "pgold-anomalies-detected",
+            "pgold-analyzer-errors",
+            "pgold-dictionary-load-failures",
+        }
+        tfs.upgrade_module(workdir)
+        plan = _plan_json(tf, variables)
+        alarms = {
+            change["address"]: change
+            for change in plan["resource_changes"]
+            if change["type"] == "aws_cloudwatch_metric_alarm"
+        }
+        # The same alarm, moved in the state and updated in place: never destroyed and
+        # created again (which would also drop its state and history).
+        for key in ("anomalies", "analyzer_errors", "dictionary_load_failures"):
+            change = alarms.pop(f'aws_cloudwatch_metric_alarm.detector["{key}"]')
+            assert change["previous_address"] == f"aws_cloudwatch_metric_alarm.{key}"
+            assert change["change"]["actions"] in (["no-op"], ["update"]), change["change"]
+            before_name = change["change"]["before"]["alarm_name"]
+            assert change["change"]["after"]["alarm_name"] == before_name
+        # Everything else is a new alarm; nothing is destroyed.
+        assert {a: c["change"]["actions"] for a, c in alarms.items()} == {
+            f'aws_cloudwatch_metric_alarm.detector["{key}"]': ["create"]
+            for key in ("log_file_failures", "failure_queue", "heartbeat")
+        }
+    finally:
+        tf.destroy(variables)
 
 
 # ---- Near-real-time triggers: EventBridge alone, then both paths and the sweep ----
@@ -923,11 +1213,31 @@ def test_eventbridge_mode_invokes_from_rules_not_from_the_bucket(
     stack = eventbridge_stack
     out = stack.outputs
     assert set(out["event_rule_names"]) == {"put-parameter", "parameter-change"}
-    assert _rule_pattern(stack, "put-parameter") == {
+    pattern = _rule_pattern(stack, "put-parameter")
+    assert pattern == {
         "source": ["aws.ssm"],
         "detail-type": ["AWS API Call via CloudTrail"],
-        "detail": {"eventSource": ["ssm.amazonaws.com"], "eventName": ["PutParameter"]},
+        "detail": {
+            "eventSource": ["ssm.amazonaws.com"],
+            "eventName": ["PutParameter"],
+            "errorCode": [{"exists": False}],
+        },
     }
+    # moto's EventBridge pattern matcher (AWS's own cannot run here): a refused call,
+    # which stored nothing, does not invoke the function.
+    from moto.events.models import EventPattern
+
+    matcher: Any = EventPattern.load(json.dumps(pattern))
+    record = tfs.put_parameter_record(
+        "/app/db_password", parameter_type="String", account_id=ACCOUNT, region=REGION
+    )
+    event = _eventbridge_event(
+        "eventbridge_ssm_parameter_store_change_create.json", account=ACCOUNT, detail=record
+    )
+    event["detail-type"] = "AWS API Call via CloudTrail"
+    assert matcher.matches_event(event)
+    refused = {**record, "errorCode": "AccessDenied", "errorMessage": "not authorized"}
+    assert not matcher.matches_event({**event, "detail": refused})
     assert _rule_pattern(stack, "parameter-change") == {
         "source": ["aws.ssm"],
         "detail-type": ["Parameter Store Change"],
@@ -942,8 +1252,18 @@ def test_eventbridge_mode_invokes_from_rules_not_from_the_bucket(
         assert target["Arn"] == out["function_arn"]
         assert target["DeadLetterConfig"]["Arn"] == queue_arn
     policy = _json(stack.client("lambda").get_policy(FunctionName=out["function_name"])["Policy"])
-    principals = sorted(statement["Principal"]["Service"] for statement in policy["Statement"])
-    assert principals == ["events.amazonaws.com", "events.amazonaws.com"]
+    grants = {statement["Sid"]: statement for statement in policy["Statement"]}
+    assert set(grants) == {"AllowEventBridge-put-parameter", "AllowEventBridge-parameter-change"}
+    for purpose, rule in out["event_rule_names"].items():
+        grant = grants[f"AllowEventBridge-{purpose}"]
+        assert grant["Principal"] == {"Service": "events.amazonaws.com"}
+        # The rule's ARN only, which names the account: no AWS:SourceAccount, which
+        # EventBridge is not documented to send.
+        rule_arn = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{rule}"
+        assert grant["Condition"] == {"ArnLike": {"AWS:SourceArn": rule_arn}}
+    check_alarms(
+        stack, EB_PREFIX, expected_alarms(EB_PREFIX, s3=False, rules=tuple(out["event_rule_names"]))
+    )
     notification = stack.client("s3").get_bucket_notification_configuration(
         Bucket=out["log_bucket_name"]
     )
@@ -957,7 +1277,9 @@ def test_eventbridge_mode_invokes_from_rules_not_from_the_bucket(
     }
     described = stack.client("dynamodb").describe_table(TableName=table)["Table"]
     assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    # The AWS managed key aws/dynamodb (KMS), not the AWS owned default.
     assert described["SSEDescription"]["Status"] == "ENABLED"
+    assert described["SSEDescription"]["SSEType"] == "KMS"
     config = stack.client("lambda").get_function_configuration(FunctionName=out["function_name"])
     assert config["Environment"]["Variables"]["DEDUP_TABLE_NAME"] == table
     state = stack.tf.show_json()
@@ -991,6 +1313,12 @@ def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.Mot
     assert set(out["event_rule_names"]) == {"put-parameter", "parameter-change", "inventory"}
     schedule = stack.client("events").describe_rule(Name=out["event_rule_names"]["inventory"])
     assert schedule["ScheduleExpression"] == "rate(1 day)"
+    # The S3 path brings the heartbeat, the sweep its failures, each rule its invocations.
+    check_alarms(
+        stack,
+        EB_PREFIX,
+        expected_alarms(EB_PREFIX, rules=tuple(out["event_rule_names"]), sweep=True),
+    )
     notification = stack.client("s3").get_bucket_notification_configuration(
         Bucket=out["log_bucket_name"]
     )
@@ -1063,6 +1391,7 @@ def test_eventbridge_stack_destroys_cleanly(eventbridge_stack: tfs.MotoStack) ->
     reason="touches a real AWS account; set PARAMGUARD_AWS_E2E=1 (and credentials) to run",
 )
 def test_real_account_alarm_fires(tmp_path: Path) -> None:
+    """On a versioned log bucket, a plaintext write raises the alarm and its notification."""
     import boto3
 
     suffix = uuid.uuid4().hex[:6]
@@ -1079,7 +1408,13 @@ def test_real_account_alarm_fires(tmp_path: Path) -> None:
     tf.init()
     try:
         tf.apply(variables)
-        alarm = tf.outputs()["alarm_name"]
+        outputs = tf.outputs()
+        alarm = outputs["alarm_name"]
+        # Organization log archives are versioned: every notification then names the
+        # version, which the role must be allowed to read (s3:GetObjectVersion).
+        boto3.client("s3").put_bucket_versioning(
+            Bucket=outputs["log_bucket_name"], VersioningConfiguration={"Status": "Enabled"}
+        )
         ssm.put_parameter(Name=name, Value="not-a-real-secret", Type="String")
         deadline = time.monotonic() + 20 * 60
         state = ""
@@ -1090,6 +1425,17 @@ def test_real_account_alarm_fires(tmp_path: Path) -> None:
                 break
             time.sleep(30)
         assert state == "ALARM", f"{alarm} stayed {state} for 20 minutes"
+        # The alarm could publish to the encrypted topic: the key policy's conditions
+        # (aws:SourceAccount, the topic's encryption context) admit CloudWatch.
+        summaries: list[str] = []
+        deadline = time.monotonic() + 3 * 60
+        while time.monotonic() < deadline and not summaries:
+            history = cloudwatch.describe_alarm_history(AlarmName=alarm, HistoryItemType="Action")[
+                "AlarmHistoryItems"
+            ]
+            summaries = [item["HistorySummary"] for item in history]
+            time.sleep(10)
+        assert summaries and not [s for s in summaries if "Failed" in s], summaries
     finally:
         try:
             ssm.delete_parameter(Name=name)

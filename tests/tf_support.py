@@ -193,6 +193,42 @@ def copy_module(dest: Path, source: Path = REPO_ROOT) -> Path:
     return dest
 
 
+def module_at_commit(commit: str, dest: Path, source: Path = REPO_ROOT) -> bool:
+    """Extract the root module as it was at a commit into dest; False if git lacks the commit."""
+    probe = subprocess.run(
+        ["git", "-C", str(source), "cat-file", "-e", f"{commit}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        return False
+    listing = subprocess.run(
+        ["git", "-C", str(source), "ls-tree", "--name-only", commit],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    tf_files = [name for name in listing.stdout.split() if name.endswith(".tf")]
+    archive = subprocess.run(
+        ["git", "-C", str(source), "archive", "--format=tar", commit, *tf_files, *MODULE_DIRS],
+        capture_output=True,
+        check=True,
+    )
+    dest.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return True
+
+
+def upgrade_module(dest: Path, source: Path = REPO_ROOT) -> None:
+    """Replace the module files in dest (keeping its state and overrides) with source's."""
+    for tf_file in dest.glob("*.tf"):
+        if not tf_file.name.endswith("override.tf"):
+            tf_file.unlink()
+    for name in MODULE_DIRS:
+        shutil.rmtree(dest / name, ignore_errors=True)
+    copy_module(dest, source)
+
+
 def moto_override(endpoint: str, region: str) -> str:
     """A provider override that points every service at moto with fake credentials."""
     endpoints = "\n".join(f'    {service} = "{endpoint}"' for service in ENDPOINT_SERVICES)
@@ -236,6 +272,7 @@ class MotoServer:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         if not _PATCHES:
             _patch_moto_cloudtrail()
+            _patch_moto_describe_trails()
             _patch_moto_bucket_policy()
             _patch_moto_lambda_logging_config()
             _patch_moto_s3_lambda_notifications()
@@ -302,6 +339,30 @@ def _patch_moto_cloudtrail() -> None:
             return _original(self, name, *args, **kwargs)
 
         _patch(CloudTrailBackend, method, by_name_or_arn)
+
+
+def _patch_moto_describe_trails() -> None:
+    """Make moto's DescribeTrails return only the trails named in trailNameList, as AWS does.
+
+    moto 5.2 returns every trail of the account, and the AWS provider refuses to read its
+    trail ("too many results") as soon as a second deployment has one in the same process.
+    """
+    from moto.cloudtrail.responses import CloudTrailResponse
+
+    original = CloudTrailResponse.describe_trails
+
+    def describe_trails(self: Any) -> str:
+        body = json.loads(original(self))
+        wanted = self._get_param("trailNameList") or []
+        if wanted:
+            body["trailList"] = [
+                trail
+                for trail in body["trailList"]
+                if trail.get("Name") in wanted or trail.get("TrailARN") in wanted
+            ]
+        return json.dumps(body)
+
+    _patch(CloudTrailResponse, "describe_trails", describe_trails)
 
 
 def _patch_moto_bucket_policy() -> None:
@@ -510,8 +571,21 @@ def log_object_key(account_id: str, region: str, when: datetime | None = None) -
     )
 
 
-def s3_event(bucket: str, key: str, size: int, region: str) -> dict[str, Any]:
-    """The event S3 sends the function for a new object (eventVersion 2.1, key URL-encoded)."""
+def s3_event(
+    bucket: str, key: str, size: int, region: str, version_id: str | None = None
+) -> dict[str, Any]:
+    """The event S3 sends the function for a new object (eventVersion 2.1, key URL-encoded).
+
+    On a versioned bucket S3 adds the object's versionId (moto's own events leave it out).
+    """
+    obj: dict[str, Any] = {
+        "key": quote_plus(key, safe="/"),
+        "size": size,
+        "eTag": uuid.uuid4().hex,
+    }
+    if version_id is not None:
+        obj["versionId"] = version_id
+    obj["sequencer"] = "0066A1B2C3D4E5F601"
     return {
         "Records": [
             {
@@ -534,12 +608,7 @@ def s3_event(bucket: str, key: str, size: int, region: str) -> dict[str, Any]:
                         "ownerIdentity": {"principalId": "A3EXAMPLEOWNER"},
                         "arn": f"arn:aws:s3:::{bucket}",
                     },
-                    "object": {
-                        "key": quote_plus(key, safe="/"),
-                        "size": size,
-                        "eTag": uuid.uuid4().hex,
-                        "sequencer": "0066A1B2C3D4E5F601",
-                    },
+                    "object": obj,
                 },
             }
         ]
@@ -647,8 +716,10 @@ def api_call_for(
 ) -> ApiCall:
     """Map a botocore call to the IAM action and resource it is authorised against."""
     if service == "s3" and operation in ("GetObject", "HeadObject"):
-        # HeadObject is authorised as s3:GetObject.
-        return ApiCall("s3:GetObject", f"arn:aws:s3:::{params['Bucket']}/{params['Key']}", {})
+        # HeadObject is authorised as GetObject; naming a version needs s3:GetObjectVersion
+        # instead (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+        action = "s3:GetObjectVersion" if params.get("VersionId") else "s3:GetObject"
+        return ApiCall(action, f"arn:aws:s3:::{params['Bucket']}/{params['Key']}", {})
     if service == "sns" and operation == "Publish":
         return ApiCall("sns:Publish", str(params.get("TopicArn") or params.get("TargetArn")), {})
     if service == "cloudwatch" and operation == "PutMetricData":

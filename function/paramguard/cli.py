@@ -395,8 +395,9 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard redrive: re-process the failure queue, deleting what succeeded."""
     import boto3
+    from botocore.config import Config
 
-    from .redrive import invoke_function, redrive
+    from . import redrive as rd
 
     # The queue URL names its region (https://sqs.<region>.amazonaws.com/<account>/<name>).
     found = re.match(
@@ -404,21 +405,41 @@ def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     region = found[1] if found else None
     try:
+        sqs = boto3.client("sqs", region_name=region)
         if args.function:
-            process = invoke_function(boto3.client("lambda", region_name=region), args.function)
+            timeout = rd.function_timeout(boto3.client("lambda", region_name=region), args.function)
+            visibility = args.visibility_timeout or rd.visibility_for_function(timeout)
+            source = f"{args.function}'s timeout {timeout} s + {rd.INVOKE_MARGIN_SECONDS} s"
+            # A synchronous invoke answers when the function is done, so wait that long; and
+            # send it once: one that timed out on our side may still be running.
+            invoker = boto3.client(
+                "lambda",
+                region_name=region,
+                config=Config(
+                    read_timeout=timeout + rd.INVOKE_MARGIN_SECONDS,
+                    retries={"total_max_attempts": 1},
+                ),
+            )
+            process = rd.invoke_function(invoker, args.function)
         else:
             from . import handler
+
+            visibility = args.visibility_timeout or rd.queue_visibility_timeout(sqs, args.queue_url)
+            source = "the queue's visibility timeout"
 
             def process(event: object) -> object:
                 return handler.lambda_handler(event, None)
 
-        report = redrive(
-            boto3.client("sqs", region_name=region), args.queue_url, process, args.limit
-        )
+        if args.visibility_timeout:
+            source = "--visibility-timeout"
+        print(f"paramguard: holding each message {visibility} s ({source})", file=err)
+        report = rd.redrive(sqs, args.queue_url, process, visibility, args.limit)
     except Exception as exc:  # no region, no credentials, no such queue: say so, no traceback
         raise UsageError(f"redrive {args.queue_url}: {exc}") from None
     for failure in report.failed:
         print(f"paramguard: kept in the queue: {failure}", file=err)
+    for error in report.return_errors:
+        print(f"paramguard: visible again only after {visibility} s: {error}", file=err)
     print(
         f"paramguard: {report.received} messages, {report.succeeded} re-processed and deleted, "
         f"{len(report.failed)} kept",
@@ -458,6 +479,17 @@ def _finding_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--json", action="store_true", help="one JSON object per finding")
 
 
+def _visibility_timeout(text: str) -> int:
+    """An SQS visibility timeout in seconds, as argparse reads it."""
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = 0
+    if not 1 <= seconds <= 43200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds, 1-43200")
+    return seconds
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and the README)."""
     parser = argparse.ArgumentParser(
@@ -494,12 +526,22 @@ def build_parser() -> argparse.ArgumentParser:
             "Re-processes each message of the failure queue and deletes only those that "
             "succeeded. With --function, the deployed function does the work; without it, "
             "this process does, configured by the function's environment variables. "
+            "A message that fails is returned to the queue at the end of the run. "
             "Exit 0: all re-processed; 2: some kept in the queue."
         ),
     )
     again.add_argument("queue_url", metavar="QUEUE_URL")
     again.add_argument("--function", metavar="NAME", help="invoke this deployed function")
     again.add_argument("--limit", type=int, default=1000, help="at most this many messages")
+    again.add_argument(
+        "--visibility-timeout",
+        type=_visibility_timeout,
+        metavar="SECONDS",
+        help=(
+            "how long a message is held while it is re-processed (1-43200); default: the "
+            "function's timeout + 30 s with --function, else the queue's visibility timeout"
+        ),
+    )
     again.set_defaults(func=cmd_redrive)
     check = commands.add_parser(
         "check-dictionary", help="parse a dictionary file and list its entries and errors"
