@@ -36,7 +36,7 @@ __all__ = ["MAX_WAYS", "UnsafeRegex", "check_regex"]
 _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
 
-MAX_WAYS = 16
+MAX_WAYS = 8
 _MAX_PREFIX = 16
 _MAX_WIDTHS = 16
 # A part that can match more than this many characters counts as unbounded: a name is up to
