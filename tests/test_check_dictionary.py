@@ -210,3 +210,15 @@ def test_scan_dictionary_from_s3_goes_through_the_same_loader(
     code, out, err = run(["scan", "--dictionary", "s3://dicts/d.txt", str(log)], capsys)
     assert code == 1 and "/prod/app/token" in out
     assert "s3://dicts/d.txt:1: unsafe regular expression: nested repeat" in err
+
+
+def test_names_with_control_characters_are_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = write(tmp_path, "new.txt", DEFAULT + "flux capacitor\n")
+    row = {"parameter_name": "/x/flux_capacitor\u001b[2J\rforged line"}
+    names = write(tmp_path, "inv.json", json.dumps(row) + "\n")
+    code, out, _ = run(["check-dictionary", new, "--names", names], capsys)
+    assert code == 0
+    assert "\x1b" not in out and "\r" not in out
+    assert "+ /x/flux_capacitor\\x1b[2J\\rforged line  by 'flux capacitor'" in out

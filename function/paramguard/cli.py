@@ -102,7 +102,7 @@ def load_dictionary(spec: str | None) -> Dictionary:
 
 
 def _shown(text: str) -> str:
-    """text, with control characters escaped so that it cannot forge output lines."""
+    """text, escaped if it holds control characters, so that it cannot forge output lines."""
     return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
 
 
@@ -375,11 +375,13 @@ def _compare(new: Dictionary, old: Dictionary, old_name: str, names: NameList, o
         flagged["old"] += before is not None
         flagged["new"] += after is not None
         if before is None and after is not None:
-            gained.append(f"  + {_shown(name)}  by '{after.entry}' (line {after.line})")
+            gained.append(_shown(f"  + {name}  by '{after.entry}' (line {after.line})"))
         elif before is not None and after is None:
             lost.append(
-                f"  - {_shown(name)}  was '{before.entry}' (line {before.line}) in {old_name}; "
-                f"now {new.explain(name).describe()}"
+                _shown(
+                    f"  - {name}  was '{before.entry}' (line {before.line}) in {old_name}; "
+                    f"now {new.explain(name).describe()}"
+                )
             )
     print(
         f"names: {len(names.names)}; {old_name} flags {flagged['old']}, "
@@ -429,7 +431,7 @@ def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
             refusals.append(shrunk)
     if args.verbose:
         for line, kind, text in dictionary.listing():
-            print(f"{kind:<10} {text}    # line {line}", file=out)
+            print(_shown(f"{kind:<10} {text}    # line {line}"), file=out)
     for error in check.errors:
         print(f"{args.file}:{error.line}: {error.message}: {_shown(error.text)}", file=err)
     regexes = sum(entry[:3].lower() == "re:" for entry in dictionary.entries)
@@ -448,7 +450,7 @@ def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
             file=out,
         )
         for miss in check.missed_canaries:
-            print(f"  {miss.describe()}", file=out)
+            print(_shown(f"  {miss.describe()}"), file=out)
         sizes = f"{len(default)} in the bundled default"
         if args.against is not None:
             sizes = f"{len(old)} in {old_name} and {sizes}"
@@ -466,7 +468,7 @@ def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
             file=out,
         )
         for refusal in refusals:
-            print(f"  {refusal}", file=out)
+            print(_shown(f"  {refusal}"), file=out)
     elif check.errors:
         print(
             f"the deployed function would load it without the {len(check.errors)} invalid "
