@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import regex_safety
 from bench.engines import ENGINES, baseline, engine, matcher
 from bench.generate import cached
 
@@ -198,8 +199,11 @@ def main() -> int:
                 )
     if imports["cli_local_scan_imports_boto3"]:
         missed.append("`paramguard scan` of a local file imports boto3")
+    regex = regex_safety.report()
+    missed.extend(regex.pop("missed"))
     host = machine()
     result = {"machine": host, "repeats": REPEATS, "rows": rows, "imports": imports}
+    result["regex_safety"] = regex
     result["missed"] = missed
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2))
     picture = plot(rows)

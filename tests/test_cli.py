@@ -134,19 +134,6 @@ def test_scan_s3_prefix(aws: None, logs: Path, capsys: pytest.CaptureFixture[str
     assert row["source"] == f"s3://org-trail/{key}"
 
 
-def test_check_dictionary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    good = tmp_path / "good.txt"
-    good.write_text("# comment\npassword\napi key\n!password_policy\n")
-    code, out, err = run(["check-dictionary", str(good)], capsys)
-    assert code == 0
-    assert "entry      api key" in out and "exclusion  !password_policy" in out
-
-    bad = tmp_path / "bad.txt"
-    bad.write_text("password\nre:(unclosed\n")
-    code, out, err = run(["check-dictionary", str(bad)], capsys)
-    assert code == 2 and f"{bad}:2:" in err
-
-
 def test_local_scan_does_not_import_boto3(logs: Path) -> None:
     script = (
         "import sys\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.resources
+import re
 import string
 import time
 from pathlib import Path
@@ -11,7 +12,19 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from paramguard.matcher import Dictionary, DictionaryError, Match, load_default, normalise
+from paramguard.matcher import (
+    BUILTIN_CANARIES,
+    MAX_NAME_LENGTH,
+    MAX_VALUE_LENGTH,
+    Canary,
+    Cover,
+    Dictionary,
+    DictionaryError,
+    Explanation,
+    Match,
+    load_default,
+    normalise,
+)
 
 SPEC_DICTIONARY = """\
 # Test dictionary: the examples from the specification.
@@ -189,8 +202,56 @@ def test_exclusion_with_inner_star_covers_words_between() -> None:
     assert dictionary.match("/app/password_reset_link_days") is None
     assert dictionary.match("/app/password_days") is None
     assert dictionary.match("/app/passworddays") == Match("password", 1)
-    assert dictionary.match("/db/admin/password") is None  # "db*" covers to the end
+    # A trailing '*' covers nothing after the last word: "db*" covers only "db".
+    assert dictionary.match("/db/admin/password") == Match("password", 1)
     assert dictionary.match("/mydb/admin/password") == Match("password", 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "exclusion"),
+    [
+        ("/prod/rotation/db_password", "!*_rotation_*"),
+        ("/prod/policy-service/db_password", "!*_policy_*"),
+        ("/prod/expiry/jwt_secret", "!*_expiry_*"),
+        ("/infra/key_vault/client_secret", "!*_key_vault_*"),
+        ("/prod/secret-store/db-password", "!secret store *"),
+        ("/prod/token-bucket/redis_password", "!token bucket *"),
+        ("/prod/password-reset/smtp_password", "!password reset *"),
+    ],
+)
+def test_trailing_star_does_not_cover_the_words_after_it(name: str, exclusion: str) -> None:
+    # Issue 11: the last words of a name say what the value is, so a hit after an
+    # exclusion's last literal word is reported, in a one-line dictionary and in the default.
+    dictionary, errors = Dictionary.parse(f"password\nsecret\n{exclusion}")
+    assert errors == []
+    assert dictionary.match(name) is not None
+    assert load_default().match(name) is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "exclusion"),
+    [
+        ("/prod/db_password/rotation", "!*_rotation_*"),
+        ("/prod/db_password_rotation_days", "!*_rotation_*"),
+        ("/iam/password_policy_v2", "!*_policy_*"),
+        ("/prod/jwt_secret_expiry", "!*_expiry_*"),
+        ("/prod/secret_store", "!secret store *"),
+        ("/prod/secret-store/type", "!secret store *"),
+        ("/prod/token_bucket_size", "!token bucket *"),
+        ("/prod/password_reset_url", "!password reset *"),
+    ],
+)
+def test_trailing_star_still_lets_the_exclusion_match(name: str, exclusion: str) -> None:
+    dictionary, errors = Dictionary.parse(f"password\nsecret\ntoken\n{exclusion}")
+    assert errors == []
+    assert dictionary.match(name) is None
+
+
+def test_trailing_star_makes_the_last_word_whole() -> None:
+    dictionary, errors = Dictionary.parse("password\n!password reset *")
+    assert errors == []
+    assert dictionary.match("/app/password_reset") is None
+    assert dictionary.match("/app/password_resetter") == Match("password", 1)
 
 
 def test_regex_exclusion_covers_only_what_it_matches() -> None:
@@ -226,6 +287,17 @@ def test_term_exclusion_covers_regex_hit() -> None:
         ("api key\nAPI_KEY", [(2, "API_KEY", "duplicate of line 1")]),
         ("!public key\n!publicKey", [(2, "!publicKey", "duplicate of line 1")]),
         ("a\r\nb\r\n---\r\n", [(3, "---", "no letters or digits")]),
+        ("re:(a+)+$", [(1, "re:(a+)+$", "unsafe regular expression: nested repeat")]),
+        ("!re:(x)\\1", [(1, "!re:(x)\\1", "unsafe regular expression: backreference")]),
+        ("value:", [(1, "value:", "empty regular expression after 'value:'")]),
+        ("value: a*", [(1, "value: a*", "matches the empty string")]),
+        ("value: (", [(1, "value: (", "invalid regular expression")]),
+        ("value: x\n!value: y\nvalue: x", [(3, "value: x", "duplicate of line 1")]),
+        ("# canary:", [(1, "# canary:", "no parameter name after 'canary:'")]),
+        ("# canary: /a b", [(1, "# canary: /a b", "not a parameter name")]),
+        ("# canary: /a#b", [(1, "# canary: /a#b", "not a parameter name")]),
+        (f"# canary: /{'x' * 2048}", [(1, f"# canary: /{'x' * 2048}", "longer than 2048")]),
+        ("# canary: /x\n#Canary:/x", [(2, "#Canary:/x", "duplicate of the canary on line 1")]),
     ],
 )
 def test_parse_reports_bad_lines(text: str, errors: list[tuple[int, str, str]]) -> None:
@@ -423,3 +495,134 @@ def test_separator_invariance_holds_for_terms_not_regexes() -> None:
     assert errors == []
     assert dictionary.match("db_pass") is not None
     assert dictionary.match("db-pass") is None
+
+
+# --- canaries, explanations, value lines, limits ------------------------------------------
+
+
+def test_canary_lines_are_parsed_and_kept_apart_from_comments() -> None:
+    text = (
+        "password\n# canary: /prod/db/password\n#CANARY:api_key   # trailing note\n# canary? no\n"
+    )
+    dictionary, errors = Dictionary.parse(text)
+    assert errors == []
+    assert dictionary.canaries == (Canary("/prod/db/password", 2), Canary("api_key", 3))
+    assert dictionary.entries == ("password",)
+
+
+def test_the_default_dictionary_flags_every_canary_in_every_spelling() -> None:
+    assert load_default().missed_canaries() == []
+    assert {c.name for c in load_default().canaries} >= {
+        "/prod/rotation/db_password",
+        "/prod/password-reset/smtp_password",
+    }
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz#!*_ \n", max_size=40))
+@settings(max_examples=100, deadline=None)
+def test_the_default_flags_its_canaries_whatever_salt_a_comment_makes(comment: str) -> None:
+    # The extra path segment a canary is tried under depends on the file's bytes.
+    text = DEFAULT_PATH.read_text(encoding="utf-8") + "\n# " + comment.replace("\n", " ")
+    dictionary, _ = Dictionary.parse(text)
+    assert dictionary.missed_canaries() == []
+
+
+def test_missed_canaries_say_what_hides_them() -> None:
+    text = "password\napi key\n!re:.+\n# canary: /x/db_password\n"
+    dictionary, errors = Dictionary.parse(text)
+    assert errors == []
+    missed = {m.canary.name: m for m in dictionary.missed_canaries()}
+    assert set(missed) == set(BUILTIN_CANARIES) | {"/x/db_password"}
+    hidden = missed["/prod/db/password"]
+    assert hidden.canary.line == 0 and hidden.spelling == "/prod/db/password"
+    assert hidden.explanation == Explanation(
+        None, (Cover(Match("password", 1), Match("!re:.+", 3)),)
+    )
+    assert "'password' (line 1) is covered by '!re:.+' (line 3)" in hidden.describe()
+    assert missed["github_token"].describe().endswith("no entry matches it")
+    assert "(line 4)" in missed["/x/db_password"].describe()
+
+
+def test_an_exclusion_that_spares_only_the_exact_canaries_is_still_caught() -> None:
+    spared = BUILTIN_CANARIES[:6]  # as many as fit in one 200-character line
+    pattern = "|".join(f"{re.escape(name)}$" for name in spared)
+    text = DEFAULT_PATH.read_text(encoding="utf-8") + f"\n!re:^(?!{pattern}).+\n"
+    dictionary, errors = Dictionary.parse(text)
+    assert errors == []
+    assert all(dictionary.match(name) for name in spared)
+    missed = {m.canary.name: m for m in dictionary.missed_canaries()}
+    assert set(spared) <= set(missed)
+    assert all(missed[name].spelling != name for name in spared)  # caught in another spelling
+    assert dictionary.match("/team/app/db_password") is None  # what such a line would hide
+
+
+@given(word_names)
+@settings(max_examples=300, deadline=None)
+def test_explain_agrees_with_match(name: str) -> None:
+    for dictionary in (load_default(), spec_dictionary()):
+        assert dictionary.explain(name).match == dictionary.match(name)
+
+
+def test_explain_lists_each_covered_hit() -> None:
+    explanation = spec_dictionary().explain("/iam/password_policy")
+    assert explanation.match is None
+    assert explanation.covered == (Cover(Match("password", 2), Match("!password_policy", 12)),)
+    assert spec_dictionary().explain("/x/colour").describe() == "no entry matches it"
+    assert spec_dictionary().explain("/x/pwd").describe() == "flagged by 'pwd' (line 5)"
+
+
+def test_value_lines_are_parsed_apart_from_name_entries() -> None:
+    text = (
+        "password\n"
+        "value: AKIA[0-9A-Z]{16}\n"
+        "VALUE:ghp_[A-Za-z0-9]{36}\n"
+        "!value: AKIAIOSFODNN7EXAMPLE\n"
+    )
+    dictionary, errors = Dictionary.parse(text)
+    assert errors == []
+    assert len(dictionary) == 1 and dictionary.entries == ("password",)
+    assert [(r.entry, r.line) for r in dictionary.value_rules] == [
+        ("value: AKIA[0-9A-Z]{16}", 2),
+        ("VALUE:ghp_[A-Za-z0-9]{36}", 3),
+    ]
+    assert [(r.entry, r.line) for r in dictionary.value_exclusions] == [
+        ("value: AKIAIOSFODNN7EXAMPLE", 4)
+    ]
+    # Not used for names ...
+    assert dictionary.match("/x/AKIAABCDEFGHIJKLMNOP") is None
+    # ... but for values: case-sensitive, and an exclusion covers what it matched.
+    key = "AKIA" + "Q" * 16
+    assert dictionary.match_value(f"id={key}") == Match("value: AKIA[0-9A-Z]{16}", 2)
+    assert dictionary.match_value(key.lower()) is None
+    assert dictionary.match_value("AKIAIOSFODNN7EXAMPLE") is None
+    assert dictionary.match_value(f"AKIAIOSFODNN7EXAMPLE {key}") is not None
+    assert dictionary.value_exclusion_spans("x AKIAIOSFODNN7EXAMPLE") == [(2, 22)]
+
+
+def test_a_dictionary_of_value_lines_only_has_no_name_entries() -> None:
+    dictionary, errors = Dictionary.parse("value: secret=\\S+\n")
+    assert errors == [] and len(dictionary) == 0 and len(dictionary.value_rules) == 1
+
+
+def test_matching_looks_at_most_at_the_longest_possible_name_and_value() -> None:
+    dictionary, errors = Dictionary.parse("password\nre:cred$\nvalue: SECRET$")
+    assert errors == []
+    padding = "x" * MAX_NAME_LENGTH
+    assert dictionary.match(padding + "/password") is None  # SSM refuses such a name
+    assert dictionary.match(padding[:-9] + "/password") == Match("password", 1)
+    assert dictionary.match(padding[:-4] + "cred") == Match("re:cred$", 2)
+    assert dictionary.match_value("x" * MAX_VALUE_LENGTH + "SECRET") is None
+    assert dictionary.match_value("x" * (MAX_VALUE_LENGTH - 6) + "SECRET") is not None
+
+
+def test_listing_gives_every_meaningful_line_in_order() -> None:
+    text = "# canary: /a/password\npassword\n!*_arn\nvalue: k=\\d+\n!value: k=0\n"
+    dictionary, errors = Dictionary.parse(text)
+    assert errors == []
+    assert dictionary.listing() == [
+        (1, "canary", "/a/password"),
+        (2, "entry", "password"),
+        (3, "exclusion", "!*_arn"),
+        (4, "value", "value: k=\\d+"),
+        (5, "exclusion", "!value: k=0"),
+    ]

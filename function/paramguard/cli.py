@@ -16,11 +16,16 @@ import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from .cloudtrail import Finding, LogFormatError, decompress, scan_document
-from .matcher import Dictionary, load_default
+from .dictionary_store import (
+    DEFAULT_MIN_RATIO_PERCENT,
+    MAX_DICTIONARY_BYTES,
+    check_dictionary_bytes,
+    shrink_refusal,
+)
+from .matcher import BUILTIN_CANARIES, Dictionary, load_default
 from .report import printable
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -55,32 +60,51 @@ def _is_digest(path: str) -> bool:
     return "CloudTrail-Digest" in path or "_CloudTrail-Digest_" in path
 
 
-def load_dictionary(spec: str | None) -> Dictionary:
-    """The bundled default, a local file or an s3://bucket/key object; exits 2 if unusable."""
-    if spec is None:
-        return load_default()
+def _read_source(spec: str, option: str, limit: int | None = None) -> bytes:
+    """The bytes of a local file, `-` (standard input) or an s3://bucket/key object."""
+    label = f"{option} {spec}".strip()
     if spec.startswith("s3://"):
         bucket, _, key = spec[5:].partition("/")
         if not bucket or not key:
-            raise UsageError(f"--dictionary {spec}: expected s3://bucket/key")
+            raise UsageError(f"{label}: expected s3://bucket/key")
         import boto3  # only when S3 is involved
 
         try:
-            body = boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+            s3 = boto3.client("s3")
+            if limit is None:
+                response = s3.get_object(Bucket=bucket, Key=key)
+            else:  # one byte more than the limit, to tell "too big" from "exactly the limit"
+                response = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{limit}")
+            return bytes(response["Body"].read())
         except Exception as exc:  # botocore's errors, without importing it for local use
-            raise UsageError(f"--dictionary {spec}: cannot read it: {exc}") from None
-        text = body.decode("utf-8-sig", errors="replace")
-    else:
-        try:
-            text = Path(spec).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"--dictionary {spec}: cannot read it: {exc}") from None
-    dictionary, errors = Dictionary.parse(text)
-    for error in errors:
-        print(printable(f"{spec}:{error.line}: {error.message}: {error.text}"), file=sys.stderr)
-    if len(dictionary) == 0:
-        raise UsageError(f"--dictionary {spec}: no valid entries")
-    return dictionary
+            raise UsageError(f"{label}: cannot read it: {exc}") from None
+    try:
+        if spec == "-":
+            return sys.stdin.buffer.read(-1 if limit is None else limit + 1)
+        with open(spec, "rb") as handle:
+            return handle.read(-1 if limit is None else limit + 1)
+    except OSError as exc:
+        raise UsageError(f"{label}: cannot read it: {exc.strerror or exc}") from None
+
+
+def load_dictionary(spec: str | None) -> Dictionary:
+    """The bundled default, a local file or an s3://bucket/key object; exits 2 if unusable.
+
+    The bytes go through the function's own loader (dictionary_store), so a dictionary the
+    function would refuse is reported here too: unusable ones stop the command, the others
+    (missed canaries, a drastic shrink) are scanned with after a warning.
+    """
+    if spec is None:
+        return load_default()
+    body = _read_source(spec, "--dictionary", MAX_DICTIONARY_BYTES)
+    check = check_dictionary_bytes(body, spec, load_default(), DEFAULT_MIN_RATIO_PERCENT)
+    for error in check.errors:
+        print(f"{spec}:{error.line}: {error.message}: {printable(error.text)}", file=sys.stderr)
+    if check.unusable:
+        raise UsageError(f"--dictionary {check.unusable}")
+    for refusal in check.refusals:
+        print(f"paramguard: warning: the function would refuse it: {refusal}", file=sys.stderr)
+    return check.dictionary
 
 
 def display(path: str) -> str:
@@ -448,27 +472,177 @@ def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_ERROR if report.failed else EXIT_CLEAN
 
 
-def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """paramguard check-dictionary: show what a dictionary file means before uploading it."""
+@dataclass
+class NameList:
+    """Parameter names to try a dictionary on, with their labels when the file has them."""
+
+    names: list[str]
+    labels: dict[str, bool]
+
+
+def read_names(spec: str) -> NameList:
+    """Names from a file (one per line), a TSV with a `name` column, or inventory --json lines."""
     try:
-        text = Path(args.file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{args.file}: cannot read it: {exc}") from None
-    dictionary, errors = Dictionary.parse(text)
-    for entry in dictionary.entries:
-        print(f"entry      {entry}", file=out)
-    for exclusion in dictionary.exclusions:
-        print(f"exclusion  !{exclusion}", file=out)
-    for error in errors:
-        print(f"{args.file}:{error.line}: {error.message}: {error.text}", file=err)
+        text = _read_source(spec, "--names").decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"--names {spec}: not UTF-8 text ({exc.reason})") from None
+    lines = [
+        (number, line.rstrip("\r"))
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip() and not line.lstrip().startswith("#")  # '#' is not allowed in names
+    ]
+    found: dict[str, None] = {}
+    labels: dict[str, bool] = {}
+    if lines and lines[0][1].lstrip().startswith("{"):
+        for number, line in lines:
+            try:
+                row = json.loads(line)
+                name = row["parameter_name"]
+            except (ValueError, TypeError, KeyError):
+                raise UsageError(
+                    f"--names {spec}:{number}: expected a JSON object with parameter_name "
+                    "(the output of paramguard inventory --json)"
+                ) from None
+            if not isinstance(name, str):
+                raise UsageError(f"--names {spec}:{number}: parameter_name is not a string")
+            found[name] = None
+    elif lines and "\t" in lines[0][1] and lines[0][1].split("\t")[0].strip() == "name":
+        header = [column.strip() for column in lines[0][1].split("\t")]
+        label = header.index("label") if "label" in header else None
+        for _, line in lines[1:]:
+            columns = line.split("\t")
+            found[columns[0]] = None
+            if label is not None and label < len(columns) and columns[label] in ("0", "1"):
+                labels[columns[0]] = columns[label] == "1"
+    else:
+        for _, line in lines:
+            found[line.strip()] = None
+    return NameList(list(found), labels)
+
+
+def _rates(names: NameList, dictionary: Dictionary) -> tuple[float, float]:
+    tp = fp = fn = 0
+    for name, secret in names.labels.items():
+        flagged = dictionary.match(name) is not None
+        tp += flagged and secret
+        fp += flagged and not secret
+        fn += secret and not flagged
+    return tp / max(tp + fn, 1), tp / max(tp + fp, 1)
+
+
+def _compare(new: Dictionary, old: Dictionary, old_name: str, names: NameList, out: TextIO) -> None:
+    """Print the names the new dictionary flags and no longer flags, and why."""
+    gained: list[str] = []
+    lost: list[str] = []
+    flagged = {"old": 0, "new": 0}
+    for name in names.names:
+        before, after = old.match(name), new.match(name)
+        flagged["old"] += before is not None
+        flagged["new"] += after is not None
+        if before is None and after is not None:
+            gained.append(printable(f"  + {name}  by '{after.entry}' (line {after.line})"))
+        elif before is not None and after is None:
+            lost.append(
+                printable(
+                    f"  - {name}  was '{before.entry}' (line {before.line}) in {old_name}; "
+                    f"now {new.explain(name).describe()}"
+                )
+            )
     print(
-        f"{args.file}: {len(dictionary)} entries, {len(dictionary.exclusions)} exclusions, "
-        f"{len(errors)} errors",
-        file=err,
+        f"names: {len(names.names)}; {old_name} flags {flagged['old']}, "
+        f"this dictionary {flagged['new']}",
+        file=out,
     )
-    if errors or len(dictionary) == 0:
-        return EXIT_ERROR
-    return EXIT_CLEAN
+    print(f"newly flagged: {len(gained)}", file=out)
+    for line in gained:
+        print(line, file=out)
+    print(f"no longer flagged: {len(lost)}", file=out)
+    for line in lost:
+        print(line, file=out)
+    if names.labels:
+        old_recall, old_precision = _rates(names, old)
+        recall, precision = _rates(names, new)
+        print(
+            f"on the {len(names.labels)} labelled names: recall {old_recall:.3f} -> "
+            f"{recall:.3f}, precision {old_precision:.3f} -> {precision:.3f}",
+            file=out,
+        )
+
+
+def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """paramguard check-dictionary: say what a dictionary does, and would the function take it."""
+    body = _read_source(args.file, "", MAX_DICTIONARY_BYTES)
+    default = load_default()
+    check = check_dictionary_bytes(body, args.file, default, args.min_ratio)
+    old, old_name = default, "the bundled default"
+    if args.against is not None:
+        old_name = args.against
+        against = _read_source(args.against, "--against", MAX_DICTIONARY_BYTES)
+        old_check = check_dictionary_bytes(against, args.against, None, 0)
+        if old_check.unusable:
+            raise UsageError(f"--against {old_check.unusable}")
+        old = old_check.dictionary
+    names = read_names(args.names) if args.names is not None else None
+    dictionary = check.dictionary
+    refusals = [check.unusable] if check.unusable else []
+    if check.missed_canaries:
+        refusals.append(f"it no longer flags {len(check.missed_canaries)} canary name(s), above")
+    if check.shrink:
+        refusals.append(check.shrink)
+    if args.against is not None and len(dictionary):
+        # A warm function compares with the dictionary in use, a cold one with the default.
+        shrunk = shrink_refusal(dictionary, old, args.min_ratio, args.file)
+        if shrunk:
+            refusals.append(shrunk)
+    if args.verbose:
+        for line, kind, text in dictionary.listing():
+            print(printable(f"{kind:<10} {text}    # line {line}"), file=out)
+    for error in check.errors:
+        print(f"{args.file}:{error.line}: {error.message}: {printable(error.text)}", file=err)
+    regexes = sum(entry[:3].lower() == "re:" for entry in dictionary.entries)
+    print(
+        f"{args.file}: {len(dictionary)} name entries ({regexes} regular expressions), "
+        f"{len(dictionary.exclusions)} exclusions, "
+        f"{len(dictionary.value_rules) + len(dictionary.value_exclusions)} value lines, "
+        f"{len(dictionary.canaries)} canaries declared, {len(check.errors)} invalid lines",
+        file=out,
+    )
+    if len(dictionary):
+        total = len(dictionary.canaries) + len(BUILTIN_CANARIES)
+        print(
+            f"canaries: {total - len(check.missed_canaries)} of {total} flagged "
+            f"({len(BUILTIN_CANARIES)} built in, {len(dictionary.canaries)} declared)",
+            file=out,
+        )
+        for miss in check.missed_canaries:
+            print(printable(f"  {miss.describe()}"), file=out)
+        sizes = f"{len(default)} in the bundled default"
+        if args.against is not None:
+            sizes = f"{len(old)} in {old_name} and {sizes}"
+        print(
+            f"size: {len(dictionary)} entries against {sizes} (the function refuses fewer "
+            f"than {args.min_ratio}% of the dictionary in use)",
+            file=out,
+        )
+    if names is not None and len(dictionary):
+        _compare(dictionary, old, old_name, names, out)
+    if refusals:
+        print(
+            "the deployed function would REFUSE this dictionary, keep the one in use and "
+            "count DictionaryLoadFailures:",
+            file=out,
+        )
+        for refusal in refusals:
+            print(printable(f"  {refusal}"), file=out)
+    elif check.errors:
+        print(
+            f"the deployed function would load it without the {len(check.errors)} invalid "
+            "line(s) listed on stderr, and count DictionaryLoadFailures",
+            file=out,
+        )
+    else:
+        print("the deployed function would accept it", file=out)
+    return EXIT_ERROR if refusals or check.errors else EXIT_CLEAN
 
 
 def _finding_options(command: argparse.ArgumentParser) -> None:
@@ -544,9 +718,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     again.set_defaults(func=cmd_redrive)
     check = commands.add_parser(
-        "check-dictionary", help="parse a dictionary file and list its entries and errors"
+        "check-dictionary",
+        help="check a dictionary before uploading it: errors, canaries, what changes",
+        description=(
+            "Parses FILE with the function's own loader and says whether the deployed "
+            "function would accept it (valid lines, canaries, shrink guard, safe regular "
+            "expressions). With --names, lists the names it newly flags and no longer flags "
+            "compared with --against. Exit 0: accepted as is; 2: invalid lines, refused, "
+            "or unreadable."
+        ),
     )
-    check.add_argument("file", metavar="FILE")
+    check.add_argument("file", metavar="FILE", help="a dictionary file or s3://BUCKET/KEY")
+    check.add_argument(
+        "--against",
+        metavar="OLD",
+        help="the dictionary to compare with (file or s3://BUCKET/KEY; default: the bundled one)",
+    )
+    check.add_argument(
+        "--names",
+        metavar="NAMES",
+        help=(
+            "parameter names to try, one per line, '-' for standard input; also a TSV with "
+            "a 'name' column (and 'label', for recall and precision) or inventory --json lines"
+        ),
+    )
+    check.add_argument(
+        "--min-ratio",
+        type=int,
+        default=DEFAULT_MIN_RATIO_PERCENT,
+        metavar="PERCENT",
+        help="the function's DICTIONARY_MIN_RATIO_PERCENT (default %(default)s)",
+    )
+    check.add_argument("--verbose", action="store_true", help="also list every line's meaning")
     check.set_defaults(func=cmd_check_dictionary)
     return parser
 

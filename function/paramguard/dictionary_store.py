@@ -1,4 +1,8 @@
-"""The suspicious-name dictionary, loaded from S3 and cached by ETag."""
+"""The suspicious-name dictionary, loaded from S3 and cached by ETag.
+
+check_dictionary_bytes is also the command line's loader, so this module imports botocore
+only where it talks to S3: a local `paramguard scan` loads neither boto3 nor botocore.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from .matcher import Dictionary, DictionaryError, load_default
+from .matcher import CanaryMiss, Dictionary, DictionaryError, load_default
 
 logger = logging.getLogger(__name__)
 
 # The dictionary is a short text file; anything far bigger is a mistaken upload.
 MAX_DICTIONARY_BYTES = 1024 * 1024
+DEFAULT_MIN_RATIO_PERCENT = 20  # DICTIONARY_MIN_RATIO_PERCENT's default
 _NOT_MODIFIED = {"304", "NotModified"}
 _TRANSIENT_STATUS = {500, 502, 503, 504}
 
@@ -35,31 +38,96 @@ class LoadedDictionary:
     errors: tuple[DictionaryError, ...] = ()
 
 
-def parse_dictionary_bytes(
-    body: bytes, origin: str, previous: LoadedDictionary | None, min_ratio_percent: int
-) -> tuple[Dictionary, list[DictionaryError]]:
-    """Parse an uploaded dictionary, refusing one that is empty, invalid or suspiciously shrunk."""
+@dataclass(frozen=True)
+class DictionaryCheck:
+    """What vetting dictionary bytes found; no refusals means the function would use it."""
+
+    origin: str
+    dictionary: Dictionary  # empty when the bytes could not be read as a dictionary
+    errors: tuple[DictionaryError, ...] = ()  # lines skipped, with the reason
+    unusable: str | None = None  # too big, not UTF-8, empty, no valid entries
+    missed_canaries: tuple[CanaryMiss, ...] = ()
+    shrink: str | None = None  # refused as a drastic shrink of the dictionary in use
+
+    @property
+    def refusals(self) -> tuple[str, ...]:
+        """Why the function would refuse it (and keep the one in use); empty if it would not."""
+        reasons = [self.unusable] if self.unusable else []
+        if self.missed_canaries:
+            details = "; ".join(miss.describe() for miss in self.missed_canaries)
+            count = len(self.missed_canaries)
+            reasons.append(f"{self.origin} no longer flags {count} canary name(s): {details}")
+        if self.shrink:
+            reasons.append(self.shrink)
+        return tuple(reasons)
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the function would load it (perhaps without some invalid lines)."""
+        return not self.refusals
+
+
+def shrink_refusal(
+    dictionary: Dictionary, previous: Dictionary | None, min_ratio_percent: int, origin: str
+) -> str | None:
+    """Why dictionary would be refused as a drastic shrink of previous, or None."""
+    if previous is None or not min_ratio_percent:
+        return None
+    floor = len(previous) * min_ratio_percent / 100
+    if len(dictionary) >= floor:
+        return None
+    return (
+        f"{origin} has {len(dictionary)} entries, under {min_ratio_percent}% of the "
+        f"{len(previous)} in use; refusing a shrink this large "
+        "(set DICTIONARY_MIN_RATIO_PERCENT=0 to allow it)"
+    )
+
+
+def check_dictionary_bytes(
+    body: bytes, origin: str, previous: Dictionary | None, min_ratio_percent: int
+) -> DictionaryCheck:
+    """Parse and vet uploaded dictionary bytes: the one loader of the function and the CLI."""
+    empty = Dictionary.parse("")[0]
     if len(body) > MAX_DICTIONARY_BYTES:
-        raise DictionaryRejected(f"{origin} is {len(body)} bytes (limit {MAX_DICTIONARY_BYTES})")
+        reason = f"{origin} is larger than {MAX_DICTIONARY_BYTES} bytes, the limit"
+        return DictionaryCheck(origin, empty, unusable=reason)
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DictionaryRejected(f"{origin} is not UTF-8 text ({exc.reason})") from None
+        reason = f"{origin} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        return DictionaryCheck(origin, empty, unusable=reason)
     dictionary, errors = Dictionary.parse(text)
     if len(dictionary) == 0:
-        detail = f"; {len(errors)} invalid line(s)" if errors else ""
-        raise DictionaryRejected(f"{origin} has no valid entries{detail}")
-    # On a cold start the dictionary in use is the bundled default, so a truncated upload is
-    # refused by new execution environments too, not only by warm ones.
-    if previous is not None and min_ratio_percent:
-        floor = len(previous.dictionary) * min_ratio_percent / 100
-        if len(dictionary) < floor:
-            raise DictionaryRejected(
-                f"{origin} has {len(dictionary)} entries, under {min_ratio_percent}% of the "
-                f"{len(previous.dictionary)} in use; refusing a shrink this large "
-                "(set DICTIONARY_MIN_RATIO_PERCENT=0 to allow it)"
-            )
-    return dictionary, errors
+        if not text.strip():
+            reason = f"{origin} is empty ({len(body)} bytes): it has no entries"
+        elif errors:
+            reason = f"{origin} has no valid entries; {len(errors)} invalid line(s)"
+        elif dictionary.value_rules or dictionary.value_exclusions:
+            reason = f"{origin} has only value: lines and no name entries"
+        else:
+            reason = f"{origin} has no entries, only comments and blank lines"
+        return DictionaryCheck(origin, dictionary, tuple(errors), unusable=reason)
+    return DictionaryCheck(
+        origin,
+        dictionary,
+        tuple(errors),
+        missed_canaries=tuple(dictionary.missed_canaries()),
+        # On a cold start the dictionary in use is the bundled default, so a truncated
+        # upload is refused by new execution environments too, not only by warm ones.
+        shrink=shrink_refusal(dictionary, previous, min_ratio_percent, origin),
+    )
+
+
+def parse_dictionary_bytes(
+    body: bytes, origin: str, previous: LoadedDictionary | None, min_ratio_percent: int
+) -> tuple[Dictionary, list[DictionaryError]]:
+    """Parse an uploaded dictionary, refusing one that is empty, blind or drastically shrunk."""
+    check = check_dictionary_bytes(
+        body, origin, previous.dictionary if previous else None, min_ratio_percent
+    )
+    if check.refusals:
+        raise DictionaryRejected("; ".join(check.refusals))
+    return check.dictionary, list(check.errors)
 
 
 class DictionaryCache:
@@ -71,7 +139,7 @@ class DictionaryCache:
         bucket: str,
         key: str,
         ttl_seconds: int,
-        min_ratio_percent: int = 20,
+        min_ratio_percent: int = DEFAULT_MIN_RATIO_PERCENT,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._s3 = s3
@@ -112,6 +180,8 @@ class DictionaryCache:
             return self._current.dictionary
 
     def _refresh(self) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         kwargs: dict[str, Any] = {"Bucket": self._bucket, "Key": self._key}
         if self._current.etag:
             kwargs["IfNoneMatch"] = self._current.etag
@@ -145,6 +215,20 @@ class DictionaryCache:
                     "dictionary": self.origin,
                     "line": bad_line.line,
                     "reason": bad_line.message,
+                },
+            )
+        if errors:
+            # The rest of the file is in use, but a line someone wrote (an unsafe regular
+            # expression, a typo) is not: count it so that the alarm tells them.
+            self.failures += 1
+            logger.error(
+                "dictionary loaded without its invalid lines",
+                extra={
+                    "event": "dictionary_invalid_lines",
+                    "dictionary": self.origin,
+                    "etag": etag,
+                    "invalid_lines": len(errors),
+                    "reason": "; ".join(f"line {e.line}: {e.message}" for e in errors),
                 },
             )
         self._current = LoadedDictionary(dictionary, self.origin, etag, tuple(errors))

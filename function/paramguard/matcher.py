@@ -8,23 +8,60 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import importlib.resources
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .regex_safety import UnsafeRegex, check_regex
+
 __all__ = [
+    "BUILTIN_CANARIES",
     "MAX_LINE_LENGTH",
+    "MAX_NAME_LENGTH",
+    "MAX_VALUE_LENGTH",
     "SHORT_WORD_LENGTH",
+    "Canary",
+    "CanaryMiss",
+    "Cover",
     "Dictionary",
     "DictionaryError",
+    "Explanation",
     "Match",
+    "ValueRule",
     "load_default",
     "normalise",
 ]
 
 MAX_LINE_LENGTH = 200
 SHORT_WORD_LENGTH = 4
+# PutParameter refuses a Name longer than 2048 characters and a Value longer than 8 KB
+# (advanced tier; 4 KB standard), so nothing past these can be a real parameter. Matching
+# looks no further, which bounds the time any line of the dictionary can take.
+MAX_NAME_LENGTH = 2048
+MAX_VALUE_LENGTH = 8192
+
+# Names every dictionary must still flag: one or two per kind of secret, in the spellings
+# people use. A dictionary that misses one is refused (see dictionary_store); each is also
+# tried upper-cased and under an extra leading path segment (see Dictionary.missed_canaries).
+BUILTIN_CANARIES = (
+    "/prod/db/password",
+    "/prod/app/DB_PASSWORD",
+    "api_key",
+    "/prod/payments/stripeApiKey",
+    "github_token",
+    "/prod/slack/bot-token",
+    "/prod/app/client_secret",
+    "/prod/auth/jwt-secret",
+    "private_key",
+    "/prod/tls/private_key",
+    "/prod/aws/secret_access_key",
+    "/prod/db/connection_string",
+    "/prod/app/database_url",
+    "/prod/alerts/slack_webhook_url",
+    "/prod/app/credentials",
+)
 
 # Camel case: an upper-case run followed by Upper+lower ends an acronym ("DBPassword" -> DB
 # Password); digits are their own words ("oauth2token" -> oauth 2 token).
@@ -32,7 +69,10 @@ _ASCII_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _ALNUM_RUN = re.compile(r"[^\W_]+")
 _TRAILING_COMMENT = re.compile(r"\s#.*\Z", re.DOTALL)
 _REGEX_PREFIX = "re:"
+_VALUE_PREFIX = "value:"
 _WHOLE_PREFIX = "="
+_CANARY_LINE = re.compile(r"#\s*canary\s*:(.*)\Z", re.IGNORECASE | re.DOTALL)
+_PARAMETER_NAME = re.compile(r"[A-Za-z0-9_.\-/]+")
 _START = "(?<![^ ])"
 _END = "(?![^ ])"
 
@@ -52,6 +92,70 @@ class Match:
 
     entry: str
     line: int
+
+
+@dataclass(frozen=True)
+class Cover:
+    """An entry's hit that an exclusion covers (the exclusion written with its '!')."""
+
+    entry: Match
+    exclusion: Match
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a name is or is not flagged: the reported entry, and every hit that was covered."""
+
+    match: Match | None
+    covered: tuple[Cover, ...]
+
+    def describe(self) -> str:
+        """One phrase for people: which entry flags it, or what hides it."""
+        if self.match is not None:
+            return f"flagged by '{self.match.entry}' (line {self.match.line})"
+        if not self.covered:
+            return "no entry matches it"
+        hidden = "; ".join(
+            f"'{c.entry.entry}' (line {c.entry.line}) is covered by '{c.exclusion.entry}' "
+            f"(line {c.exclusion.line})"
+            for c in self.covered
+        )
+        return f"hidden by an exclusion: {hidden}"
+
+
+@dataclass(frozen=True)
+class Canary:
+    """A name the dictionary must flag: built in (line 0) or declared by a `# canary:` line."""
+
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CanaryMiss:
+    """A canary the dictionary does not flag, the spelling that was tried, and why."""
+
+    canary: Canary
+    spelling: str
+    explanation: Explanation
+
+    def describe(self) -> str:
+        """One line for people and for the load-failure log."""
+        where = "built in" if self.canary.line == 0 else f"line {self.canary.line}"
+        written = "" if self.spelling == self.canary.name else f" when written '{self.spelling}'"
+        return (
+            f"canary '{self.canary.name}' ({where}) is not flagged{written}: "
+            f"{self.explanation.describe()}"
+        )
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """A `value:` line: a regular expression searched in a parameter's value (case-sensitive)."""
+
+    entry: str
+    line: int
+    pattern: re.Pattern[str]
 
 
 class _LineError(ValueError):
@@ -199,33 +303,77 @@ def _term_pattern(text: str, whole: bool, exclusion: bool) -> str:
         else:
             out.append(pattern)
     if not groups[-1]:
-        out[-1] = out[-1].removesuffix(_END) + _END + "(?: [^ ]+)*"
+        # A trailing '*' only makes the last word whole. It never extends what the exclusion
+        # covers: the last words of a name say what the value is, so a hit after the
+        # exclusion's last word (/prod/rotation/db_password for '!*_rotation_*') is reported.
+        out[-1] = out[-1].removesuffix(_END) + _END
     return "".join(out)
 
 
-def _compile_line(body: str, line: int) -> tuple[bool, _Rule]:
+def _compile_regex(source: str, prefix: str, flags: int) -> re.Pattern[str]:
+    if not source:
+        raise _LineError(f"empty regular expression after '{prefix}'")
+    try:
+        pattern = re.compile(source, flags)
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise _LineError(f"invalid regular expression: {exc}") from None
+    if pattern.search("") is not None:
+        raise _LineError("regular expression matches the empty string, so every name")
+    try:
+        check_regex(source, flags)
+    except UnsafeRegex as exc:
+        raise _LineError(f"unsafe regular expression: {exc}") from None
+    return pattern
+
+
+def _has_prefix(text: str, prefix: str) -> bool:
+    return text[: len(prefix)].lower() == prefix
+
+
+def _compile_line(body: str, line: int) -> tuple[str, bool, _Rule]:
+    """Compile one entry; returns its kind ("name" or "value"), whether it excludes, the rule."""
     exclusion = body.startswith("!")
     text = body[1:].strip() if exclusion else body
     entry = text if exclusion else body
     if not text:
         raise _LineError("empty exclusion: write the term after '!'")
-    if text[: len(_REGEX_PREFIX)].lower() == _REGEX_PREFIX:
+    if _has_prefix(text, _VALUE_PREFIX):
+        # Values are matched case-sensitively: key formats (AKIA…, ghp_…) depend on case.
+        source = text[len(_VALUE_PREFIX) :].strip()
+        pattern = _compile_regex(source, _VALUE_PREFIX, 0)
+        return "value", exclusion, _Rule(entry, line, True, pattern, pattern)
+    if _has_prefix(text, _REGEX_PREFIX):
         source = text[len(_REGEX_PREFIX) :].strip()
-        if not source:
-            raise _LineError("empty regular expression after 're:'")
-        try:
-            pattern = re.compile(source, re.IGNORECASE)
-        except (re.error, OverflowError, RecursionError) as exc:
-            raise _LineError(f"invalid regular expression: {exc}") from None
-        if pattern.search("") is not None:
-            raise _LineError("regular expression matches the empty string, so every name")
-        return exclusion, _Rule(entry, line, True, pattern, pattern)
+        pattern = _compile_regex(source, _REGEX_PREFIX, re.IGNORECASE)
+        return "name", exclusion, _Rule(entry, line, True, pattern, pattern)
     whole = text.startswith(_WHOLE_PREFIX)
     if whole:
         text = text[len(_WHOLE_PREFIX) :].strip()
     source = _term_pattern(text, whole, exclusion)
     pattern = re.compile(source)
-    return exclusion, _Rule(entry, line, False, pattern, re.compile(f"(?=({source}))"))
+    return "name", exclusion, _Rule(entry, line, False, pattern, re.compile(f"(?=({source}))"))
+
+
+def _canary_name(line: str) -> str | None:
+    """The name declared by a `# canary: NAME` line, or None for any other line."""
+    found = _CANARY_LINE.match(line.strip())
+    if found is None:
+        return None
+    name = _TRAILING_COMMENT.sub("", found.group(1)).strip()
+    if not name:
+        raise _LineError("no parameter name after 'canary:'")
+    if len(name) > MAX_NAME_LENGTH:
+        raise _LineError(f"canary longer than {MAX_NAME_LENGTH} characters")
+    if not _PARAMETER_NAME.fullmatch(name):
+        raise _LineError("canary is not a parameter name (letters, digits, _ . - and / only)")
+    return name
+
+
+def _salt_for(text: str) -> str:
+    # A path segment that depends on the whole file, so an exclusion cannot be written to
+    # spare exactly the canary spellings the check will try.
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    return "".join(chr(ord("a") + byte % 26) for byte in digest[:8])
 
 
 def _strip_comment(line: str) -> str:
@@ -241,78 +389,171 @@ class Dictionary:
 
     entries: tuple[str, ...]
     exclusions: tuple[str, ...]
-    _rules: tuple[_Rule, ...] = field(repr=False)
-    _exclusion_rules: tuple[_Rule, ...] = field(repr=False)
-    _any_term: re.Pattern[str] | None = field(repr=False)
-    _regex_rules: tuple[_Rule, ...] = field(repr=False)
+    canaries: tuple[Canary, ...] = ()
+    value_rules: tuple[ValueRule, ...] = ()
+    value_exclusions: tuple[ValueRule, ...] = ()
+    _rules: tuple[_Rule, ...] = field(default=(), repr=False)
+    _exclusion_rules: tuple[_Rule, ...] = field(default=(), repr=False)
+    _any_term: re.Pattern[str] | None = field(default=None, repr=False)
+    _regex_rules: tuple[_Rule, ...] = field(default=(), repr=False)
+    _salt: str = field(default="", repr=False)
 
     @classmethod
     def parse(cls, text: str) -> tuple[Dictionary, list[DictionaryError]]:
         """Parse dictionary text; bad lines are skipped and returned as errors, never raised."""
         errors: list[DictionaryError] = []
-        rules: list[_Rule] = []
-        exclusion_rules: list[_Rule] = []
-        seen: dict[tuple[bool, bool, str], int] = {}
+        rules: dict[tuple[str, bool], list[_Rule]] = {
+            (kind, exclusion): [] for kind in ("name", "value") for exclusion in (False, True)
+        }
+        canaries: list[Canary] = []
+        seen: dict[tuple[str, bool, bool, str], int] = {}
+        seen_canaries: dict[str, int] = {}
         for number, raw_line in enumerate(text.split("\n"), start=1):
             line = raw_line.removesuffix("\r")
             if number == 1:
                 line = line.removeprefix("\ufeff")
-            body = _strip_comment(line)
-            if not body:
-                continue
             try:
+                canary = _canary_name(line)
+                if canary is not None:
+                    if canary in seen_canaries:
+                        raise _LineError(f"duplicate of the canary on line {seen_canaries[canary]}")
+                    seen_canaries[canary] = number
+                    canaries.append(Canary(canary, number))
+                    continue
+                body = _strip_comment(line)
+                if not body:
+                    continue
                 if len(body) > MAX_LINE_LENGTH:
                     raise _LineError(f"entry longer than {MAX_LINE_LENGTH} characters")
-                exclusion, rule = _compile_line(body, number)
-                key = (exclusion, rule.raw, rule.pattern.pattern)
+                kind, exclusion, rule = _compile_line(body, number)
+                key = (kind, exclusion, rule.raw, rule.pattern.pattern)
                 if key in seen:
                     raise _LineError(f"duplicate of line {seen[key]}")
             except _LineError as exc:
                 errors.append(DictionaryError(number, line, str(exc)))
                 continue
             seen[key] = number
-            (exclusion_rules if exclusion else rules).append(rule)
-        terms = [f"(?:{r.pattern.pattern})" for r in rules if not r.raw]
+            rules[kind, exclusion].append(rule)
+        names = rules["name", False]
+        terms = [f"(?:{r.pattern.pattern})" for r in names if not r.raw]
         dictionary = cls(
-            entries=tuple(r.entry for r in rules),
-            exclusions=tuple(r.entry for r in exclusion_rules),
-            _rules=tuple(rules),
-            _exclusion_rules=tuple(exclusion_rules),
+            entries=tuple(r.entry for r in names),
+            exclusions=tuple(r.entry for r in rules["name", True]),
+            canaries=tuple(canaries),
+            value_rules=tuple(_value_rule(r) for r in rules["value", False]),
+            value_exclusions=tuple(_value_rule(r) for r in rules["value", True]),
+            _rules=tuple(names),
+            _exclusion_rules=tuple(rules["name", True]),
             _any_term=re.compile("|".join(terms)) if terms else None,
-            _regex_rules=tuple(r for r in rules if r.raw),
+            _regex_rules=tuple(r for r in names if r.raw),
+            _salt=_salt_for(text),
         )
         return dictionary, errors
 
     def __len__(self) -> int:
-        """Return the number of positive entries (terms and regexes, not exclusions)."""
+        """Return the number of positive name entries (terms and re:, not exclusions/values)."""
         return len(self._rules)
 
     def match(self, name: str) -> Match | None:
         """Return the first entry (in file order) with a hit in name not covered by an exclusion."""
+        name = name[:MAX_NAME_LENGTH]
         if not self._might_match(name):
             return None
         subject = _Subject(name)
-        covers: list[tuple[int, int]] | None = None
+        covers: list[tuple[int, int, _Rule]] | None = None
         for rule in self._rules:
             if not rule.hits(subject):
                 continue
             if covers is None:
-                covers = [
-                    span
-                    for exclusion in self._exclusion_rules
-                    if exclusion.hits(subject)
-                    for span in exclusion.spans(subject)
-                ]
+                covers = self._covers(subject)
             for begin, end in rule.spans(subject):
+                if not any(a <= begin and end <= b for a, b, _ in covers):
+                    return Match(rule.entry, rule.line)
+        return None
+
+    def explain(self, name: str) -> Explanation:
+        """Say which entry flags name, or which exclusions cover the hits it has (slow path)."""
+        subject = _Subject(name[:MAX_NAME_LENGTH])
+        covers = self._covers(subject)
+        found: Match | None = None
+        covered: dict[Cover, None] = {}
+        for rule in self._rules:
+            if not rule.hits(subject):
+                continue
+            for begin, end in rule.spans(subject):
+                cover = next((r for a, b, r in covers if a <= begin and end <= b), None)
+                if cover is None:
+                    found = found or Match(rule.entry, rule.line)
+                else:
+                    entry = Match(rule.entry, rule.line)
+                    covered[Cover(entry, Match(f"!{cover.entry}", cover.line))] = None
+        return Explanation(found, tuple(covered))
+
+    def missed_canaries(self) -> list[CanaryMiss]:
+        """The canaries this dictionary does not flag (built-in ones in several spellings)."""
+        missed = []
+        builtin = [Canary(name, 0) for name in BUILTIN_CANARIES]
+        for canary in [*builtin, *self.canaries]:
+            spellings = [canary.name]
+            if canary.line == 0:
+                if canary.name == canary.name.lower():  # camelCase splits differently upper-cased
+                    spellings.append(canary.name.upper())
+                path = canary.name if canary.name.startswith("/") else f"/{canary.name}"
+                spellings.append(f"/{self._salt}{path}")
+            for spelling in spellings:
+                if self.match(spelling) is None:
+                    missed.append(CanaryMiss(canary, spelling, self.explain(spelling)))
+                    break
+        return missed
+
+    def match_value(self, value: str) -> Match | None:
+        """Return the first value: line (in file order) with a hit not covered by !value:."""
+        value = value[:MAX_VALUE_LENGTH]
+        covers: list[tuple[int, int]] | None = None
+        for rule in self.value_rules:
+            if rule.pattern.search(value) is None:
+                continue
+            if covers is None:
+                covers = self.value_exclusion_spans(value)
+            for hit in rule.pattern.finditer(value):
+                begin, end = hit.span()
                 if not any(a <= begin and end <= b for a, b in covers):
                     return Match(rule.entry, rule.line)
         return None
+
+    def value_exclusion_spans(self, value: str) -> list[tuple[int, int]]:
+        """The spans of value that !value: lines cover (a hit inside one is not reported)."""
+        value = value[:MAX_VALUE_LENGTH]
+        return [
+            hit.span() for rule in self.value_exclusions for hit in rule.pattern.finditer(value)
+        ]
+
+    def listing(self) -> list[tuple[int, str, str]]:
+        """Every line that means something, as (line, kind, text as written), in file order."""
+        rows = [(r.line, "entry", r.entry) for r in self._rules]
+        rows += [(r.line, "exclusion", f"!{r.entry}") for r in self._exclusion_rules]
+        rows += [(r.line, "value", r.entry) for r in self.value_rules]
+        rows += [(r.line, "exclusion", f"!{r.entry}") for r in self.value_exclusions]
+        rows += [(c.line, "canary", c.name) for c in self.canaries]
+        return sorted(rows)
+
+    def _covers(self, subject: _Subject) -> list[tuple[int, int, _Rule]]:
+        return [
+            (begin, end, exclusion)
+            for exclusion in self._exclusion_rules
+            if exclusion.hits(subject)
+            for begin, end in exclusion.spans(subject)
+        ]
 
     def _might_match(self, name: str) -> bool:
         # The fast path: most names hit nothing, so one combined search settles them.
         if self._any_term is not None and self._any_term.search(_token_string(name)):
             return True
         return any(rule.pattern.search(name) for rule in self._regex_rules)
+
+
+def _value_rule(rule: _Rule) -> ValueRule:
+    return ValueRule(rule.entry, rule.line, rule.pattern)
 
 
 @functools.cache
