@@ -21,7 +21,7 @@ from paramguard.matcher import load_default
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "labelled_parameter_names.tsv"
 REAL_FILES = sorted((DATA / "real").glob("*.tsv"))
-MIN_RECALL = 0.9
+MIN_RECALL = 0.95  # issue 11: the invented set must not fall below 0.95 / 0.95
 MIN_PRECISION = 0.95
 # The issue's goals for names alone on the held-out part of the real corpus.
 REAL_MIN_RECALL = 0.85
@@ -262,7 +262,6 @@ def test_default_dictionary_quality(split: str) -> None:
     assert result.precision >= MIN_PRECISION, f"{split}: {result}"
 
 
-@pytest.mark.xfail(strict=True, reason="dictionary not yet tuned on the real corpus")
 def test_default_dictionary_meets_goals_on_real_holdout() -> None:
     print("\n" + quality_table())
     result = score(real_subset("holdout"), default_flags)

@@ -626,3 +626,74 @@ def test_listing_gives_every_meaningful_line_in_order() -> None:
         (4, "value", "value: k=\\d+"),
         (5, "exclusion", "!value: k=0"),
     ]
+
+
+# Issue 11 part 2: classes of names the real corpus showed the default dictionary missing or
+# wrongly flagging. The names are written for this test, one or two per spelling.
+@pytest.mark.parametrize(
+    "name",
+    [
+        # connection settings named for what they connect to
+        "/billing/prod/DB_URL",
+        "/app/db-uri",
+        "/worker/CACHE/REDIS_URL",
+        "/svc/orders/postgres_uri",
+        "/airflow/AIRFLOW__CORE__SQL_ALCHEMY_CONN",
+        "/celery/prod/CELERY_RESULT_BACKEND",
+        "/platform/database/analytics-warehouse/url",
+        "/shop/db_string",
+        # credentials named by an abbreviation or by the leaf alone
+        "/ops/notify/slack/webhook",
+        "TEAMS_WEBHOOK",
+        "/monitoring/NEWRELIC_LICENSE",
+        "/ci/github/pat",
+        "GITLAB_PAT",
+        "/prod/redis/auth",
+        "/build/artifactory-auth",
+        "/ci/docker_creds",
+        "/ldap/adminPw",
+        "/kafka/broker/keystore",
+        # a bare "key" leaf after a service or purpose word
+        "/weather/openweather/key",
+        "MAPBOX_KEY",
+        "/auth/session-signing/jwt-key",
+    ],
+)
+def test_default_dictionary_flags_secret_classes_from_the_real_corpus(name: str) -> None:
+    assert load_default().match(name) is not None, load_default().explain(name).describe()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # plain service URLs and store hosts are not connection strings
+        "/app/api_url",
+        "/app/orders/queue_url",
+        "/app/callback_url",
+        "/platform/database/reporting/host/url",
+        # flags and settings named after a secret
+        "/api/cors_credentials",
+        "/api/cors/allow-credentials",
+        "/gateway/allow_anonymous_token",
+        "/feature/use_api_key",
+        "/webhooks/slack/webhook_user",
+        "/infra/license_type",
+        # AWS Copilot's secrets/ segment holds any injected variable; the leaf decides
+        "/copilot/shop/prod/secrets/LOG_LEVEL",
+        "/copilot/shop/prod/secrets/STRIPE_PUBLISHABLE_KEY",
+        # keys that name things rather than hold a secret
+        "/app/kms_key",
+        "/table/orders/partition_key",
+        "/app/s3/key",
+        "/app/cache_key",
+        "/messaging/routing_key",
+        "/app/monkey",
+    ],
+)
+def test_default_dictionary_spares_lookalikes_from_the_real_corpus(name: str) -> None:
+    assert load_default().match(name) is None
+
+
+def test_copilot_secrets_are_still_judged_by_their_leaf() -> None:
+    assert load_default().match("/copilot/shop/prod/secrets/DB_PASSWORD") is not None
+    assert load_default().match("/copilot/shop/prod/secrets/REDIS_URL") is not None
