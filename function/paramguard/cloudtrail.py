@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from .fastscan import candidate_records
+from .fastscan import ESCAPED_LETTER, DocumentError, candidate_records, scan_records
 
 PLAINTEXT_TYPES = frozenset({"String", "StringList"})
 SSM_SOURCE = "ssm.amazonaws.com"
 TARGET_EVENT = "PutParameter"
-# A log file that does not contain this byte string cannot hold a finding, so it is
-# never JSON-parsed (almost no CloudTrail file does).
+# A log file that contains neither this byte string nor a \u escape of one of its letters
+# cannot hold a finding, so it is never JSON-parsed (almost no CloudTrail file does).
 _NEEDLE = TARGET_EVENT.encode()
+T = TypeVar("T")
 
 # AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz and, for organization
 # trails, AWSLogs/<o-id>/<account>/CloudTrail/...; an optional user prefix may precede both.
@@ -128,28 +128,20 @@ def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> byte
 
 def might_contain_candidates(data: bytes | bytearray) -> bool:
     """Cheap test: can this log document hold a PutParameter record at all?"""
-    return _NEEDLE in data
+    return _NEEDLE in data or ESCAPED_LETTER.search(data) is not None
 
 
-def parse_records(data: bytes | bytearray) -> list[Any]:
-    """Parse a CloudTrail log document and return its Records list.
+def parse_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tuple[list[T], int]:
+    """Call `visit` on each record of a CloudTrail log document, decoding one at a time.
 
-    Raises LogFormatError for anything that is not {"Records": [...]} in UTF-8 JSON.
+    Returns the results that are not None and the number of records: the records
+    json.loads would find, in memory near the document's size whatever it holds. Raises
+    LogFormatError for anything that is not {"Records": [...]} in UTF-8 JSON.
     """
     try:
-        document = json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise LogFormatError(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-    except (ValueError, RecursionError) as exc:
-        raise LogFormatError(f"not valid JSON: {str(exc)[:200]}") from None
-    if not isinstance(document, dict):
-        raise LogFormatError(
-            f"expected a JSON object with 'Records', got {type(document).__name__}"
-        )
-    records = document.get("Records")
-    if not isinstance(records, list):
-        raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
-    return records
+        return scan_records(data, visit)
+    except DocumentError as exc:
+        raise LogFormatError(str(exc)) from None
 
 
 @dataclass
@@ -293,20 +285,25 @@ def scan_document(data: bytes | bytearray, matcher: NameMatcher, source: str) ->
 
     A document that never mentions PutParameter is not parsed at all; otherwise only the
     records whose eventName is PutParameter are, when fastscan can prove they are exactly
-    the ones a full parse would evaluate, and the whole document is parsed when it cannot.
+    the ones a full parse would evaluate, and the document is decoded record by record
+    (each evaluated and dropped) when it cannot.
     """
-    records: list[Any] | None
+    scan = LogScan(size=len(data))
     if not might_contain_candidates(data):
         check_shape(data)
-        records, parsed = [], False
-    else:
-        records = candidate_records(data)
-        parsed = records is None
-        if records is None:
-            records = parse_records(data)
-    scan = LogScan(records=len(records), parsed=parsed, size=len(data))
+        return scan
+
+    def visit(record: Any) -> Candidate | None:
+        return evaluate_record(record, matcher, source)
+
+    records = candidate_records(data)
+    if records is None:
+        scan.candidates, scan.records = parse_records(data, visit)
+        scan.parsed = True
+        return scan
     for record in records:
-        candidate = evaluate_record(record, matcher, source)
+        scan.records += 1
+        candidate = visit(record)
         if candidate is not None:
             scan.candidates.append(candidate)
     return scan
