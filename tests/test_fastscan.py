@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import sys
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from paramguard import fastscan
 from paramguard.cloudtrail import (
     LogFormatError,
+    decompress,
     evaluate_record,
     might_contain_candidates,
     parse_records,
@@ -479,6 +481,20 @@ def test_many_candidates_are_not_all_kept_in_memory() -> None:
     data = json.dumps({"Records": big_log(3000)}).encode()
     assert candidate_records(data) is not None
     assert peak_memory(data) < len(data) // 4 + WINDOWS  # all kept decoded: about 4x
+
+
+def test_a_log_that_compresses_a_thousandfold_decompresses_near_its_size() -> None:
+    # Brackets compress about 1000:1, so the gzip trailer's size is not trusted: the buffer
+    # grows, and each 16 KB of input can expand to 16 MB.
+    data = json.dumps({"Records": [policy_call(5000)] * 400}).encode()
+    packed = gzip.compress(data)
+    tracemalloc.start()
+    try:
+        assert decompress(packed, 1 << 30, gzipped=True) == data
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(packed) * 64 < len(data) and peak < 1.3 * len(data) + (2 << 20)
 
 
 # ---- The proof's other refusals ----

@@ -68,6 +68,8 @@ def classify_key(key: str) -> KeyInfo:
 # Compressed bytes fed to zlib per step. Small steps keep each output chunk in cache while
 # it is copied, and bound what one step can expand to (deflate tops out near 1032:1).
 _INPUT_STEP = 16 * 1024
+_OUTPUT_STEP = 1024 * 1024
+_NOT_NUL = re.compile(rb"[^\x00]")
 
 
 def _gzip_size_hint(data: bytes, max_bytes: int) -> int:
@@ -84,8 +86,9 @@ def _gzip_size_hint(data: bytes, max_bytes: int) -> int:
 def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> bytes | bytearray:
     """Return the JSON bytes of a log object, gunzipping when it is gzip.
 
-    The output goes straight into one buffer sized from the gzip trailer, so memory stays
-    near the decompressed size. Raises LogFormatError for corrupt or truncated gzip and
+    The output goes straight into one buffer sized from the gzip trailer, and past that
+    size is appended to in place, so memory stays near the decompressed size whatever the
+    compression ratio. Raises LogFormatError for corrupt or truncated gzip and
     LogTooLargeError past max_bytes (a gzip bomb must not exhaust the function's memory).
     """
     if gzipped is None:
@@ -96,32 +99,43 @@ def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> byte
         return data
     out = bytearray(_gzip_size_hint(data, max_bytes))
     used = 0
+    member = 0
     view = memoryview(data)
     try:
-        while len(view):  # gzip allows concatenated members
+        while member < len(data):  # gzip allows concatenated members
             decoder = zlib.decompressobj(wbits=47)
-            position = 0
-            while position < len(view) and not decoder.eof:
-                step = view[position : position + _INPUT_STEP]
-                position += len(step)
-                # The cap makes zlib stop at the limit instead of expanding a bomb further.
-                chunk = decoder.decompress(step, max_bytes - used + 1)
-                size = len(chunk)
-                if used + size > max_bytes or decoder.unconsumed_tail:
-                    raise LogTooLargeError(f"expands past the {max_bytes}-byte decompressed limit")
-                if used + size > len(out):
-                    out.extend(bytes(min(max(size, len(out) // 2), max_bytes - len(out))))
-                out[used : used + size] = chunk
-                used += size
+            position = member
+            while position < len(data) and not decoder.eof:
+                pending: bytes | memoryview = view[position : position + _INPUT_STEP]
+                position += len(pending)
+                while True:
+                    # The cap bounds each chunk (16 KB of input can expand to 16 MB) and makes
+                    # zlib stop at the limit instead of expanding a bomb further.
+                    cap = min(_OUTPUT_STEP, max_bytes - used + 1)
+                    chunk = decoder.decompress(pending, cap)
+                    size = len(chunk)
+                    if used + size > max_bytes:
+                        raise LogTooLargeError(
+                            f"expands past the {max_bytes}-byte decompressed limit"
+                        )
+                    if used + size <= len(out):
+                        out[used : used + size] = chunk
+                    else:  # past the trailer's size: no zero-filled growth, no second copy
+                        del out[used:]
+                        out += chunk
+                    used += size
+                    pending = decoder.unconsumed_tail
+                    if not pending and (size < cap or decoder.eof):
+                        break
             if not decoder.eof:
                 raise LogFormatError("gzip stream is truncated")
             # The next member starts where this one's bytes ended; skip NUL padding.
-            start = position - len(decoder.unused_data)
-            while start < len(view) and view[start] == 0:
-                start += 1
-            view = view[start:]
+            padding = _NOT_NUL.search(data, position - len(decoder.unused_data))
+            member = padding.start() if padding else len(data)
     except zlib.error as exc:
         raise LogFormatError(f"not a valid gzip stream: {exc}") from None
+    finally:
+        view.release()
     del out[used:]
     return out
 
