@@ -483,6 +483,16 @@ def test_many_candidates_are_not_all_kept_in_memory() -> None:
     assert peak_memory(data) < len(data) // 4 + WINDOWS  # all kept decoded: about 4x
 
 
+def test_a_log_that_cannot_hold_a_finding_is_checked_without_a_copy() -> None:
+    records = big_log(3000)
+    for record in records:
+        record["eventName"] = "GetParameter"
+    data = json.dumps({"Records": records}).encode() + b"\n"
+    assert not might_contain_candidates(data)
+    assert peak_memory(data) < len(data) // 8
+    assert fast(data) == full_parse(data) == []
+
+
 def test_a_log_that_compresses_a_thousandfold_decompresses_near_its_size() -> None:
     # Brackets compress about 1000:1, so the gzip trailer's size is not trusted: the buffer
     # grows, and each 16 KB of input can expand to 16 MB.

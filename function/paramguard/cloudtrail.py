@@ -27,6 +27,7 @@ _LOG_KEY_RE = re.compile(
 
 
 _RECORDS_RE = re.compile(rb'"Records"\s*:\s*\[')
+_LAST_BYTE = re.compile(rb"[^ \t\n\r\f\v][ \t\n\r\f\v]*\Z")
 
 
 class LogFormatError(ValueError):
@@ -288,7 +289,9 @@ def check_shape(data: bytes | bytearray) -> None:
     head = data[:64].lstrip()
     if not head:
         raise LogFormatError("empty log object")
-    if head[:1] != b"{" or data.rstrip()[-1:] != b"}":
+    # The last non-blank byte, found without copying the document as data.rstrip() would.
+    last = _LAST_BYTE.search(data, max(0, len(data) - 4096)) or _LAST_BYTE.search(data)
+    if head[:1] != b"{" or last is None or last.group()[:1] != b"}":
         raise LogFormatError('not a JSON object (a CloudTrail log file is {"Records": [...]})')
     if _RECORDS_RE.search(data) is None:
         raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
