@@ -295,7 +295,7 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     records=st.lists(JSON, max_size=6),
     extra=st.dictionaries(st.text(max_size=8), JSON, max_size=3),
@@ -317,7 +317,7 @@ def test_record_by_record_reads_what_json_loads_reads(
     assert [r[0] for r in seen] == json.loads(data)["Records"] and count == len(records)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(records=st.lists(JSON, max_size=4), seed=st.integers(0, 2**32), window=st.integers(1, 64))
 def test_record_by_record_refuses_what_json_loads_refuses(
     records: list[Any], seed: int, window: int
