@@ -222,7 +222,7 @@ def documents(draw: st.DrawFn) -> bytes:
     return dump(Obj(root), style).encode("utf-8", "surrogatepass")
 
 
-HYPOTHESIS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HYPOTHESIS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @HYPOTHESIS
