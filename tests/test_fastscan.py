@@ -426,6 +426,13 @@ def test_brackets_nested_in_strings_cost_linear_work(copies: int, filler: int) -
     assert fast(data) == full_parse(data) and len(fast(data)) == 1
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=documents())
+def test_the_proof_costs_linear_work_whatever_the_strings_hold(data: bytes) -> None:
+    # Generated logs carry bracket bombs of up to 300 levels in logged strings.
+    assert replace_work(data) <= 16 * len(data) + 4096
+
+
 def peak_memory(data: bytes) -> int:
     """Peak bytes Python allocates while scan_document reads an already loaded document."""
     tracemalloc.start()

@@ -258,7 +258,7 @@ def _records_are_top_level(
     skeleton = _skeleton(data, starts, array_start, array_end, limit)
     if skeleton is None:
         return False
-    work = _Budget(_REDUCE_ROUNDS * len(skeleton) + _PIECE)
+    work = _Budget(_REDUCE_ROUNDS * len(skeleton) + 1024)
     while work.spend(len(skeleton)):
         reduced = skeleton.replace(b"{}", b"").replace(b"[]", b"")
         if len(reduced) == len(skeleton):
