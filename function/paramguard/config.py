@@ -20,7 +20,7 @@ def default_max_decompressed_bytes(memory_mb: int) -> int:
     Terraform sets the same (max_decompressed_mb); bench/hostile.py measured the worst
     case it must fit: 1.3 MiB resident per MiB of log over a base of 60-70 MiB.
     """
-    return int((memory_mb - 96) * 0.6 * 1024 * 1024)
+    return (memory_mb - 96) * 3 * 1024 * 1024 // 5  # exact, as Terraform computes it
 
 
 class ConfigError(ValueError):
