@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 help:
 	@echo "make test     - lint (ruff), type-check (mypy) and run the test suite"
 	@echo "make lint     - ruff, terraform fmt, and checkov (own virtualenv)"
-	@echo "make bench    - time/memory of the scan vs the workshop baseline and the floor (bench/)"
+	@echo "make bench    - time/memory of the scan vs the workshop baseline and the floor, hostile logs (bench/)"
 	@echo "make demo     - the whole story on a local AWS (moto server)"
 	@echo "make package  - build the Lambda zip into build/"
 
@@ -38,6 +38,7 @@ pytest: venv
 
 bench: venv
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.hostile
 	$(BIN)/python -m bench.latency
 
 # ---- owner: terraform (lint's checkov part, package, demo) ----

@@ -658,7 +658,7 @@ resource "aws_lambda_function" "analyzer" {
       LOG_LEVEL                        = var.log_level
       DEDUP_TABLE_NAME                 = local.deduplicate ? aws_dynamodb_table.dedup[0].name : ""
       INVENTORY_REGIONS                = join(",", var.inventory_regions)
-      MAX_DECOMPRESSED_BYTES           = tostring(floor(coalesce(var.max_decompressed_mb, var.lambda_memory_size / 2) * 1048576))
+      MAX_DECOMPRESSED_BYTES           = tostring(floor(coalesce(var.max_decompressed_mb, (var.lambda_memory_size - 96) * 3 / 5) * 1048576))
       DICTIONARY_MIN_RATIO_PERCENT     = tostring(var.dictionary_min_ratio_percent)
     }
   }

@@ -279,7 +279,7 @@ variable "inventory_regions" {
 }
 
 variable "max_decompressed_mb" {
-  description = "Largest decompressed CloudTrail log file the function reads, in MiB; a larger one (or a gzip bomb) is refused, logged and counted in DecompressionLimitExceeded instead of exhausting memory. Null: half of lambda_memory_size."
+  description = "Largest decompressed CloudTrail log file the function reads, in MiB; a larger one (or a gzip bomb) is refused, logged and counted in DecompressionLimitExceeded instead of exhausting memory. Null: (lambda_memory_size - 96) x 0.6, which is 96 MiB for the default 256 MB. make bench (bench/hostile.py) measured reading any log, hostile ones included, at most 1.3 MiB of resident memory per MiB of log (1.14 at 64 MiB) over a 60-70 MiB base (Python, boto3, the compressed object): about 200 MB at 96 MiB, leaving room for the Lambda runtime. Each finding also holds about 1.2 KB until it is reported."
   type        = number
   default     = null
 

@@ -209,7 +209,7 @@ def test_documents_that_are_not_logs_are_refused(data: bytes, message: str) -> N
 def test_parse_records_refuses_deep_nesting() -> None:
     deep = b'{"Records": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
     with pytest.raises(LogFormatError):
-        parse_records(deep.replace(b"[[", b'["PutParameter",[', 1))
+        parse_records(deep.replace(b"[[", b'["PutParameter",[', 1), lambda record: record)
 
 
 def test_decompress_many_members_and_nul_padding() -> None:

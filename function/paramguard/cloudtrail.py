@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from .fastscan import candidate_records
+from .fastscan import ESCAPED_LETTER, DocumentError, candidate_records, scan_records
 
 PLAINTEXT_TYPES = frozenset({"String", "StringList"})
 SSM_SOURCE = "ssm.amazonaws.com"
 TARGET_EVENT = "PutParameter"
-# A log file that does not contain this byte string cannot hold a finding, so it is
-# never JSON-parsed (almost no CloudTrail file does).
+# A log file that contains neither this byte string nor a \u escape of one of its letters
+# cannot hold a finding, so it is never JSON-parsed (almost no CloudTrail file does).
 _NEEDLE = TARGET_EVENT.encode()
+T = TypeVar("T")
 
 # AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz and, for organization
 # trails, AWSLogs/<o-id>/<account>/CloudTrail/...; an optional user prefix may precede both.
@@ -27,6 +27,7 @@ _LOG_KEY_RE = re.compile(
 
 
 _RECORDS_RE = re.compile(rb'"Records"\s*:\s*\[')
+_LAST_BYTE = re.compile(rb"[^ \t\n\r\f\v][ \t\n\r\f\v]*\Z")
 
 
 class LogFormatError(ValueError):
@@ -68,6 +69,8 @@ def classify_key(key: str) -> KeyInfo:
 # Compressed bytes fed to zlib per step. Small steps keep each output chunk in cache while
 # it is copied, and bound what one step can expand to (deflate tops out near 1032:1).
 _INPUT_STEP = 16 * 1024
+_OUTPUT_STEP = 1024 * 1024
+_NOT_NUL = re.compile(rb"[^\x00]")
 
 
 def _gzip_size_hint(data: bytes, max_bytes: int) -> int:
@@ -84,8 +87,9 @@ def _gzip_size_hint(data: bytes, max_bytes: int) -> int:
 def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> bytes | bytearray:
     """Return the JSON bytes of a log object, gunzipping when it is gzip.
 
-    The output goes straight into one buffer sized from the gzip trailer, so memory stays
-    near the decompressed size. Raises LogFormatError for corrupt or truncated gzip and
+    The output goes straight into one buffer sized from the gzip trailer, and past that
+    size is appended to in place, so memory stays near the decompressed size whatever the
+    compression ratio. Raises LogFormatError for corrupt or truncated gzip and
     LogTooLargeError past max_bytes (a gzip bomb must not exhaust the function's memory).
     """
     if gzipped is None:
@@ -96,60 +100,63 @@ def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> byte
         return data
     out = bytearray(_gzip_size_hint(data, max_bytes))
     used = 0
+    member = 0
     view = memoryview(data)
     try:
-        while len(view):  # gzip allows concatenated members
+        while member < len(data):  # gzip allows concatenated members
             decoder = zlib.decompressobj(wbits=47)
-            position = 0
-            while position < len(view) and not decoder.eof:
-                step = view[position : position + _INPUT_STEP]
-                position += len(step)
-                # The cap makes zlib stop at the limit instead of expanding a bomb further.
-                chunk = decoder.decompress(step, max_bytes - used + 1)
-                size = len(chunk)
-                if used + size > max_bytes or decoder.unconsumed_tail:
-                    raise LogTooLargeError(f"expands past the {max_bytes}-byte decompressed limit")
-                if used + size > len(out):
-                    out.extend(bytes(min(max(size, len(out) // 2), max_bytes - len(out))))
-                out[used : used + size] = chunk
-                used += size
+            position = member
+            while position < len(data) and not decoder.eof:
+                pending: bytes | memoryview = view[position : position + _INPUT_STEP]
+                position += len(pending)
+                while True:
+                    # The cap bounds each chunk (16 KB of input can expand to 16 MB) and makes
+                    # zlib stop at the limit instead of expanding a bomb further.
+                    cap = min(_OUTPUT_STEP, max_bytes - used + 1)
+                    chunk = decoder.decompress(pending, cap)
+                    size = len(chunk)
+                    if used + size > max_bytes:
+                        raise LogTooLargeError(
+                            f"expands past the {max_bytes}-byte decompressed limit"
+                        )
+                    if used + size <= len(out):
+                        out[used : used + size] = chunk
+                    else:  # past the trailer's size: no zero-filled growth, no second copy
+                        del out[used:]
+                        out += chunk
+                    used += size
+                    pending = decoder.unconsumed_tail
+                    if not pending and (size < cap or decoder.eof):
+                        break
             if not decoder.eof:
                 raise LogFormatError("gzip stream is truncated")
             # The next member starts where this one's bytes ended; skip NUL padding.
-            start = position - len(decoder.unused_data)
-            while start < len(view) and view[start] == 0:
-                start += 1
-            view = view[start:]
+            padding = _NOT_NUL.search(data, position - len(decoder.unused_data))
+            member = padding.start() if padding else len(data)
     except zlib.error as exc:
         raise LogFormatError(f"not a valid gzip stream: {exc}") from None
+    finally:
+        view.release()
     del out[used:]
     return out
 
 
 def might_contain_candidates(data: bytes | bytearray) -> bool:
     """Cheap test: can this log document hold a PutParameter record at all?"""
-    return _NEEDLE in data
+    return _NEEDLE in data or ESCAPED_LETTER.search(data) is not None
 
 
-def parse_records(data: bytes | bytearray) -> list[Any]:
-    """Parse a CloudTrail log document and return its Records list.
+def parse_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tuple[list[T], int]:
+    """Call `visit` on each record of a CloudTrail log document, decoding one at a time.
 
-    Raises LogFormatError for anything that is not {"Records": [...]} in UTF-8 JSON.
+    Returns the results that are not None and the number of records: the records
+    json.loads would find, in memory near the document's size whatever it holds. Raises
+    LogFormatError for anything that is not {"Records": [...]} in UTF-8 JSON.
     """
     try:
-        document = json.loads(data)
-    except UnicodeDecodeError as exc:
-        raise LogFormatError(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
-    except (ValueError, RecursionError) as exc:
-        raise LogFormatError(f"not valid JSON: {str(exc)[:200]}") from None
-    if not isinstance(document, dict):
-        raise LogFormatError(
-            f"expected a JSON object with 'Records', got {type(document).__name__}"
-        )
-    records = document.get("Records")
-    if not isinstance(records, list):
-        raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
-    return records
+        return scan_records(data, visit)
+    except DocumentError as exc:
+        raise LogFormatError(str(exc)) from None
 
 
 @dataclass
@@ -318,7 +325,9 @@ def check_shape(data: bytes | bytearray) -> None:
     head = data[:64].lstrip()
     if not head:
         raise LogFormatError("empty log object")
-    if head[:1] != b"{" or data.rstrip()[-1:] != b"}":
+    # The last non-blank byte, found without copying the document as data.rstrip() would.
+    last = _LAST_BYTE.search(data, max(0, len(data) - 4096)) or _LAST_BYTE.search(data)
+    if head[:1] != b"{" or last is None or last.group()[:1] != b"}":
         raise LogFormatError('not a JSON object (a CloudTrail log file is {"Records": [...]})')
     if _RECORDS_RE.search(data) is None:
         raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
@@ -329,20 +338,25 @@ def scan_document(data: bytes | bytearray, matcher: NameMatcher, source: str) ->
 
     A document that never mentions PutParameter is not parsed at all; otherwise only the
     records whose eventName is PutParameter are, when fastscan can prove they are exactly
-    the ones a full parse would evaluate, and the whole document is parsed when it cannot.
+    the ones a full parse would evaluate, and the document is decoded record by record
+    (each evaluated and dropped) when it cannot.
     """
-    records: list[Any] | None
+    scan = LogScan(size=len(data))
     if not might_contain_candidates(data):
         check_shape(data)
-        records, parsed = [], False
-    else:
-        records = candidate_records(data)
-        parsed = records is None
-        if records is None:
-            records = parse_records(data)
-    scan = LogScan(records=len(records), parsed=parsed, size=len(data))
+        return scan
+
+    def visit(record: Any) -> Candidate | None:
+        return evaluate_record(record, matcher, source)
+
+    records = candidate_records(data)
+    if records is None:
+        scan.candidates, scan.records = parse_records(data, visit)
+        scan.parsed = True
+        return scan
     for record in records:
-        candidate = evaluate_record(record, matcher, source)
+        scan.records += 1
+        candidate = visit(record)
         if candidate is not None:
             scan.candidates.append(candidate)
     return scan

@@ -14,6 +14,15 @@ _TOPIC_ARN_RE = re.compile(
 )
 
 
+def default_max_decompressed_bytes(memory_mb: int) -> int:
+    """The largest log a function of this memory reads by default: (memory - 96 MB) x 0.6.
+
+    Terraform sets the same (max_decompressed_mb); bench/hostile.py measured the worst
+    case it must fit: 1.3 MiB resident per MiB of log over a base of 60-70 MiB.
+    """
+    return (memory_mb - 96) * 3 * 1024 * 1024 // 5  # exact, as Terraform computes it
+
+
 class ConfigError(ValueError):
     """An environment variable is missing or invalid; the message names it."""
 
@@ -104,7 +113,14 @@ class Config:
             sns_topic_arn=topic,
             max_notifications=_int(env, "MAX_NOTIFICATIONS_PER_INVOCATION", 20, 1, 1000),
             max_decompressed_bytes=_int(
-                env, "MAX_DECOMPRESSED_BYTES", 1024 * 1024 * 1024, 1024 * 1024, 16 * 1024**3
+                env,
+                "MAX_DECOMPRESSED_BYTES",
+                # Lambda sets the function's memory in AWS_LAMBDA_FUNCTION_MEMORY_SIZE.
+                default_max_decompressed_bytes(
+                    _int(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 256, 128, 10240)
+                ),
+                1024 * 1024,
+                16 * 1024**3,
             ),
             dedup_table_name=env.get("DEDUP_TABLE_NAME", "").strip(),
             dictionary_min_ratio_percent=_int(env, "DICTIONARY_MIN_RATIO_PERCENT", 20, 0, 100),

@@ -1,21 +1,33 @@
-"""Find the PutParameter records of a CloudTrail log without parsing the others.
+"""Read the records of a CloudTrail log that can be findings, in linear time and bounded memory.
 
-The fast path is exact for well-formed JSON: it returns the same top-level records a full
-`json.loads` would hand to the rule, or None when it cannot prove that (the caller then
-parses the whole document). See README "Performance" for the argument.
+Two readers, both exact for well-formed JSON (the rule sees what it would see after a full
+`json.loads`). `candidate_records` finds the PutParameter records with byte searches and
+proves they are top-level records without decoding anything else, or returns None when it
+cannot. `scan_records` then decodes the document one record at a time. README
+"Performance" gives the argument and the measured costs.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import json.scanner
 import re
-from typing import Any
+from array import array
+from collections.abc import Callable, Iterator
+from itertools import chain
+from typing import Any, TypeVar
 
-# A finding needs a record whose own "eventName" key holds "PutParameter". CloudTrail writes
-# that value literally (it never escapes ASCII letters), so the byte pattern finds every one.
+T = TypeVar("T")
+
 _TOKEN = b'"PutParameter'
 _KEY = b'"eventName"'
+# json.loads decodes "Put\u0050arameter" to the event name, so a record can name it without
+# the literal bytes only by a \u escape of one of its letters (P u t a r m e). No encoder
+# writes ASCII letters that way, so ordinary logs never hold one; a log that does is never
+# taken on trust. (An escaped "eventName" KEY before a literal value is caught below: the
+# literal value is then not preceded by the literal key.)
+ESCAPED_LETTER = re.compile(rb"\\u00(?:50|7[245]|6[15dD])")
 _WS = b" \t\n\r"
 _HEAD = re.compile(rb'[ \t\n\r]*\{[ \t\n\r]*"Records"[ \t\n\r]*:[ \t\n\r]*\[')
 # Only brackets, and the marks put in place of some, survive into the skeleton. Raw control
@@ -25,49 +37,89 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}[]\x00\x02\x03")
 _PIECE = 1 << 18
 _MAX_OBJECT_TRIES = 256
 _WINDOW = 1 << 12
+# Work bounds that keep the proof linear whatever the content: past them the document goes
+# to scan_records. Real logs use a small fraction of each (bench/hostile.py measures).
+_SKELETON_SHARE = 16  # brackets: at most 1/16 of the document (real logs: under 2 %)
+_REDUCE_ROUNDS = 16  # bytes.replace work: at most 16 times the skeleton
+_DECODE_SHARE = 16  # bytes decoded to locate candidates: at most 16 times the document
+_KEEP_SHARE = 64  # candidate bytes kept decoded between proof and use; the rest re-decoded
 
 _decoder = json.JSONDecoder()
+# The C scanner json.loads runs, called directly: (value, end) at a position, no wrapping.
+_scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(_decoder)  # type: ignore[arg-type]
 
 
-def _event_name_hits(data: bytes | bytearray) -> list[int] | None:
-    """Start of every `"eventName": "PutParameter"` pair, in order; None if a look-alike is odd.
+class DocumentError(ValueError):
+    """The document is not UTF-8 JSON of the shape {"Records": [...]}."""
 
-    A `"PutParameter` string token anywhere else (a damaged record, another key) sends the
-    document to the full parse: cheap, because CloudTrail writes it only as an eventName.
+
+class _Budget:
+    """A count of bytes of work left."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def spend(self, amount: int) -> bool:
+        """Take `amount`; False once the budget is exhausted."""
+        self.left -= amount
+        return self.left >= 0
+
+
+def _event_name_hits(data: bytes | bytearray) -> array[int] | None:
+    """Start of every `"eventName": "PutParameter"` pair, in order; None if one is odd.
+
+    None too when the document holds a \\u escape of a letter of the event name (see
+    ESCAPED_LETTER). A `"PutParameter` string token anywhere but as an eventName value sends
+    the document to scan_records: CloudTrail writes it only as an eventName.
     """
-    hits: list[int] = []
+    if ESCAPED_LETTER.search(data) is not None:
+        return None
+    hits = array("q")
     end = len(data)
     while True:
         i = data.rfind(_TOKEN, 0, end)
         if i < 0:
             break
         end = i
-        run = i
-        while run > 0 and data[run - 1] == 0x5C:
-            run -= 1
-        if (i - run) % 2:  # an escaped quote: text inside some string
-            continue
-        if data[i + len(_TOKEN) : i + len(_TOKEN) + 1] != b'"':
+        hit = _pair_at(data, i)
+        if hit is None:
             return None
-        j = _previous(data, i)
-        if j < 0 or data[j] != 0x3A:  # ':'
-            return None
-        j = _previous(data, j)
-        k = j + 1 - len(_KEY)
-        if k < 0 or data[k : j + 1] != _KEY:
-            return None
-        hits.append(k)
+        if hit >= 0:
+            hits.append(hit)
     hits.reverse()
     return hits
 
 
-def _decode_at(data: bytes | bytearray, start: int) -> tuple[Any, int] | None:
+def _pair_at(data: bytes | bytearray, i: int) -> int | None:
+    """For the token at i: the start of its eventName key, -1 if inside a string, None if odd."""
+    run = i
+    while run > 0 and data[run - 1] == 0x5C:
+        run -= 1
+    if (i - run) % 2:  # an escaped quote: text inside some string
+        return -1
+    if data[i + len(_TOKEN) : i + len(_TOKEN) + 1] != b'"':
+        return None
+    j = _previous(data, i)
+    if j < 0 or data[j] != 0x3A:  # ':'
+        return None
+    j = _previous(data, j)
+    k = j + 1 - len(_KEY)
+    if k < 0 or data[k : j + 1] != _KEY:
+        return None
+    return k
+
+
+def _decode_at(
+    data: bytes | bytearray, start: int, budget: _Budget | None = None
+) -> tuple[Any, int] | None:
     """Decode the JSON value that starts at byte `start`; (value, end byte) or None."""
     size = _WINDOW
     while True:
         stop = min(len(data), start + size)
         while stop < len(data) and data[stop] & 0xC0 == 0x80:
-            stop += 1  # never cut a UTF-8 sequence
+            stop += 1  # never cut a UTF-8 sequence (the document was checked to be UTF-8)
+        if budget is not None and not budget.spend(stop - start):
+            return None
         window = data[start:stop]
         try:
             text = window.decode("utf-8", "surrogatepass")
@@ -88,14 +140,29 @@ def _decode_at(data: bytes | bytearray, start: int) -> tuple[Any, int] | None:
         return value, start + end
 
 
-def _enclosing_object(data: bytes | bytearray, hit: int, floor: int) -> tuple[int, int, Any] | None:
-    """The innermost JSON object around the key at `hit`: (start, end, decoded object)."""
+def _enclosing_element(
+    data: bytes | bytearray, hit: int, floor: int, budget: _Budget
+) -> tuple[int, int, Any] | None:
+    """The innermost array element around the key at `hit` that is an object: (start, end,
+    decoded object), or None.
+
+    Only a `{` after `,` or `[` can start an array element, so object values (`:{`) are
+    passed over without decoding: for a key nested in a record's tags the record itself is
+    found, and the proof then admits it. A `{` inside a string never decodes past the key:
+    the decoder would take the string's closing quote for an opening one and stay out of
+    step with every later quote, so it fails at the key's letters.
+    """
     j = hit
     for _ in range(_MAX_OBJECT_TRIES):
         j = data.rfind(b"{", floor, j)
         if j < 0:
             return None
-        decoded = _decode_at(data, j)
+        before = _previous(data, j)
+        if before < 0 or data[before] not in b",[":
+            continue
+        decoded = _decode_at(data, j, budget)
+        if decoded is None and budget.left < 0:
+            return None
         if decoded is not None and decoded[1] > hit and isinstance(decoded[0], dict):
             return j, decoded[1], decoded[0]
     return None
@@ -131,21 +198,36 @@ def _next(data: bytes | bytearray, i: int) -> int:
     return i
 
 
-def _brackets(data: bytearray) -> bytes:
-    """Every bracket and mark of the document, in order (bytes.translate on cached pieces is
-    markedly faster than bytearray.translate on the whole)."""
-    view = memoryview(data)
-    try:
-        return b"".join(
-            bytes(view[at : at + _PIECE]).translate(None, _NOT_BRACKETS)
-            for at in range(0, len(view), _PIECE)
-        )
-    finally:
-        view.release()
+def _skeleton(
+    data: bytes | bytearray, starts: array[int], array_start: int, array_end: int, limit: int
+) -> bytes | None:
+    """Every bracket of the document in order, the array's and each candidate's replaced by
+    marks; None past `limit` bytes. (bytes.translate on cached pieces is markedly faster
+    than bytearray.translate on the whole.)"""
+    marks = chain(
+        ((array_start, _OPEN_RECORDS),),
+        ((start, _MARK) for start in starts),
+        ((array_end, _CLOSE_RECORDS), (len(data), -1)),
+    )
+    parts: list[bytes] = []
+    size = 0
+    with memoryview(data) as view:
+        low = 0
+        for at, mark in marks:
+            for piece in range(low, at, _PIECE):
+                part = bytes(view[piece : min(at, piece + _PIECE)]).translate(None, _NOT_BRACKETS)
+                size += len(part)
+                if size > limit:
+                    return None
+                parts.append(part)
+            if mark >= 0:
+                parts.append(bytes((mark,)))
+                low = at + 1
+    return b"".join(parts)
 
 
 def _records_are_top_level(
-    data: bytearray, spans: list[tuple[int, int]], array_start: int, array_end: int
+    data: bytes | bytearray, starts: array[int], ends: array[int], array_start: int, array_end: int
 ) -> bool:
     """Prove each span is a direct element of the one top-level Records array.
 
@@ -156,10 +238,11 @@ def _records_are_top_level(
     removed until only unmatched structure is left, which must be exactly the root object,
     the array's marks and one `mark }` per candidate. Brackets inside strings are counted
     too: JSON text embedded in strings (policies) is balanced and vanishes; unbalanced text
-    brackets make the proof fail and the caller parses the whole document (README,
-    Performance, says what a crafted document can and cannot do).
+    brackets make the proof fail. Each round of removal takes out one level of nesting, so
+    the rounds are bounded in total work (a deep skeleton fails the proof); the caller then
+    decodes the document record by record.
     """
-    for start, end in spans:
+    for start, end in zip(starts, ends, strict=True):
         before = _previous(data, start)
         if before < 0:
             return False
@@ -171,22 +254,17 @@ def _records_are_top_level(
         after = _next(data, end)
         if after != array_end and (after >= len(data) or data[after] != 0x2C):
             return False
-    marks = [(start, _MARK) for start, _ in spans]
-    marks += [(array_start, _OPEN_RECORDS), (array_end, _CLOSE_RECORDS)]
-    saved = [(at, data[at]) for at, _ in marks]
-    for at, mark in marks:
-        data[at] = mark
-    try:
-        skeleton = _brackets(data)
-    finally:
-        for at, byte in saved:
-            data[at] = byte
-    while True:
+    limit = len(data) // _SKELETON_SHARE + _PIECE
+    skeleton = _skeleton(data, starts, array_start, array_end, limit)
+    if skeleton is None:
+        return False
+    work = _Budget(_REDUCE_ROUNDS * len(skeleton) + 1024)
+    while work.spend(len(skeleton)):
         reduced = skeleton.replace(b"{}", b"").replace(b"[]", b"")
         if len(reduced) == len(skeleton):
-            break
+            return skeleton == b"{\x02" + b"\x00}" * len(starts) + b"\x03}"
         skeleton = reduced
-    return skeleton == b"{\x02" + b"\x00}" * len(spans) + b"\x03}"
+    return False
 
 
 def _array_end(data: bytes | bytearray) -> int | None:
@@ -201,11 +279,12 @@ def _array_end(data: bytes | bytearray) -> int | None:
     return None if before < 0 or data[before] == 0x2C else close_array  # a trailing ',' is not JSON
 
 
-def candidate_records(data: bytes | bytearray) -> list[Any] | None:
+def candidate_records(data: bytes | bytearray) -> Iterator[Any] | None:
     """The top-level records that say eventName PutParameter, or None if it cannot be proven.
 
     Exact for well-formed JSON (same records, same order as a full parse hands to the rule);
-    a document it cannot vouch for returns None so that the caller parses it whole.
+    a document it cannot vouch for returns None so that the caller reads it with
+    scan_records. Linear in the document's size; the records are decoded as they are taken.
     """
     head = _HEAD.match(data)
     array_end = _array_end(data)
@@ -215,16 +294,216 @@ def candidate_records(data: bytes | bytearray) -> list[Any] | None:
         return None
     hits = _event_name_hits(data)
     if not hits:
-        return hits
-    found: dict[int, tuple[int, Any]] = {}
-    floor = head.end()
+        return None if hits is None else iter(())
+    starts, ends = array("q"), array("q")
+    kept: dict[int, Any] = {}
+    keep = _Budget(len(data) // _KEEP_SHARE + _WINDOW * 64)
+    budget = _Budget(_DECODE_SHARE * len(data) + _PIECE)
     for hit in hits:
-        located = _enclosing_object(data, hit, floor)
+        if ends and hit < ends[-1]:
+            continue  # a second key in the same record (nested, or a repeated key)
+        located = _enclosing_element(data, hit, head.end(), budget)
         if located is None:
             return None
-        found.setdefault(located[0], (located[1], located[2]))
-    spans = [(start, found[start][0]) for start in sorted(found)]
-    buffer = data if isinstance(data, bytearray) else bytearray(data)
-    if not _records_are_top_level(buffer, spans, head.end() - 1, array_end):
+        start, end, record = located
+        if starts and start < ends[-1]:
+            return None  # an element around an earlier one: a look-alike nested in a record
+        starts.append(start)
+        ends.append(end)
+        if keep.spend(end - start):
+            kept[start] = record
+    if not _records_are_top_level(data, starts, ends, head.end() - 1, array_end):
         return None
-    return [found[start][1] for start, _ in spans]
+    return (kept[start] if start in kept else _decoded(data, start) for start in starts)
+
+
+def _decoded(data: bytes | bytearray, start: int) -> Any:
+    """The value at `start` again, once it has been decoded and dropped to save memory."""
+    decoded = _decode_at(data, start)
+    if decoded is None:  # it decoded a moment ago
+        raise DocumentError(f"record at byte {start} no longer decodes")
+    return decoded[0]
+
+
+# ---- One record at a time ----
+
+_BLANKS = re.compile(r"[ \t\n\r]*")
+_STREAM_WINDOW = 1 << 20  # bytes of the document decoded to text at a time
+_CUT_MARGIN = 16  # a value cut off by the window fails within this many characters of its end
+
+
+class _Reader:
+    """The document decoded to text one window at a time; positions index `text`."""
+
+    def __init__(self, data: bytes | bytearray, start: int) -> None:
+        self.data = data
+        self.base = 0  # byte offset of text[0]
+        self.stop = 0  # byte offset just past the window
+        self.text = ""
+        self.load(start, _STREAM_WINDOW)
+
+    @property
+    def whole(self) -> bool:
+        """Whether the window runs to the end of the document."""
+        return self.stop >= len(self.data)
+
+    def load(self, start: int, size: int) -> None:
+        """Decode the window of at least `size` bytes that starts at byte `start`."""
+        data = self.data
+        stop = min(len(data), start + size)
+        for _ in range(3):  # never cut a UTF-8 sequence (a longer run is invalid anyway)
+            if stop < len(data) and data[stop] & 0xC0 == 0x80:
+                stop += 1
+        self.text = ""  # the old window goes before the new one is made
+        with memoryview(data) as view:
+            try:
+                self.text = codecs.utf_8_decode(view[start:stop], "surrogatepass", True)[0]
+            except UnicodeDecodeError as exc:
+                raise DocumentError(
+                    f"not UTF-8 text: {exc.reason} at byte {start + exc.start}"
+                ) from None
+        self.base, self.stop = start, stop
+
+    def offset(self, pos: int) -> int:
+        """Byte offset in the document of text position `pos`."""
+        text = self.text
+        if text.isascii():
+            return self.base + pos
+        if pos < len(text) // 2:  # encode the shorter side: a window slides near its end
+            return self.base + len(text[:pos].encode("utf-8", "surrogatepass"))
+        return self.stop - len(text[pos:].encode("utf-8", "surrogatepass"))
+
+    def slide(self, pos: int, need: int = 0) -> int:
+        """Restart the window at text position `pos`, holding at least `need` bytes."""
+        self.load(self.offset(pos), max(_STREAM_WINDOW, need))
+        return 0
+
+    def peek(self, pos: int) -> tuple[str, int]:
+        """The first non-blank character at or after `pos` ("" at the end) and its position."""
+        while True:
+            match = _BLANKS.match(self.text, pos)
+            assert match is not None  # the pattern matches the empty string
+            pos = match.end()
+            if pos < len(self.text) or self.whole:
+                return self.text[pos : pos + 1], pos
+            pos = self.slide(pos)
+
+    def value(self, pos: int) -> tuple[Any, int]:
+        """Decode the JSON value at `pos`, widening the window until it holds all of it."""
+        while True:
+            text = self.text
+            try:
+                value, end = _scan(text, pos)
+            except StopIteration as stop:
+                problem, at = "Expecting value", int(stop.value)
+            except json.JSONDecodeError as exc:
+                problem, at = exc.msg, exc.pos
+            except RecursionError:
+                raise DocumentError("not valid JSON: too deeply nested") from None
+            except ValueError as exc:  # e.g. an integer past int's digit limit
+                raise DocumentError(f"not valid JSON: {str(exc)[:200]}") from None
+            else:
+                if end <= len(text) - _CUT_MARGIN or self.whole:  # a cut number still decodes
+                    return value, end
+                problem, at = "", end
+            tried = self.stop - self.offset(pos)
+            need = 2 * tried
+            if problem.startswith("Unterminated string"):
+                opening = self.offset(at)
+                closing = _closing_quote(self.data, opening)
+                if closing < 0:
+                    raise DocumentError(f"not valid JSON: unterminated string at byte {opening}")
+                need = max(need, closing + _CUT_MARGIN - self.offset(pos))
+            elif problem and (self.whole or at < len(text) - _CUT_MARGIN):
+                raise DocumentError(f"not valid JSON: {problem} at byte {self.offset(at)}")
+            del text  # so that the old window is freed before the new one is made
+            pos = self.slide(pos, need)
+
+
+def _closing_quote(data: bytes | bytearray, opening: int) -> int:
+    """Byte offset of the quote that closes the string opened at `opening`, or -1."""
+    at = opening
+    while True:
+        at = data.find(b'"', at + 1)
+        if at < 0:
+            return -1
+        run = at
+        while data[run - 1] == 0x5C:  # stops at the opening quote at the latest
+            run -= 1
+        if (at - run) % 2 == 0:
+            return at
+
+
+def _elements(
+    reader: _Reader, pos: int, visit: Callable[[Any], T | None] | None
+) -> tuple[list[T], int, int]:
+    """Decode the array whose `[` is before `pos` one element at a time, passing each to
+    `visit`; (its results that are not None, element count, position after the `]`)."""
+    results: list[T] = []
+    count = 0
+    char, pos = reader.peek(pos)
+    if char == "]":
+        return results, count, pos + 1
+    while True:
+        value, pos = reader.value(pos)
+        count += 1
+        if visit is not None:
+            result = visit(value)
+            if result is not None:
+                results.append(result)
+        del value
+        char, pos = reader.peek(pos)
+        if char == "]":
+            return results, count, pos + 1
+        if char != ",":
+            raise DocumentError(f"not valid JSON: expected ',' or ']' at byte {reader.offset(pos)}")
+        char, pos = reader.peek(pos + 1)
+
+
+def scan_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tuple[list[T], int]:
+    """Call `visit` on each record of a {"Records": [...]} document, decoding one at a time.
+
+    Returns the results that are not None and the number of records. Exact: the records
+    are the ones `json.loads(data)["Records"]` holds (the last "Records" key wins, a UTF-8
+    byte order mark is skipped) and every invalid document raises DocumentError. Memory:
+    the document, a window of its text and one record (README "Performance").
+    """
+    encoding = json.detect_encoding(bytes(data[:4]))
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raise DocumentError(f"not UTF-8 text (looks like {encoding}); CloudTrail writes UTF-8")
+    reader = _Reader(data, 3 if encoding == "utf-8-sig" else 0)
+    char, pos = reader.peek(0)
+    if char != "{":
+        raise DocumentError('not a JSON object (a CloudTrail log file is {"Records": [...]})')
+    records: tuple[list[T], int] | None = None
+    char, pos = reader.peek(pos + 1)
+    while char != "}":
+        if char != '"':
+            raise DocumentError(f"not valid JSON: expected a key at byte {reader.offset(pos)}")
+        key, pos = reader.value(pos)
+        char, pos = reader.peek(pos)
+        if char != ":":
+            raise DocumentError(f"not valid JSON: expected ':' at byte {reader.offset(pos)}")
+        char, pos = reader.peek(pos + 1)
+        if char == "[":
+            results, count, pos = _elements(reader, pos + 1, visit if key == "Records" else None)
+            if key == "Records":
+                records = results, count
+        else:
+            _, pos = reader.value(pos)
+            if key == "Records":
+                records = None
+        char, pos = reader.peek(pos)
+        if char == ",":
+            char, pos = reader.peek(pos + 1)
+            if char == "}":
+                raise DocumentError(f"not valid JSON: trailing ',' at byte {reader.offset(pos)}")
+        elif char != "}":
+            at = reader.offset(pos)
+            raise DocumentError(f"not valid JSON: expected ',' or '}}' at byte {at}")
+    char, pos = reader.peek(pos + 1)
+    if char:
+        raise DocumentError(f"not valid JSON: extra data at byte {reader.offset(pos)}")
+    if records is None:
+        raise DocumentError("JSON object has no 'Records' list (not a CloudTrail log file)")
+    return records
