@@ -299,7 +299,13 @@ def format_finding(finding: Finding) -> str:
         f"{show(finding.source)}: {show(finding.event_time)} "
         f"{show(finding.account_id)}/{show(finding.region)} "
         f"{show(finding.parameter_name)} ({show(finding.parameter_type)}) "
-        f"matched '{show(finding.matched)}' by {show(finding.actor)} "
+        f"matched '{show(finding.matched)}'"
+        + (
+            f" value '{show(finding.value_matched)}'"
+            if finding.value_matched and finding.value_matched != finding.matched
+            else ""
+        )
+        + f" by {show(finding.actor)} "
         f"from {show(finding.source_ip)} [event {show(finding.event_id)}]"
     )
 
