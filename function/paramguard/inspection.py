@@ -166,8 +166,8 @@ def _read_and_inspect(
 def _not_inspected(write: Write, reason: str, result: Inspection, *, failure: bool = False) -> None:
     finding = write.finding
     result.not_inspected += 1
+    finding.notes.append(f"value not inspected: {reason}")
     if write.name_matched:
-        finding.notes.append(f"value not inspected: {reason}")
         result.findings.append(finding)
     log = logger.error if failure else logger.warning
     log(
@@ -191,6 +191,7 @@ def _read_retry(write: Write, code: str, result: Inspection) -> None:
         # Reported by its name now; a retry would only notify it again.
         _not_inspected(write, f"reading it failed ({code})", result)
         return
+    finding.notes.append(f"value not inspected: reading it failed ({code}); will retry")
     result.retry.append(finding)
     logger.warning(
         "value could not be read; will retry",
