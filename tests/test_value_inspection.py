@@ -9,13 +9,19 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import string
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from paramguard import handler
+from paramguard.cloudtrail import evaluate_record
 from paramguard.detector import TransientError
+from paramguard.inspection import Write, inspect_writes
+from paramguard.matcher import load_default
+from paramguard.report import build_notification
 from paramguard.values import inspect_value
 
 from .awsutil import client_error, drain_messages, metric_sum
@@ -297,3 +303,39 @@ def test_out_of_time_name_matches_are_reported_and_the_rest_counted(
     not_inspected = metric_sum(inspecting.cloudwatch, NS, "ValuesNotInspected")
     assert not_inspected == 40 - slow.reads
     assert result["findings"] == len(found)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A dictionary `value:` line, as matcher.Dictionary.value_rules exposes it."""
+
+    entry: str
+    line: int
+    pattern: re.Pattern[str]
+
+
+@dataclass
+class WithValueRules:
+    """The default dictionary plus one `value:` rule (the interface the function reads)."""
+
+    value_rules: tuple[Rule, ...]
+
+    def match(self, name: str) -> Any:
+        return load_default().match(name)
+
+
+def test_a_value_rule_reports_its_dictionary_line(inspecting: Stack) -> None:
+    inspecting.ssm.put_parameter(Name="/svc/acme", Value="acmekey-7781-zz", Type="String")
+    finding = evaluate_record(
+        put_parameter("/svc/acme", "String"), load_default(), "s3://b/k", inspect_values=True
+    )
+    assert finding is not None and not finding.name_matched
+    rules = WithValueRules((Rule(r"value: acmekey-\d{4}", 7, re.compile(r"acmekey-\d{4}")),))
+
+    result = inspect_writes(
+        [Write(finding.finding, False)], lambda region: inspecting.ssm, "123456789012", rules
+    )
+
+    [reported] = result.findings
+    assert (reported.matched, reported.matched_line) == ("value:7", 7)
+    assert "line 7 of the dictionary" in build_notification(reported).message
