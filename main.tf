@@ -560,6 +560,19 @@ data "aws_iam_policy_document" "analyzer" {
     resources = ["*"]
   }
 
+  # Value inspection reads the exact version written (name:version), without decryption:
+  # no ssm:GetParameters, no kms:Decrypt, so a SecureString's plain value stays out of reach.
+  # Any region: a multi-region trail reports writes from all of them; own account only.
+  dynamic "statement" {
+    for_each = var.inspect_values ? [1] : []
+
+    content {
+      sid       = "ReadPlaintextValues"
+      actions   = ["ssm:GetParameter"]
+      resources = ["arn:${local.partition}:ssm:*:${local.account_id}:parameter/*"]
+    }
+  }
+
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -648,7 +661,9 @@ resource "aws_lambda_function" "analyzer" {
   }
 
   environment {
-    variables = {
+    # INSPECT_VALUES is only set when on, so turning the feature off leaves the environment
+    # as it was before the variable existed.
+    variables = merge({
       DICTIONARY_BUCKET                = aws_s3_bucket.dictionary.id
       DICTIONARY_KEY                   = var.dictionary_key
       DICTIONARY_TTL_SECONDS           = tostring(var.dictionary_ttl_seconds)
@@ -660,7 +675,7 @@ resource "aws_lambda_function" "analyzer" {
       INVENTORY_REGIONS                = join(",", var.inventory_regions)
       MAX_DECOMPRESSED_BYTES           = tostring(floor(coalesce(var.max_decompressed_mb, (var.lambda_memory_size - 96) * 3 / 5) * 1048576))
       DICTIONARY_MIN_RATIO_PERCENT     = tostring(var.dictionary_min_ratio_percent)
-    }
+    }, var.inspect_values ? { INSPECT_VALUES = "true" } : {})
   }
 
   depends_on = [
@@ -967,6 +982,16 @@ locals {
         description = "The scheduled sweep could not list parameters in a region (ssm:DescribeParameters denied, an SCP, a region not enabled, throttling); existing plaintext parameters there are not reported. First check: the inventory errors in ${local.log_group_name}, which name the region."
         namespace   = var.metric_namespace
         metric      = "InventoryFailures"
+        dimensions  = {}
+      })
+    } : {},
+    var.inspect_values ? {
+      value_read_failures = merge(local.any_in_a_minute, {
+        name        = "${var.name_prefix}-value-read-failures"
+        guards      = "a plaintext value could not be read (denied); secrets in it are not found unless its name matches"
+        description = "The function could not read a plaintext parameter's value (AccessDenied after a role or SCP change, a permissions boundary); writes whose names do not match are not reported. First check: the event = value_not_inspected lines in ${local.log_group_name}, which name the parameter and the error, then the role's ssm:GetParameter grant."
+        namespace   = var.metric_namespace
+        metric      = "ValueReadFailures"
         dimensions  = {}
       })
     } : {},

@@ -299,3 +299,9 @@ variable "dictionary_min_ratio_percent" {
     error_message = "dictionary_min_ratio_percent must be from 0 to 100."
   }
 }
+
+variable "inspect_values" {
+  description = "Read the value of every plain String/StringList write (the exact version written, no decryption) and report secrets found in it whatever the parameter is called (docs/value-inspection.md). Adds ssm:GetParameter on this account's parameters to the function's role, one GetParameter call per plaintext write (shared with your applications' Parameter Store throughput), and the value-read-failures alarm. Values are inspected in memory only: never logged, sent or stored."
+  type        = bool
+  default     = false
+}

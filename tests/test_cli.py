@@ -180,6 +180,52 @@ def test_inventory_reports_existing_plaintext_parameters(
     assert code == 1 and "/eu/client_secret (String)" in out
 
 
+def test_inventory_inspect_values_reports_secrets_whatever_the_name(
+    aws: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .test_value_inspection import BENIGN, github_token
+
+    token = github_token()
+    ssm = boto3.client("ssm", region_name="us-east-1")
+    ssm.put_parameter(Name="/integrations/acme-prod", Value=token, Type="String")
+    ssm.put_parameter(Name="/integrations/acme-url", Value=BENIGN, Type="String")
+    ssm.put_parameter(Name="/prod/db/password", Value=BENIGN, Type="String")
+    ssm.put_parameter(Name="/vault/acme", Value=token, Type="SecureString")
+    reads: list[str] = []
+
+    code, out, err = run(["inventory", "--json", "--region", "us-east-1"], capsys)
+    assert code == 1 and "/integrations/acme-prod" not in out  # names only without the flag
+
+    from .tf_support import record_api_calls
+
+    with record_api_calls() as calls:
+        code, out, err = run(
+            ["inventory", "--json", "--inspect-values", "--region", "us-east-1"], capsys
+        )
+    reads = [p["Name"] for s, o, p in calls if o == "GetParameter"]
+
+    assert code == 1, err
+    rows = {r["parameter_name"]: r for r in map(json.loads, out.splitlines())}
+    assert set(rows) == {"/integrations/acme-prod", "/prod/db/password"}
+    assert rows["/integrations/acme-prod"]["matched"] == "value:github-token"
+    assert rows["/prod/db/password"]["matched"] == "password"
+    assert sorted(reads) == [
+        "/integrations/acme-prod:1",
+        "/integrations/acme-url:1",
+        "/prod/db/password:1",
+    ]  # the SecureString is never read
+    assert all(p.get("WithDecryption") is False for s, o, p in calls if o == "GetParameter")
+    assert "3 String/StringList parameters, 2 findings, 0 values not inspected" in err
+    assert token not in out + err
+    code, text_out, _ = run(["inventory", "--inspect-values", "--region", "us-east-1"], capsys)
+    assert "matched 'value:github-token'" in text_out and token not in text_out
+
+
+def test_scan_help_says_it_cannot_inspect_values(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", "--help"]) == 0
+    assert "cannot inspect values" in " ".join(capsys.readouterr().out.split())
+
+
 def test_inventory_clean_account_exits_zero(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
     boto3.client("ssm").put_parameter(Name="/app/colour", Value="v", Type="String")
     assert run(["inventory"], capsys)[0] == 0

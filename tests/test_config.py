@@ -15,6 +15,15 @@ def test_defaults() -> None:
     assert config.dictionary_ttl_seconds == 60
     assert config.metric_namespace == "ParamStoreAnalyser"
     assert config.max_notifications == 20
+    assert config.inspect_values is False
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("true", True), ("TRUE", True), ("1", True), ("false", False), ("0", False)],
+)
+def test_inspect_values_is_a_strict_boolean(raw: str, expected: bool) -> None:
+    assert Config.from_env({**BASE, "INSPECT_VALUES": raw}).inspect_values is expected
 
 
 @pytest.mark.parametrize(
@@ -29,6 +38,8 @@ def test_defaults() -> None:
         ({**BASE, "DICTIONARY_TTL_SECONDS": "-1"}, "from 0 to 86400"),
         ({**BASE, "MAX_NOTIFICATIONS_PER_INVOCATION": "0"}, "MAX_NOTIFICATIONS_PER_INVOCATION"),
         ({**BASE, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({**BASE, "INSPECT_VALUES": "yes"}, "INSPECT_VALUES='yes'"),
+        ({**BASE, "INSPECT_VALUES": "on"}, "INSPECT_VALUES"),
     ],
 )
 def test_bad_environment_names_the_variable(env: dict[str, str], message: str) -> None:

@@ -44,10 +44,10 @@ def break_objects(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
 
     real = paramguard.cloudtrail.scan_document
 
-    def scan(data: Any, matcher: Any, source: str) -> Any:
+    def scan(data: Any, matcher: Any, source: str, **options: Any) -> Any:
         if marker in source:
             raise RuntimeError("simulated bug")
-        return real(data, matcher, source)
+        return real(data, matcher, source, **options)
 
     monkeypatch.setattr(detector, "scan_document", scan)
 

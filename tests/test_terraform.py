@@ -964,6 +964,54 @@ def test_policy_evaluator_can_say_no(deployment: Deployment) -> None:
         assert not tfs.is_allowed(policy, call), call
 
 
+# ---- Value inspection: the role reads values only when inspect_values is on ----
+
+
+def test_inspect_values_adds_get_parameter_and_its_alarm_only_when_on(
+    deployment: Deployment,
+) -> None:
+    """Plan-level (a second apply/destroy would double the run time); the handler then runs
+    in-process against moto with the planned policy. moto enforces no IAM: what proves the
+    grant is the policy document evaluated against the calls recorded."""
+    handler = pytest.importorskip("paramguard.handler")
+    off = _deployed_policy(deployment)
+    assert "ssm:GetParameter" not in tfs.allowed_actions(off)
+    assert "value-read-failures" not in json.dumps(deployment.stack.tf.show_json())
+
+    plan = _plan_json(deployment.stack.tf, {**VARIABLES, "inspect_values": True})
+    after = {c["address"]: c["change"]["after"] for c in plan["resource_changes"]}
+    on = _json(after["aws_iam_role_policy.analyzer"]["policy"])
+    read = _statement(on, "ReadPlaintextValues")
+    assert read["Action"] == "ssm:GetParameter"
+    assert read["Resource"] == f"arn:aws:ssm:*:{ACCOUNT}:parameter/*"
+    assert tfs.allowed_actions(on) - tfs.allowed_actions(off) == {"ssm:GetParameter"}
+    assert not {"ssm:GetParameters", "ssm:GetParametersByPath"} & tfs.allowed_actions(on)
+    env = after["aws_lambda_function.analyzer"]["environment"][0]["variables"]
+    assert env["INSPECT_VALUES"] == "true"
+    alarm = after['aws_cloudwatch_metric_alarm.detector["value_read_failures"]']
+    assert (alarm["metric_name"], alarm["namespace"]) == ("ValueReadFailures", NAMESPACE)
+
+    ssm = deployment.client("ssm")
+    token = "ghp_" + "Zq8XwL2mNv5RtY7uB3kD9fH1jP4sG6aC0eVx"
+    version = ssm.put_parameter(Name="/integrations/acme-prod", Value=token, Type="String")
+    record = tfs.put_parameter_record(
+        "/integrations/acme-prod", parameter_type="String", account_id=ACCOUNT, region=REGION
+    )
+    record["responseElements"] = {"version": version["Version"], "tier": "Standard"}
+    with tfs.function_environment(deployment.stack, {"INSPECT_VALUES": "true"}) as context:
+        event = _put_log(deployment, [record])
+        with tfs.record_api_calls() as recorded:
+            result = handler.lambda_handler(event, context)
+    assert result["findings"] == 1, result
+    calls = [tfs.api_call_for(s, o, p, REGION) for s, o, p in recorded]
+    reads = [c for c in calls if c.action == "ssm:GetParameter"]
+    assert [c.resource for c in reads] == [
+        f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/integrations/acme-prod"
+    ]
+    assert [c for c in calls if not tfs.is_allowed(on, c)] == []
+    assert not tfs.is_allowed(off, reads[0])
+
+
 # ---- Idempotence, user uploads, code changes ----
 
 

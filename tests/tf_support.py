@@ -728,6 +728,12 @@ def api_call_for(
         )
     if service == "ssm" and operation == "DescribeParameters":
         return ApiCall("ssm:DescribeParameters", "*", {})
+    if service == "ssm" and operation == "GetParameter":
+        # Authorised against the parameter's ARN; a name:version selector is not part of it.
+        name = str(params["Name"]).split(":", 1)[0].lstrip("/")
+        return ApiCall(
+            "ssm:GetParameter", f"arn:aws:ssm:{region}:{FAKE_ACCOUNT_ID}:parameter/{name}", {}
+        )
     if service == "dynamodb" and operation in ("PutItem", "UpdateItem"):
         table = f"arn:aws:dynamodb:{region}:{FAKE_ACCOUNT_ID}:table/{params['TableName']}"
         return ApiCall(f"dynamodb:{operation}", table, {})

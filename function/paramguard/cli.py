@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import re
 import stat
@@ -323,7 +324,13 @@ def format_finding(finding: Finding) -> str:
         f"{show(finding.source)}: {show(finding.event_time)} "
         f"{show(finding.account_id)}/{show(finding.region)} "
         f"{show(finding.parameter_name)} ({show(finding.parameter_type)}) "
-        f"matched '{show(finding.matched)}' by {show(finding.actor)} "
+        f"matched '{show(finding.matched)}'"
+        + (
+            f" value '{show(finding.value_matched)}'"
+            if finding.value_matched and finding.value_matched != finding.matched
+            else ""
+        )
+        + f" by {show(finding.actor)} "
         f"from {show(finding.source_ip)} [event {show(finding.event_id)}]"
     )
 
@@ -397,17 +404,29 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def client(region: str) -> Any:
         return boto3.client("ssm", region_name=region, config=retries)
 
+    # Each value that could not be read is named on stderr below, with its reason, so the
+    # function's log lines for it are held back while the sweep runs.
+    quiet = logging.getLogger("paramguard.inspection")
+    was_disabled, quiet.disabled = quiet.disabled, True
+    try:
+        results = sweep_regions(client, regions, dictionary, inspect_values=args.inspect_values)
+    finally:
+        quiet.disabled = was_disabled
     # Each region on its own: one that fails is named (exit 2), the others still printed.
-    for result in sweep_regions(client, regions, dictionary):
+    for result in results:
         if result.error is not None:
             errors.append(f"{result.region}: cannot list parameters: {result.error}")
             continue
         _say(
             err,
             f"{result.region}: {result.listed} String/StringList parameters, "
-            f"{len(result.findings)} findings",
+            f"{len(result.findings)} findings"
+            + (
+                f", {len(result.not_inspected)} values not inspected" if args.inspect_values else ""
+            ),
         )
         findings.extend(result.findings)
+        errors += [f"{result.region}: {name}: {reason}" for name, reason in result.not_inspected]
     _print_findings(findings, args.json, out)
     for error in errors:
         _say(err, error)
@@ -677,6 +696,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "SOURCE is a log file (.json or .json.gz), a folder (recursive), a named pipe, "
             "s3://bucket/prefix, or - for one log on standard input (gzip or plain JSON). "
+            "Names only: CloudTrail hides every value, so scan cannot inspect values; "
+            "use 'inventory --inspect-values' for the parameters as they are now. "
             "Exit 0: nothing found; 1: findings; 2: usage error or unreadable SOURCE."
         ),
     )
@@ -685,10 +706,22 @@ def build_parser() -> argparse.ArgumentParser:
     scan.set_defaults(func=cmd_scan)
     inventory = commands.add_parser(
         "inventory",
-        help="report existing String/StringList parameters whose names match",
-        description="Exit 0: nothing found; 1: findings; 2: usage error or a region failed.",
+        help="report existing String/StringList parameters whose names (or values) match",
+        description=(
+            "Exit 0: nothing found; 1: findings; 2: usage error, a region failed, or a value "
+            "could not be inspected."
+        ),
     )
     _finding_options(inventory)
+    inventory.add_argument(
+        "--inspect-values",
+        action="store_true",
+        help=(
+            "also read each listed parameter's value (ssm:GetParameter on name:version, no "
+            "decryption, one call per parameter) and report secrets in it whatever the name; "
+            "values are never printed"
+        ),
+    )
     inventory.add_argument(
         "--region", action="append", metavar="REGION", help="repeatable; default: your region"
     )

@@ -161,7 +161,11 @@ def parse_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> 
 
 @dataclass
 class Finding:
-    """One plaintext parameter whose name looks like a secret. Never holds the value."""
+    """One plaintext parameter whose name or value looks like a secret. Never holds the value.
+
+    matched is the name's dictionary entry or, when only the value gave it away, the value
+    detector (value:<detector>); value_matched names the detector when the value was read.
+    """
 
     parameter_name: str
     parameter_type: str  # "String", "StringList" or "unknown" (type could not be determined)
@@ -181,6 +185,7 @@ class Finding:
     overwrite: bool | None = None
     type_source: str = "request"  # "request", "describe_parameters", "unknown" or "event"
     notes: list[str] = field(default_factory=list)
+    value_matched: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of the finding."""
@@ -214,10 +219,15 @@ def _actor(identity: Any) -> tuple[str | None, str | None]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A successful plaintext (or type-unknown) PutParameter whose name matched."""
+    """A successful plaintext (or type-unknown) PutParameter whose name matched.
+
+    With value inspection on, every such write is a candidate: name_matched False means
+    only its value can make it a finding (its matched is empty until the value is read).
+    """
 
     finding: Finding
     needs_type_lookup: bool
+    name_matched: bool = True
 
 
 def describe_json(value: Any) -> str:
@@ -253,12 +263,15 @@ def _declared_type(declared: Any, what: str = "write") -> tuple[str | None, str 
     )
 
 
-def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate | None:
+def evaluate_record(
+    record: Any, matcher: NameMatcher, source: str, *, inspect_values: bool = False
+) -> Candidate | None:
     """Apply the rule to one CloudTrail record; return a candidate finding or None.
 
     The rule: a successful PutParameter from ssm.amazonaws.com whose name matches the
-    dictionary and whose type is not SecureString: String or StringList, or anything
-    else (omitted, or a value Parameter Store does not define), to be looked up.
+    dictionary (any name, with inspect_values: its value decides) and whose type is not
+    SecureString: String or StringList, or anything else (omitted, or a value Parameter
+    Store does not define), to be looked up.
     Tolerates any shape: every field may be any JSON value and none makes it raise.
     """
     if not isinstance(record, Mapping):
@@ -277,7 +290,7 @@ def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate
     if isinstance(declared, str) and declared == "SecureString":
         return None
     hit = matcher.match(name)
-    if hit is None:
+    if hit is None and not inspect_values:
         return None
     plaintext, note = _declared_type(declared)
     actor, actor_type = _actor(record.get("userIdentity"))
@@ -291,8 +304,8 @@ def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate
     finding = Finding(
         parameter_name=name,
         parameter_type=plaintext or "unknown",
-        matched=hit.entry,
-        matched_line=hit.line,
+        matched=hit.entry if hit is not None else "",
+        matched_line=hit.line if hit is not None else 0,
         event_id=_str(record.get("eventID")),
         event_time=_str(record.get("eventTime")),
         account_id=account,
@@ -307,7 +320,7 @@ def evaluate_record(record: Any, matcher: NameMatcher, source: str) -> Candidate
         type_source="request" if plaintext else "unknown",
         notes=[note] if note else [],
     )
-    return Candidate(finding, needs_type_lookup=plaintext is None)
+    return Candidate(finding, needs_type_lookup=plaintext is None, name_matched=hit is not None)
 
 
 @dataclass
@@ -333,7 +346,9 @@ def check_shape(data: bytes | bytearray) -> None:
         raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
 
 
-def scan_document(data: bytes | bytearray, matcher: NameMatcher, source: str) -> LogScan:
+def scan_document(
+    data: bytes | bytearray, matcher: NameMatcher, source: str, *, inspect_values: bool = False
+) -> LogScan:
     """Scan a decompressed log document, parsing only the records that can be findings.
 
     A document that never mentions PutParameter is not parsed at all; otherwise only the
@@ -347,7 +362,7 @@ def scan_document(data: bytes | bytearray, matcher: NameMatcher, source: str) ->
         return scan
 
     def visit(record: Any) -> Candidate | None:
-        return evaluate_record(record, matcher, source)
+        return evaluate_record(record, matcher, source, inspect_values=inspect_values)
 
     records = candidate_records(data)
     if records is None:
@@ -362,7 +377,9 @@ def scan_document(data: bytes | bytearray, matcher: NameMatcher, source: str) ->
     return scan
 
 
-def evaluate_change(change: Any, matcher: NameMatcher) -> Candidate | None:
+def evaluate_change(
+    change: Any, matcher: NameMatcher, *, inspect_values: bool = False
+) -> Candidate | None:
     """Apply the rule to an EventBridge `Parameter Store Change` (Create/Update).
 
     Such events name the parameter and its type but not who wrote it. A type that is not
@@ -375,7 +392,7 @@ def evaluate_change(change: Any, matcher: NameMatcher) -> Candidate | None:
     if name is None:
         return None
     hit = matcher.match(name)
-    if hit is None:
+    if hit is None and not inspect_values:
         return None
     plaintext, note = _declared_type(declared, "event")
     event_id = _str(getattr(change, "event_id", None))
@@ -387,8 +404,8 @@ def evaluate_change(change: Any, matcher: NameMatcher) -> Candidate | None:
     finding = Finding(
         parameter_name=name,
         parameter_type=plaintext or "unknown",
-        matched=hit.entry,
-        matched_line=hit.line,
+        matched=hit.entry if hit is not None else "",
+        matched_line=hit.line if hit is not None else 0,
         event_id=event_id,
         event_time=_str(getattr(change, "time", None)),
         account_id=_str(getattr(change, "account_id", None)),
@@ -402,4 +419,4 @@ def evaluate_change(change: Any, matcher: NameMatcher) -> Candidate | None:
         type_source="event" if plaintext else "unknown",
         notes=notes + ([note] if note else []),
     )
-    return Candidate(finding, needs_type_lookup=plaintext is None)
+    return Candidate(finding, needs_type_lookup=plaintext is None, name_matched=hit is not None)

@@ -69,6 +69,17 @@ def _regions(env: Mapping[str, str]) -> tuple[str, ...]:
     return regions
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("true", "1"):
+        return True
+    if raw in ("false", "0"):
+        return False
+    raise ConfigError(f"{name}={env[name]!r}: expected true, false, 1 or 0")
+
+
 @dataclass(frozen=True)
 class Config:
     """What the function needs to know about its deployment."""
@@ -84,6 +95,7 @@ class Config:
     dictionary_min_ratio_percent: int
     inventory_regions: tuple[str, ...]
     log_level: str
+    inspect_values: bool = False  # read each plaintext write's value and run the detectors
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -126,4 +138,5 @@ class Config:
             dictionary_min_ratio_percent=_int(env, "DICTIONARY_MIN_RATIO_PERCENT", 20, 0, 100),
             inventory_regions=_regions(env),
             log_level=level,
+            inspect_values=_bool(env, "INSPECT_VALUES", False),
         )

@@ -105,7 +105,13 @@ def read_object(s3: Any, ref: ObjectRef, max_bytes: int) -> bytes:
 
 
 def process_object(
-    s3: Any, ref: ObjectRef, matcher: NameMatcher, counters: Counters, max_bytes: int
+    s3: Any,
+    ref: ObjectRef,
+    matcher: NameMatcher,
+    counters: Counters,
+    max_bytes: int,
+    *,
+    inspect_values: bool = False,
 ) -> ObjectResult:
     """Scan one S3 object; expected bad input is counted and skipped, transient errors reported."""
     started = time.perf_counter()
@@ -124,7 +130,7 @@ def process_object(
     try:
         raw = read_object(s3, ref, max_bytes)
         data = decompress(raw, max_bytes, gzipped=ref.key.lower().endswith(".gz") or None)
-        scan = scan_document(data, matcher, ref.uri)
+        scan = scan_document(data, matcher, ref.uri, inspect_values=inspect_values)
     except (ClientError, BotoCoreError) as exc:
         if is_transient(exc):
             logger.warning(

@@ -152,6 +152,7 @@ class ItemOutcome:
     findings: list[Finding] = field(default_factory=list)
     transient: str | None = None
     error: str | None = None  # an unexpected failure (a bug): retried, then kept for a redrive
+    reported: int = 0  # findings reported from this item
 
     @property
     def permanent(self) -> str | None:
@@ -193,7 +194,14 @@ def _scan_item(
     outcome: ItemOutcome,
 ) -> None:
     for ref in item.objects:
-        result = process_object(rt.s3, ref, dictionary, counters, rt.config.max_decompressed_bytes)
+        result = process_object(
+            rt.s3,
+            ref,
+            dictionary,
+            counters,
+            rt.config.max_decompressed_bytes,
+            inspect_values=rt.config.inspect_values,
+        )
         outcome.results.append(result)
         outcome.candidates.extend(result.candidates)
         if result.status == "transient":
@@ -202,13 +210,15 @@ def _scan_item(
             outcome.error = f"{ref.uri}: {result.reason}"
     for record, source in item.records:
         counters.records += 1
-        candidate = evaluate_record(record, dictionary, source)
+        candidate = evaluate_record(
+            record, dictionary, source, inspect_values=rt.config.inspect_values
+        )
         if candidate is not None:
             candidate.finding.event_source = "eventbridge"
             outcome.candidates.append(candidate)
     for change in item.changes:
         counters.records += 1
-        found = evaluate_change(change, dictionary)
+        found = evaluate_change(change, dictionary, inspect_values=rt.config.inspect_values)
         if found is not None:
             outcome.candidates.append(found)
     if item.sweep:
@@ -274,12 +284,22 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
     account = _own_account(context)
     outcomes = [_process_item(rt, item, dictionary, counters, account) for item in work.items]
     # One pass over every item's candidates, so each name is looked up once per invocation.
-    found = resolve_candidates(
-        [c for outcome in outcomes for c in outcome.candidates],
-        rt.lookup_ssm,
-        account,
-        deadline=_before(end, _RESERVE_SECONDS + _LOOKUP_RESERVE_SECONDS),
-    )
+    candidates = [c for outcome in outcomes for c in outcome.candidates]
+    lookup_deadline = _before(end, _RESERVE_SECONDS + _LOOKUP_RESERVE_SECONDS)
+    found = resolve_candidates(candidates, rt.lookup_ssm, account, deadline=lookup_deadline)
+    if rt.config.inspect_values:
+        counters.inspect_values = True
+        found = _inspect_values(
+            rt, candidates, found, outcomes, (dictionary, account, lookup_deadline), counters
+        )
+        found_ids = {id(f) for f in found}
+        for outcome in outcomes:
+            outcome.reported = sum(id(c.finding) in found_ids for c in outcome.candidates)
+    else:
+        for outcome in outcomes:
+            outcome.reported = len(outcome.candidates)
+    for outcome in outcomes:
+        outcome.reported += len(outcome.findings)
     found += [f for outcome in outcomes for f in outcome.findings]
     findings, repeats = remove_repeats(found, rt.dedup)
     counters.anomalies = len(findings)
@@ -317,6 +337,39 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
     return _answer(work, outcomes, summary)
 
 
+def _inspect_values(
+    rt: Runtime,
+    candidates: list[Candidate],
+    found: list[Finding],
+    outcomes: list[ItemOutcome],
+    scope: tuple[Dictionary, str | None, float | None],
+    counters: Counters,
+) -> list[Finding]:
+    """Read and inspect the values of the resolved writes, within the look-ups' deadline.
+
+    An item with a write whose read failed for a reason a retry can fix (throttling, 5xx),
+    and that only its value could report, is retried; the other uninspected writes are
+    logged and counted (ValuesNotInspected), refused reads also in ValueReadFailures.
+    """
+    from .inspection import Write, inspect_writes
+
+    dictionary, account, deadline = scope
+    value_only = {id(c.finding) for c in candidates if not c.name_matched}
+    writes = [Write(f, id(f) not in value_only) for f in found]
+    # The same deadline as the type look-ups: a read in flight at the deadline ends within
+    # _LOOKUP_CALL_SECONDS (the same short-timeout clients), inside the reserve.
+    inspection = inspect_writes(writes, rt.lookup_ssm, account, dictionary, deadline=deadline)
+    counters.values_not_inspected = inspection.not_inspected
+    counters.value_read_failures = inspection.read_failures
+    retry = {id(f) for f in inspection.retry}
+    for outcome in outcomes:
+        if any(id(c.finding) in retry for c in outcome.candidates):
+            outcome.transient = outcome.transient or (
+                "a parameter value could not be read (throttled or a service error)"
+            )
+    return inspection.findings
+
+
 def _answer(work: Work, outcomes: list[ItemOutcome], summary: dict[str, Any]) -> Any:
     if work.kind == "sqs":
         # Partial batch response: only the messages a retry can help are redelivered, and
@@ -334,8 +387,7 @@ def _answer(work: Work, outcomes: list[ItemOutcome], summary: dict[str, Any]) ->
             elif outcome.permanent:
                 code, text = "PermanentFailure", outcome.permanent
             else:
-                count = len(outcome.candidates) + len(outcome.findings)
-                code, text = "Succeeded", f"{count} finding(s)"
+                code, text = "Succeeded", f"{outcome.reported} finding(s)"
             results.append({"taskId": outcome.item.ident, "resultCode": code, "resultString": text})
         return {
             "invocationSchemaVersion": work.batch["invocationSchemaVersion"],

@@ -27,15 +27,24 @@ def _account_from_arn(arn: Any) -> str | None:
 
 
 def evaluate_parameter(
-    parameter: dict[str, Any], matcher: NameMatcher, region: str, account: str | None = None
+    parameter: dict[str, Any],
+    matcher: NameMatcher,
+    region: str,
+    account: str | None = None,
+    *,
+    any_name: bool = False,
 ) -> Finding | None:
-    """A finding for one listed parameter whose name matches, else None."""
+    """A finding for one listed parameter whose name matches (any_name: any), else None.
+
+    With any_name, a name that does not match gives a finding with an empty matched, for
+    its value to decide.
+    """
     name = parameter.get("Name")
     kind = parameter.get("Type")
     if not isinstance(name, str) or kind not in PLAINTEXT_TYPES:
         return None
     hit = matcher.match(name)
-    if hit is None:
+    if hit is None and not any_name:
         return None
     modified = parameter.get("LastModifiedDate")
     version = parameter.get("Version")
@@ -43,8 +52,8 @@ def evaluate_parameter(
     return Finding(
         parameter_name=name,
         parameter_type=str(kind),
-        matched=hit.entry,
-        matched_line=hit.line,
+        matched=hit.entry if hit is not None else "",
+        matched_line=hit.line if hit is not None else 0,
         event_id=None,
         event_time=modified.isoformat() if isinstance(modified, datetime) else None,
         account_id=_account_from_arn(parameter.get("ARN")) or account,
@@ -62,17 +71,41 @@ def evaluate_parameter(
 
 
 def sweep(
-    ssm: Any, matcher: NameMatcher, region: str, account: str | None = None
+    ssm: Any,
+    matcher: NameMatcher,
+    region: str,
+    account: str | None = None,
+    not_inspected: list[tuple[str, str]] | None = None,
 ) -> tuple[int, list[Finding]]:
-    """(parameters listed, findings) for one region."""
+    """(parameters listed, findings) for one region.
+
+    With not_inspected (a list to fill with (name, reason)), each listed parameter's value
+    is read (the version listed, no decryption) and inspected too.
+    """
     listed = 0
     findings: list[Finding] = []
+    inspect = not_inspected is not None
     for parameter in plaintext_parameters(ssm):
         listed += 1
-        finding = evaluate_parameter(parameter, matcher, region, account)
+        finding = evaluate_parameter(parameter, matcher, region, account, any_name=inspect)
+        if finding is not None and not_inspected is not None:
+            finding = _inspect(ssm, finding, matcher, not_inspected)
         if finding is not None:
             findings.append(finding)
     return listed, findings
+
+
+def _inspect(
+    ssm: Any, finding: Finding, matcher: NameMatcher, not_inspected: list[tuple[str, str]]
+) -> Finding | None:
+    """The finding with its value's verdict; None when only the value could report it."""
+    from .inspection import Write, inspect_writes
+
+    result = inspect_writes([Write(finding, bool(finding.matched))], lambda _: ssm, None, matcher)
+    if result.not_inspected or result.retry:
+        reason = next((n for n in finding.notes if n.startswith("value not inspected")), "")
+        not_inspected.append((finding.parameter_name, reason or "value not inspected"))
+    return result.findings[0] if result.findings else None
 
 
 @dataclass
@@ -83,6 +116,7 @@ class RegionSweep:
     listed: int = 0
     findings: list[Finding] = field(default_factory=list)
     error: Exception | None = None
+    not_inspected: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
 
 
 def sweep_regions(
@@ -90,6 +124,8 @@ def sweep_regions(
     regions: Sequence[str],
     matcher: NameMatcher,
     account: str | None = None,
+    *,
+    inspect_values: bool = False,
 ) -> list[RegionSweep]:
     """Sweep each region on its own: one that fails carries its error, the others go on.
 
@@ -98,10 +134,17 @@ def sweep_regions(
     """
     results: list[RegionSweep] = []
     for region in regions:
+        skipped: list[tuple[str, str]] = []
         try:
-            listed, found = sweep(ssm_for_region(region), matcher, region, account)
+            listed, found = sweep(
+                ssm_for_region(region),
+                matcher,
+                region,
+                account,
+                skipped if inspect_values else None,
+            )
         except Exception as exc:  # noqa: BLE001 - the caller logs and counts it per region
             results.append(RegionSweep(region, error=exc))
             continue
-        results.append(RegionSweep(region, listed, found))
+        results.append(RegionSweep(region, listed, found, not_inspected=skipped))
     return results

@@ -119,14 +119,20 @@ def _body(finding: Finding) -> str:
     """The readable text and the JSON facts of one finding."""
     show = printable
     link = console_url(finding.parameter_name, finding.region)
+    by_value = finding.matched.startswith("value:")
     lines = [
-        "A parameter whose name looks like a secret was written to SSM Parameter Store "
-        "without encryption.",
+        (
+            "A parameter whose value holds a secret was written to SSM Parameter Store "
+            "without encryption."
+            if by_value
+            else "A parameter whose name looks like a secret was written to SSM Parameter "
+            "Store without encryption."
+        ),
         "",
         f"Parameter:      {show(finding.parameter_name)}",
         f"Type:           {show(finding.parameter_type)}"
         + (" (not SecureString)" if finding.parameter_type != "unknown" else ""),
-        f"Matched entry:  {show(finding.matched)} (dictionary line {finding.matched_line})",
+        _matched_line(finding),
         f"Account:        {show(finding.account_id or 'unknown')}",
         f"Region:         {show(finding.region or 'unknown')}",
         f"Who:            {show(finding.actor or 'unknown')}"
@@ -138,6 +144,8 @@ def _body(finding: Finding) -> str:
         f"Version:        {finding.version if finding.version is not None else 'unknown'}",
         f"Found in:       {show(finding.source)}",
     ]
+    if finding.value_matched and not by_value:
+        lines.insert(5, f"Value matched:  {show(finding.value_matched)} ({_detector(finding)})")
     if link:
         lines.append(f"Console:        {link}")
     for note in finding.notes:
@@ -152,6 +160,21 @@ def _body(finding: Finding) -> str:
         json.dumps(finding.to_dict(), sort_keys=True, ensure_ascii=True, indent=2),
     ]
     return "\n".join(lines)
+
+
+def _detector(finding: Finding) -> str:
+    """Which kind of value detector fired (never the value)."""
+    name = finding.value_matched or finding.matched
+    if name[len("value:") :].isdigit():
+        return f"a value: rule, line {name[len('value:') :]} of the dictionary"
+    return "a built-in value detector; the value itself is not shown"
+
+
+def _matched_line(finding: Finding) -> str:
+    show = printable
+    if finding.matched.startswith("value:"):
+        return f"Matched entry:  {show(finding.matched)} ({_detector(finding)})"
+    return f"Matched entry:  {show(finding.matched)} (dictionary line {finding.matched_line})"
 
 
 def _clipped(finding: Finding, limit: int) -> Finding:
@@ -188,6 +211,7 @@ def build_notification(finding: Finding) -> Notification:
             "parameter_name": finding.parameter_name,
             "parameter_type": finding.parameter_type,
             "matched": finding.matched,
+            "value_matched": finding.value_matched,
             "account_id": finding.account_id,
             "region": finding.region,
             "event_id": finding.event_id,
@@ -267,6 +291,10 @@ class Counters:
     oversize_objects: int = 0
     duplicates_suppressed: int = 0
     inventory_failures: int = 0  # regions the scheduled sweep could not list
+    # Value inspection's counts are published only when it is on (a metric costs money).
+    inspect_values: bool = False
+    values_not_inspected: int = 0  # plaintext writes whose value was left unread for good
+    value_read_failures: int = 0  # reads refused (AccessDenied...): a blind spot
 
     def metric_data(self, now: datetime | None = None) -> list[dict[str, Any]]:
         """PutMetricData entries; AnomaliesDetected has no dimensions so the alarm sees it."""
@@ -283,6 +311,9 @@ class Counters:
             "DuplicatesSuppressed": self.duplicates_suppressed,
             "InventoryFailures": self.inventory_failures,
         }
+        if self.inspect_values:
+            values["ValuesNotInspected"] = self.values_not_inspected
+            values["ValueReadFailures"] = self.value_read_failures
         data = [
             {"MetricName": name, "Value": float(value), "Unit": "Count", "Timestamp": timestamp}
             for name, value in values.items()
