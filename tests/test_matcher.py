@@ -527,6 +527,29 @@ def test_the_default_flags_its_canaries_whatever_salt_a_comment_makes(comment: s
     assert dictionary.missed_canaries() == []
 
 
+@pytest.mark.parametrize(
+    "exclusion",
+    [
+        # Spares only first segments of exactly "prod" or 8 characters: every other
+        # environment's secrets are hidden (found by an adversarial review).
+        "!re:^/([^/]{1,3}|[^/]{5,7}|[^/]{9,}|[^p/][^/]{3}|p[^r/][^/]{2}|pr[^o/][^/]|pro[^d/])/.*",
+        # Spares /prod/ only.
+        "!re:^/(?!prod/)[^/]+/.*",
+        # Spares names without a path, hides every hierarchy.
+        "!re:^/.*",
+    ],
+)
+def test_an_exclusion_that_spares_the_canaries_own_prefix_is_still_caught(exclusion: str) -> None:
+    # The attacker also deletes the file's own canary lines; the built-in ones must do.
+    lines = DEFAULT_PATH.read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if "canary:" not in line) + f"\n{exclusion}\n"
+    dictionary, errors = Dictionary.parse(text)
+    assert errors == []
+    assert load_default().match("/staging/db/password") is not None
+    assert dictionary.match("/staging/db/password") is None  # the exclusion does blind
+    assert dictionary.missed_canaries() != []
+
+
 def test_missed_canaries_say_what_hides_them() -> None:
     text = "password\napi key\n!re:.+\n# canary: /x/db_password\n"
     dictionary, errors = Dictionary.parse(text)

@@ -44,7 +44,7 @@ MAX_VALUE_LENGTH = 8192
 
 # Names every dictionary must still flag: one or two per kind of secret, in the spellings
 # people use. A dictionary that misses one is refused (see dictionary_store); each is also
-# tried upper-cased and under an extra leading path segment (see Dictionary.missed_canaries).
+# tried upper-cased and under varied leading path segments (see Dictionary.missed_canaries).
 BUILTIN_CANARIES = (
     "/prod/db/password",
     "/prod/app/DB_PASSWORD",
@@ -369,11 +369,31 @@ def _canary_name(line: str) -> str | None:
     return name
 
 
-def _salt_for(text: str) -> str:
-    # A path segment that depends on the whole file, so an exclusion cannot be written to
-    # spare exactly the canary spellings the check will try.
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-    return "".join(chr(ord("a") + byte % 26) for byte in digest[:8])
+# Leading segments every built-in canary is also tried under: the environments people name
+# their hierarchies after, at several depths.
+_COMMON_PREFIXES = ("/prod", "/production", "/staging", "/dev", "/test", "/shared/services/x")
+
+
+def _prefixes_for(text: str) -> tuple[str, ...]:
+    """Leading path segments the built-in canaries are also tried under.
+
+    Some depend on the whole file, in varied lengths (1-12 characters) and depths (1-3), so
+    an exclusion cannot be written to spare exactly the spellings the check will try: one
+    that spares a class of first segments (a length, a letter, a word) is caught by one of
+    them or by the common environment prefixes.
+    """
+    stream = iter(hashlib.shake_256(text.encode("utf-8", "surrogatepass")).digest(512))
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_"
+    prefixes: list[str] = []
+    for depth in (1, 2, 3, 1, 2, 1):
+        segments = []
+        for _ in range(depth):
+            length = 1 + next(stream) % 12
+            # A segment starts with a letter or digit, as people write them.
+            first = alphabet[next(stream) % 36]
+            segments.append(first + "".join(alphabet[next(stream) % 38] for _ in range(length - 1)))
+        prefixes.append("/" + "/".join(segments))
+    return (*_COMMON_PREFIXES, *prefixes)
 
 
 def _strip_comment(line: str) -> str:
@@ -396,7 +416,7 @@ class Dictionary:
     _exclusion_rules: tuple[_Rule, ...] = field(default=(), repr=False)
     _any_term: re.Pattern[str] | None = field(default=None, repr=False)
     _regex_rules: tuple[_Rule, ...] = field(default=(), repr=False)
-    _salt: str = field(default="", repr=False)
+    _prefixes: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
     def parse(cls, text: str) -> tuple[Dictionary, list[DictionaryError]]:
@@ -446,7 +466,7 @@ class Dictionary:
             _exclusion_rules=tuple(rules["name", True]),
             _any_term=re.compile("|".join(terms)) if terms else None,
             _regex_rules=tuple(r for r in names if r.raw),
-            _salt=_salt_for(text),
+            _prefixes=_prefixes_for(text),
         )
         return dictionary, errors
 
@@ -499,7 +519,9 @@ class Dictionary:
                 if canary.name == canary.name.lower():  # camelCase splits differently upper-cased
                     spellings.append(canary.name.upper())
                 path = canary.name if canary.name.startswith("/") else f"/{canary.name}"
-                spellings.append(f"/{self._salt}{path}")
+                spellings += [prefix + path for prefix in self._prefixes]
+                if path.startswith("/prod/"):  # the same name in another environment
+                    spellings += [prefix + path[5:] for prefix in self._prefixes]
             for spelling in spellings:
                 if self.match(spelling) is None:
                     missed.append(CanaryMiss(canary, spelling, self.explain(spelling)))
