@@ -169,6 +169,35 @@ def test_without_a_version_the_latest_is_read_and_said(
     assert "latest version" in findings(caplog)["/svc/dotenv"]["notes"][-1]
 
 
+def test_a_plaintext_write_fixed_since_is_still_reported_by_its_name(
+    inspecting: Stack, context: LambdaContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Written as String, then overwritten as SecureString before the log file arrived; the
+    # record names no version, so the latest (now SecureString) is what a read returns. The
+    # plaintext value is still in the parameter's history: the name match must be reported,
+    # as it is with inspection off. A value-only write is counted as not inspected.
+    caplog.set_level(logging.INFO)
+    matched = write(inspecting, "/prod/db/password", "hunter2hunter2")
+    quiet = write(inspecting, "/svc/dotenv", github_token())
+    for record in (matched, quiet):
+        del record["responseElements"]["version"]
+    for name in ("/prod/db/password", "/svc/dotenv"):
+        inspecting.ssm.put_parameter(Name=name, Value="x", Type="SecureString", Overwrite=True)
+
+    result, _ = run(inspecting, [matched, quiet], context)
+
+    assert result["findings"] == 1
+    reported = findings(caplog)
+    assert set(reported) == {"/prod/db/password"}
+    assert "value not inspected" in reported["/prod/db/password"]["notes"][-1]
+    skipped = [
+        r.__dict__["parameter_name"]
+        for r in caplog.records
+        if getattr(r, "event", "") == "value_not_inspected"
+    ]
+    assert sorted(skipped) == ["/prod/db/password", "/svc/dotenv"]
+
+
 def test_another_accounts_write_is_not_read(
     inspecting: Stack, context: LambdaContext, caplog: pytest.LogCaptureFixture
 ) -> None:

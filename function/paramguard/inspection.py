@@ -104,10 +104,12 @@ def inspect_writes(
             parameter = response.get("Parameter") or {}
             kind = parameter.get("Type")
             if kind not in PLAINTEXT_TYPES:
-                # The version written is a SecureString after all: not a plaintext write.
-                logger.info(
-                    "the version written is not plain text; not a finding",
-                    extra={"event": "not_a_finding", "parameter_name": finding.parameter_name},
+                # The write itself was plain text (its type was stated or looked up before
+                # this), so its value stays in the parameter's history; what was read is a
+                # SecureString (fixed since, when the latest version was read). A name match
+                # is still reported; a value-only write is counted as not inspected.
+                _not_inspected(
+                    write, f"the version read is a {kind or 'non-plaintext'} parameter", result
                 )
                 continue
             hit = _read_and_inspect(parameter, inspect_value, rules, dictionary)
