@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import sys
 import tracemalloc
 from collections import Counter
@@ -370,6 +371,21 @@ def test_an_escaped_event_name_key_is_read(key: str, value: str) -> None:
     data = f'{{"Records": [{other},{record}]}}'.encode()
     assert candidate_records(data) is None
     assert [f["parameter_name"] for f in fast(data)] == ["/prod/api/token", "/prod/db/password"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(
+        st.sampled_from([b"\\", b"u", b"0", b"5", b"6", b"D", b"x", b"\\u0050", b"\\u006d"]),
+        max_size=40,
+    ).map(b"".join),
+    stretch=st.integers(1, 12),
+)
+def test_the_escape_search_finds_what_a_plain_search_finds(data: bytes, stretch: int) -> None:
+    plain = re.search(rb"\\u00(?:50|7[245]|6[15dD])", data) is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastscan, "_ESCAPE_STRETCH", stretch)  # 4 KB in production
+        assert fastscan.holds_escaped_letter(data) == plain
 
 
 def test_escaped_non_ascii_keeps_the_fast_path() -> None:

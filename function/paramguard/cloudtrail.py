@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from .fastscan import ESCAPED_LETTER, DocumentError, candidate_records, scan_records
+from .fastscan import DocumentError, candidate_records, holds_escaped_letter, scan_records
 
 PLAINTEXT_TYPES = frozenset({"String", "StringList"})
 SSM_SOURCE = "ssm.amazonaws.com"
@@ -143,7 +143,7 @@ def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> byte
 
 def might_contain_candidates(data: bytes | bytearray) -> bool:
     """Cheap test: can this log document hold a PutParameter record at all?"""
-    return _NEEDLE in data or ESCAPED_LETTER.search(data) is not None
+    return _NEEDLE in data or holds_escaped_letter(data)
 
 
 def parse_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tuple[list[T], int]:
