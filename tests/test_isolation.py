@@ -248,6 +248,39 @@ def test_a_throttled_region_is_retried_after_the_others_are_reported(
     assert metric_sum(regions.cloudwatch, NS, "InventoryFailures") == 0
 
 
+class FailsOnSecondPage:
+    """An SSM client whose listing yields one page of parameters, then fails."""
+
+    def __init__(self, code: str, parameters: list[dict[str, Any]]) -> None:
+        self.code, self.parameters = code, parameters
+
+    def get_paginator(self, operation: str) -> Any:
+        outer = self
+
+        class Pages:
+            def paginate(self, **kwargs: Any) -> Any:
+                yield {"Parameters": outer.parameters}
+                raise client_error(outer.code, "DescribeParameters", 400)
+
+        return Pages()
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "AccessDeniedException"])
+def test_a_region_failing_part_way_still_reports_what_it_found(
+    regions: Stack, context: LambdaContext, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    page = [{"Name": "/eu-west-1/first_page_token", "Type": "String", "Version": 1}]
+    break_region(monkeypatch, "eu-west-1", FailsOnSecondPage(code, page))
+
+    if code == "ThrottlingException":
+        with pytest.raises(TransientError, match="eu-west-1"):
+            handler.lambda_handler(scheduled_event(), context)
+    else:
+        handler.lambda_handler(scheduled_event(), context)
+
+    assert "/eu-west-1/first_page_token" in names_notified(regions)
+
+
 def test_a_clean_sweep_publishes_zero_inventory_failures(
     regions: Stack, context: LambdaContext
 ) -> None:
@@ -276,3 +309,24 @@ def test_cli_inventory_names_the_failed_region_and_prints_the_others(
     assert "/us-east-1/db_password" in out.getvalue()
     assert "/ap-southeast-2/db_password" in out.getvalue()
     assert "Traceback" not in err
+
+
+def test_cli_inventory_prints_what_a_region_found_before_it_failed(
+    regions: Stack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real: Any = boto3.client
+    page = [{"Name": "/eu-west-1/first_page_token", "Type": "String", "Version": 1}]
+
+    def client(service: str, region_name: str | None = None, **kwargs: Any) -> Any:
+        if service == "ssm" and region_name == "eu-west-1":
+            return FailsOnSecondPage("ThrottlingException", page)
+        return real(service, region_name=region_name, **kwargs)
+
+    monkeypatch.setattr(boto3, "client", client)
+    out = io.StringIO()
+
+    code = cli_main(["inventory", "--region=eu-west-1"], out=out)
+
+    err = capsys.readouterr().err
+    assert code == 2 and "eu-west-1: cannot list parameters" in err
+    assert "/eu-west-1/first_page_token" in out.getvalue()

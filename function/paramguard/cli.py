@@ -414,8 +414,12 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         quiet.disabled = was_disabled
     # Each region on its own: one that fails is named (exit 2), the others still printed.
     for result in results:
+        findings.extend(result.findings)  # a region that failed part-way keeps what it found
         if result.error is not None:
-            errors.append(f"{result.region}: cannot list parameters: {result.error}")
+            errors.append(
+                f"{result.region}: cannot list parameters: {result.error} "
+                f"(after {result.listed} listed, {len(result.findings)} findings)"
+            )
             continue
         _say(
             err,
@@ -425,7 +429,6 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f", {len(result.not_inspected)} values not inspected" if args.inspect_values else ""
             ),
         )
-        findings.extend(result.findings)
         errors += [f"{result.region}: {name}: {reason}" for name, reason in result.not_inspected]
     _print_findings(findings, args.json, out)
     for error in errors:

@@ -234,9 +234,10 @@ def _sweep(
 ) -> None:
     """List every configured region; a region that fails is logged and counted, not fatal."""
     for result in sweep_regions(rt.ssm, rt.config.inventory_regions, dictionary, account):
+        # A region that failed part-way still reports what its earlier pages found.
+        counters.records += result.listed
+        outcome.findings.extend(result.findings)
         if result.error is None:
-            counters.records += result.listed
-            outcome.findings.extend(result.findings)
             logger.info(
                 "inventory swept",
                 extra={"event": "inventory", "region": result.region, "parameters": result.listed},

@@ -82,17 +82,27 @@ def sweep(
     With not_inspected (a list to fill with (name, reason)), each listed parameter's value
     is read (the version listed, no decryption) and inspected too.
     """
-    listed = 0
-    findings: list[Finding] = []
+    result = RegionSweep(region)
+    _sweep_into(result, ssm, matcher, account, not_inspected)
+    return result.listed, result.findings
+
+
+def _sweep_into(
+    result: RegionSweep,
+    ssm: Any,
+    matcher: NameMatcher,
+    account: str | None,
+    not_inspected: list[tuple[str, str]] | None,
+) -> None:
+    """Fill result page by page, so a failure on a later page keeps what was found before."""
     inspect = not_inspected is not None
     for parameter in plaintext_parameters(ssm):
-        listed += 1
-        finding = evaluate_parameter(parameter, matcher, region, account, any_name=inspect)
+        result.listed += 1
+        finding = evaluate_parameter(parameter, matcher, result.region, account, any_name=inspect)
         if finding is not None and not_inspected is not None:
             finding = _inspect(ssm, finding, matcher, not_inspected)
         if finding is not None:
-            findings.append(finding)
-    return listed, findings
+            result.findings.append(finding)
 
 
 def _inspect(
@@ -110,7 +120,10 @@ def _inspect(
 
 @dataclass
 class RegionSweep:
-    """How the sweep of one region went: what it listed and found, or why it failed."""
+    """How the sweep of one region went: what it listed and found, and why it failed, if it did.
+
+    A region that fails part-way keeps what its earlier pages found (`error` is then set too).
+    """
 
     region: str
     listed: int = 0
@@ -134,17 +147,17 @@ def sweep_regions(
     """
     results: list[RegionSweep] = []
     for region in regions:
-        skipped: list[tuple[str, str]] = []
+        result = RegionSweep(region)
         try:
-            listed, found = sweep(
+            _sweep_into(
+                result,
                 ssm_for_region(region),
                 matcher,
-                region,
                 account,
-                skipped if inspect_values else None,
+                result.not_inspected if inspect_values else None,
             )
         except Exception as exc:  # noqa: BLE001 - the caller logs and counts it per region
-            results.append(RegionSweep(region, error=exc))
-            continue
-        results.append(RegionSweep(region, listed, found, not_inspected=skipped))
+            # What the pages before the failure found is kept: it is reported with the error.
+            result.error = exc
+        results.append(result)
     return results
