@@ -295,8 +295,8 @@ variable "dictionary_min_ratio_percent" {
   default     = 20
 
   validation {
-    condition     = var.dictionary_min_ratio_percent >= 0 && var.dictionary_min_ratio_percent <= 100
-    error_message = "dictionary_min_ratio_percent must be from 0 to 100."
+    condition     = var.dictionary_min_ratio_percent >= 0 && var.dictionary_min_ratio_percent <= 100 && floor(var.dictionary_min_ratio_percent) == var.dictionary_min_ratio_percent
+    error_message = "dictionary_min_ratio_percent must be a whole number from 0 to 100."
   }
 }
 
