@@ -21,6 +21,19 @@ def load_event(name: str) -> Any:
     return json.loads((EVENTS / name).read_text())
 
 
+def sqs_event(*bodies: str) -> dict[str, Any]:
+    """The SQS event sample (a real payload), one message per body."""
+    event = load_event("sqs_wrapped_s3_objectcreated_put_powertools.json")
+    template = event["Records"][0]
+    records = []
+    for index, body in enumerate(bodies):
+        record = copy.deepcopy(template)
+        record["messageId"] = f"msg-{index}"
+        record["body"] = body
+        records.append(record)
+    return {"Records": records}
+
+
 def put_parameter(
     name: str,
     param_type: str | None = "String",

@@ -13,7 +13,16 @@ from paramguard.detector import TransientError
 from paramguard.events import UnrecognisedEvent
 
 from .awsutil import drain_messages, metric_sum
-from .builders import ACCOUNT, REGION, gz_log, load_event, log_key, put_parameter, s3_event
+from .builders import (
+    ACCOUNT,
+    REGION,
+    gz_log,
+    load_event,
+    log_key,
+    put_parameter,
+    s3_event,
+    sqs_event,
+)
 from .conftest import LambdaContext, Stack, fail_reads_of
 
 
@@ -39,19 +48,6 @@ def sns_envelope(message: Any) -> str:
     return json.dumps(sns)
 
 
-def sqs_wrapped(*bodies: str) -> dict[str, Any]:
-    """The SQS event sample, one message per body."""
-    event = load_event("sqs_wrapped_s3_objectcreated_put_powertools.json")
-    template = event["Records"][0]
-    records = []
-    for index, body in enumerate(bodies):
-        record = copy.deepcopy(template)
-        record["messageId"] = f"msg-{index}"
-        record["body"] = body
-        records.append(record)
-    return {"Records": records}
-
-
 def subjects(stack: Stack) -> list[str]:
     return [m["Subject"] for m in drain_messages(stack.sqs, stack.queue_url)]
 
@@ -67,7 +63,7 @@ def test_s3_notification_in_sqs_with_partial_batch_response(
     stack: Stack, context: LambdaContext
 ) -> None:
     key = deliver(stack)
-    event = sqs_wrapped(
+    event = sqs_event(
         json.dumps(s3_event(stack.log_bucket, [key])),
         "this is not json",
         json.dumps(load_event("s3_test_event.json")),
@@ -81,7 +77,7 @@ def test_s3_notification_in_sqs_with_partial_batch_response(
 
 def test_sns_envelope_in_sqs(stack: Stack, context: LambdaContext) -> None:
     key = deliver(stack)
-    event = sqs_wrapped(sns_envelope(s3_event(stack.log_bucket, [key])))
+    event = sqs_event(sns_envelope(s3_event(stack.log_bucket, [key])))
 
     assert handler.lambda_handler(event, context) == {"batchItemFailures": []}
     assert len(subjects(stack)) == 1
@@ -92,7 +88,7 @@ def test_sqs_message_with_throttled_read_is_retried_alone(
 ) -> None:
     good, slow = deliver(stack), deliver(stack, "/prod/api_token", "evt-2")
     fail_reads_of(monkeypatch, slow, "SlowDown", 503)
-    event = sqs_wrapped(
+    event = sqs_event(
         json.dumps(s3_event(stack.log_bucket, [good])),
         json.dumps(s3_event(stack.log_bucket, [slow])),
     )

@@ -5,7 +5,6 @@ Issue 10, items 4 and 5.
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import logging
@@ -19,7 +18,16 @@ from paramguard.cli import main as cli_main
 from paramguard.detector import ProcessingError, TransientError
 
 from .awsutil import client_error, drain_messages, metric_sum
-from .builders import ACCOUNT, REGION, gz_log, load_event, log_key, put_parameter, s3_event
+from .builders import (
+    ACCOUNT,
+    REGION,
+    gz_log,
+    load_event,
+    log_key,
+    put_parameter,
+    s3_event,
+    sqs_event,
+)
 from .conftest import LambdaContext, Stack
 
 NS = "ParamStoreAnalyser"
@@ -50,18 +58,6 @@ def break_objects(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
         return real(data, matcher, source, **options)
 
     monkeypatch.setattr(detector, "scan_document", scan)
-
-
-def sqs_event(*bodies: str) -> dict[str, Any]:
-    event = load_event("sqs_wrapped_s3_objectcreated_put_powertools.json")
-    template = event["Records"][0]
-    records = []
-    for index, body in enumerate(bodies):
-        record = copy.deepcopy(template)
-        record["messageId"] = f"msg-{index}"
-        record["body"] = body
-        records.append(record)
-    return {"Records": records}
 
 
 def names_notified(stack: Stack) -> dict[str, str]:
