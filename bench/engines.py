@@ -8,7 +8,7 @@ import json
 import zlib
 from typing import Any
 
-from paramguard.cloudtrail import decompress, scan_document
+from paramguard.logfile import decompress, scan_document
 from paramguard.matcher import load_default
 
 NEEDLE = b"PutParameter"

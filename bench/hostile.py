@@ -20,8 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from paramguard.cloudtrail import decompress, evaluate_record, scan_document
+from paramguard.logfile import decompress, scan_document
 from paramguard.matcher import load_default
+from paramguard.rule import evaluate_record
 
 from bench.generate import DATA_DIR, cached
 

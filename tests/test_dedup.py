@@ -6,8 +6,8 @@ from typing import Any
 
 import boto3
 import pytest
-from paramguard.cloudtrail import Finding
 from paramguard.dedup import DedupTable, claim_keys, remove_repeats
+from paramguard.finding import Finding
 
 from .builders import ACCOUNT, REGION
 

@@ -18,16 +18,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from paramguard import fastscan
-from paramguard.cloudtrail import (
+from paramguard.fastscan import candidate_records
+from paramguard.logfile import (
     LogFormatError,
     decompress,
-    evaluate_record,
     might_contain_candidates,
     parse_records,
     scan_document,
 )
-from paramguard.fastscan import candidate_records
 from paramguard.matcher import load_default
+from paramguard.rule import evaluate_record
 
 from .builders import put_parameter
 

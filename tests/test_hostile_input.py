@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from paramguard.cloudtrail import Finding, evaluate_change, evaluate_record
 from paramguard.detector import resolve_candidates
 from paramguard.events import UnrecognisedEvent, recognise
+from paramguard.finding import Finding
 from paramguard.matcher import load_default
 from paramguard.report import (
     MESSAGE_LIMIT,
@@ -24,6 +24,7 @@ from paramguard.report import (
     build_summary,
     printable,
 )
+from paramguard.rule import evaluate_change, evaluate_record
 
 from .builders import load_event, put_parameter
 

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 import boto3
-import paramguard.cloudtrail
+import paramguard.logfile
 import pytest
 from paramguard import handler
 from paramguard.cli import main as cli_main
@@ -50,7 +50,7 @@ def break_objects(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
     """Make scanning any object whose URI holds marker fail as a bug would."""
     import paramguard.detector as detector
 
-    real = paramguard.cloudtrail.scan_document
+    real = paramguard.logfile.scan_document
 
     def scan(data: Any, matcher: Any, source: str, **options: Any) -> Any:
         if marker in source:

@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from paramguard import handler
 from paramguard.cli import main as cli_main
-from paramguard.cloudtrail import LogFormatError, evaluate_record, scan_document
 from paramguard.detector import TransientError
+from paramguard.logfile import LogFormatError, scan_document
 from paramguard.matcher import load_default
+from paramguard.rule import evaluate_record
 
 from .awsutil import client_error, drain_messages, metric_sum
 from .builders import (

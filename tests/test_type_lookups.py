@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 from paramguard import handler
-from paramguard.cloudtrail import Candidate, evaluate_record
 from paramguard.detector import LOOKUP_BATCH, resolve_candidates
+from paramguard.finding import Candidate
 from paramguard.matcher import load_default
+from paramguard.rule import evaluate_record
 
 from .awsutil import client_error, drain_messages, metric_sum
 from .builders import ACCOUNT, REGION, gz_log, log_key, put_parameter, s3_event

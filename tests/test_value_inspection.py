@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 from paramguard import handler
-from paramguard.cloudtrail import evaluate_record
 from paramguard.detector import TransientError
 from paramguard.inspection import Write, inspect_writes
 from paramguard.matcher import load_default
 from paramguard.report import build_notification
+from paramguard.rule import evaluate_record
 from paramguard.values import inspect_value
 
 from .awsutil import client_error, drain_messages, metric_sum

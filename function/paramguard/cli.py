@@ -19,13 +19,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
-from .cloudtrail import Finding, LogFormatError, decompress, scan_document
 from .dictionary_store import (
     DEFAULT_MIN_RATIO_PERCENT,
     MAX_DICTIONARY_BYTES,
     check_dictionary_bytes,
     shrink_refusal,
 )
+from .finding import Finding
+from .logfile import LogFormatError, decompress, scan_document
 from .matcher import BUILTIN_CANARIES, Dictionary, load_default
 from .report import printable
 
@@ -243,9 +244,9 @@ def _scan_bytes(raw: bytes, name: str, dictionary: Dictionary, report: ScanRepor
 def _scan_s3(uri: str, dictionary: Dictionary, report: ScanReport, progress: Progress) -> None:
     import boto3
 
-    from .cloudtrail import classify_key
     from .detector import read_object
     from .events import ObjectRef
+    from .logfile import classify_key
 
     bucket, _, prefix = uri[5:].partition("/")
     if not bucket:

@@ -11,7 +11,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .cloudtrail import Finding
+from .finding import Finding
 
 logger = logging.getLogger(__name__)
 

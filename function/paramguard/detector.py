@@ -15,19 +15,11 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .cloudtrail import (
-    PLAINTEXT_TYPES,
-    Candidate,
-    Finding,
-    LogFormatError,
-    LogTooLargeError,
-    NameMatcher,
-    classify_key,
-    decompress,
-    scan_document,
-)
 from .events import ObjectRef
+from .finding import PLAINTEXT_TYPES, Candidate, Finding
+from .logfile import LogFormatError, LogTooLargeError, classify_key, decompress, scan_document
 from .report import Counters, Notification, build_notification, build_summary, valid_region
+from .rule import NameMatcher
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import logs
-from .cloudtrail import Candidate, Finding, evaluate_change, evaluate_record
 from .config import Config
 from .dedup import DedupTable, remove_repeats
 from .detector import (
@@ -28,9 +27,11 @@ from .detector import (
 )
 from .dictionary_store import DictionaryCache
 from .events import Item, Work, recognise
+from .finding import Candidate, Finding
 from .inventory import sweep_regions
 from .matcher import Dictionary
 from .report import Counters
+from .rule import evaluate_change, evaluate_record
 
 logger = logging.getLogger(__name__)
 

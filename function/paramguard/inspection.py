@@ -15,8 +15,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .cloudtrail import PLAINTEXT_TYPES, Finding
 from .detector import is_transient
+from .finding import PLAINTEXT_TYPES, Finding
 from .report import valid_region
 
 logger = logging.getLogger(__name__)

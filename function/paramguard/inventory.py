@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .cloudtrail import PLAINTEXT_TYPES, Finding, NameMatcher
+from .finding import PLAINTEXT_TYPES, Finding
+from .rule import NameMatcher
 
 
 def plaintext_parameters(ssm: Any) -> Iterator[dict[str, Any]]:

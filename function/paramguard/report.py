@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from .cloudtrail import Finding
+from .finding import Finding
 
 # SNS Publish: a subject is "UTF-8 text with no line breaks or control characters, and less
 # than 100 characters long". Keeping it under 100 UTF-8 *bytes* keeps it under 100 however

@@ -1,0 +1,206 @@
+"""The CloudTrail log-file format: key layouts, decompression, scanning a document."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from .fastscan import DocumentError, candidate_records, holds_escaped_letter, scan_records
+from .finding import Candidate
+from .rule import TARGET_EVENT, NameMatcher, evaluate_record
+
+# A log file that contains neither this byte string nor a \u escape of one of its letters
+# cannot hold a finding, so it is never JSON-parsed (almost no CloudTrail file does).
+_NEEDLE = TARGET_EVENT.encode()
+T = TypeVar("T")
+
+# AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz and, for organization
+# trails, AWSLogs/<o-id>/<account>/CloudTrail/...; an optional user prefix may precede both.
+_LOG_KEY_RE = re.compile(
+    r"(?:^|/)AWSLogs/(?:(?P<org>o-[a-z0-9]{10,32})/)?(?P<account>\d{12})/"
+    r"(?P<kind>CloudTrail|CloudTrail-Digest|CloudTrail-Insight)/(?P<region>[a-z0-9-]+)/"
+)
+
+
+_RECORDS_RE = re.compile(rb'"Records"\s*:\s*\[')
+_LAST_BYTE = re.compile(rb"[^ \t\n\r\f\v][ \t\n\r\f\v]*\Z")
+
+
+class LogFormatError(ValueError):
+    """A log object that is not a readable CloudTrail log file (retrying cannot help)."""
+
+
+class LogTooLargeError(LogFormatError):
+    """A log object that expands beyond the configured decompressed-size limit."""
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What a log object's key says about it."""
+
+    kind: str  # "log", "digest", "insight" or "other"
+    account_id: str | None = None
+    region: str | None = None
+    organization_id: str | None = None
+
+
+def classify_key(key: str) -> KeyInfo:
+    """Tell a CloudTrail log file from a digest, an Insights file or an unrelated object."""
+    found = _LOG_KEY_RE.search(key)
+    lowered = key.lower()
+    if found is None or not (lowered.endswith(".json.gz") or lowered.endswith(".json")):
+        return KeyInfo("other")
+    kind = {"CloudTrail": "log", "CloudTrail-Digest": "digest", "CloudTrail-Insight": "insight"}[
+        found["kind"]
+    ]
+    return KeyInfo(kind, found["account"], found["region"], found["org"])
+
+
+# Compressed bytes fed to zlib per step. Small steps keep each output chunk in cache while
+# it is copied, and bound what one step can expand to (deflate tops out near 1032:1).
+_INPUT_STEP = 16 * 1024
+_OUTPUT_STEP = 1024 * 1024
+_NOT_NUL = re.compile(rb"[^\x00]")
+
+
+def _gzip_size_hint(data: bytes, max_bytes: int) -> int:
+    """The uncompressed size the gzip trailer claims, if plausible (a hint, never trusted)."""
+    claimed = int.from_bytes(data[-4:], "little") if len(data) >= 18 else 0
+    # Believed only within a ratio real logs never exceed, so a lying trailer cannot make a
+    # tiny object allocate the whole limit up front (the buffer still grows if needed).
+    plausible = len(data) * 64 + 65536
+    if 0 < claimed <= max_bytes and claimed <= plausible:
+        return claimed
+    return min(len(data) * 8 + 65536, max_bytes)
+
+
+def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> bytes | bytearray:
+    """Return the JSON bytes of a log object, gunzipping when it is gzip.
+
+    The output goes straight into one buffer sized from the gzip trailer, and past that
+    size is appended to in place, so memory stays near the decompressed size whatever the
+    compression ratio. Raises LogFormatError for corrupt or truncated gzip and
+    LogTooLargeError past max_bytes (a gzip bomb must not exhaust the function's memory).
+    """
+    if gzipped is None:
+        gzipped = data[:2] == b"\x1f\x8b"
+    if not gzipped:
+        if len(data) > max_bytes:
+            raise LogTooLargeError(f"object is {len(data)} bytes, over the {max_bytes}-byte limit")
+        return data
+    out = bytearray(_gzip_size_hint(data, max_bytes))
+    used = 0
+    member = 0
+    view = memoryview(data)
+    try:
+        while member < len(data):  # gzip allows concatenated members
+            decoder = zlib.decompressobj(wbits=47)
+            position = member
+            while position < len(data) and not decoder.eof:
+                pending: bytes | memoryview = view[position : position + _INPUT_STEP]
+                position += len(pending)
+                while True:
+                    # The cap bounds each chunk (16 KB of input can expand to 16 MB) and makes
+                    # zlib stop at the limit instead of expanding a bomb further.
+                    cap = min(_OUTPUT_STEP, max_bytes - used + 1)
+                    chunk = decoder.decompress(pending, cap)
+                    size = len(chunk)
+                    if used + size > max_bytes:
+                        raise LogTooLargeError(
+                            f"expands past the {max_bytes}-byte decompressed limit"
+                        )
+                    if used + size <= len(out):
+                        out[used : used + size] = chunk
+                    else:  # past the trailer's size: no zero-filled growth, no second copy
+                        del out[used:]
+                        out += chunk
+                    used += size
+                    pending = decoder.unconsumed_tail
+                    if not pending and (size < cap or decoder.eof):
+                        break
+            if not decoder.eof:
+                raise LogFormatError("gzip stream is truncated")
+            # The next member starts where this one's bytes ended; skip NUL padding.
+            padding = _NOT_NUL.search(data, position - len(decoder.unused_data))
+            member = padding.start() if padding else len(data)
+    except zlib.error as exc:
+        raise LogFormatError(f"not a valid gzip stream: {exc}") from None
+    finally:
+        view.release()
+    del out[used:]
+    return out
+
+
+def might_contain_candidates(data: bytes | bytearray) -> bool:
+    """Cheap test: can this log document hold a PutParameter record at all?"""
+    return _NEEDLE in data or holds_escaped_letter(data)
+
+
+def parse_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tuple[list[T], int]:
+    """Call `visit` on each record of a CloudTrail log document, decoding one at a time.
+
+    Returns the results that are not None and the number of records: the records
+    json.loads would find, in memory near the document's size whatever it holds. Raises
+    LogFormatError for anything that is not {"Records": [...]} in UTF-8 JSON.
+    """
+    try:
+        return scan_records(data, visit)
+    except DocumentError as exc:
+        raise LogFormatError(str(exc)) from None
+
+
+@dataclass
+class LogScan:
+    """What scanning one log document produced."""
+
+    records: int = 0  # records JSON-parsed: every record when parsed whole, else candidates
+    parsed: bool = False  # whether the whole document was parsed
+    size: int = 0  # decompressed bytes scanned
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def check_shape(data: bytes | bytearray) -> None:
+    """Cheap structural check of a document that will not be parsed; raises LogFormatError."""
+    head = data[:64].lstrip()
+    if not head:
+        raise LogFormatError("empty log object")
+    # The last non-blank byte, found without copying the document as data.rstrip() would.
+    last = _LAST_BYTE.search(data, max(0, len(data) - 4096)) or _LAST_BYTE.search(data)
+    if head[:1] != b"{" or last is None or last.group()[:1] != b"}":
+        raise LogFormatError('not a JSON object (a CloudTrail log file is {"Records": [...]})')
+    if _RECORDS_RE.search(data) is None:
+        raise LogFormatError("JSON object has no 'Records' list (not a CloudTrail log file)")
+
+
+def scan_document(
+    data: bytes | bytearray, matcher: NameMatcher, source: str, *, inspect_values: bool = False
+) -> LogScan:
+    """Scan a decompressed log document, parsing only the records that can be findings.
+
+    A document that never mentions PutParameter is not parsed at all; otherwise only the
+    records whose eventName is PutParameter are, when fastscan can prove they are exactly
+    the ones a full parse would evaluate, and the document is decoded record by record
+    (each evaluated and dropped) when it cannot.
+    """
+    scan = LogScan(size=len(data))
+    if not might_contain_candidates(data):
+        check_shape(data)
+        return scan
+
+    def visit(record: Any) -> Candidate | None:
+        return evaluate_record(record, matcher, source, inspect_values=inspect_values)
+
+    records = candidate_records(data)
+    if records is None:
+        scan.candidates, scan.records = parse_records(data, visit)
+        scan.parsed = True
+        return scan
+    for record in records:
+        scan.records += 1
+        candidate = visit(record)
+        if candidate is not None:
+            scan.candidates.append(candidate)
+    return scan

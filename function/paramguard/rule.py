@@ -1,0 +1,173 @@
+"""The rule: which Parameter Store writes are findings (pure functions over one event)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from .finding import PLAINTEXT_TYPES, Candidate, Finding
+
+SSM_SOURCE = "ssm.amazonaws.com"
+TARGET_EVENT = "PutParameter"
+
+
+class NameMatcher(Protocol):
+    """What the rule needs from a dictionary."""
+
+    def match(self, name: str) -> Any: ...
+
+
+def _str(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    # JSON can carry lone surrogates, which no UTF-8 message, log or URL can: spell them out.
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _actor(identity: Any) -> tuple[str | None, str | None]:
+    if not isinstance(identity, Mapping):
+        return None, None
+    kind = _str(identity.get("type"))
+    for field_name in ("arn", "principalId", "invokedBy", "userName"):
+        value = _str(identity.get(field_name))
+        if value:
+            return value, kind
+    return None, kind
+
+
+def describe_json(value: Any) -> str:
+    """A short, printable description of a JSON value, for notes (never the whole value)."""
+    if isinstance(value, str):
+        shown = value[:40].encode("unicode_escape").decode("ascii")
+        return f"the string '{shown}'" + ("..." if len(value) > 40 else "")
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return "a number"
+    return "an object" if isinstance(value, Mapping) else "an array"
+
+
+def _declared_type(declared: Any, what: str = "write") -> tuple[str | None, str | None]:
+    """(plaintext type, note): the type a write states, or why it has to be looked up.
+
+    Only the three strings Parameter Store defines count. Anything else (absent, null, another
+    string, a number, a list, an object) is not clearly SecureString, so the write stays a
+    candidate with type 'unknown' and a note, and the current type is looked up.
+    """
+    if isinstance(declared, str) and declared in PLAINTEXT_TYPES:
+        return declared, None
+    if declared is None:
+        if what == "write":
+            return None, "the write did not state a type (an overwrite keeps the current one)"
+        return None, f"the {what} did not state a type"
+    return None, (
+        f"the {what}'s type was {describe_json(declared)}, not String, StringList or "
+        "SecureString; reported as type unknown"
+    )
+
+
+def evaluate_record(
+    record: Any, matcher: NameMatcher, source: str, *, inspect_values: bool = False
+) -> Candidate | None:
+    """Apply the rule to one CloudTrail record; return a candidate finding or None.
+
+    The rule: a successful PutParameter from ssm.amazonaws.com whose name matches the
+    dictionary (any name, with inspect_values: its value decides) and whose type is not
+    SecureString: String or StringList, or anything else (omitted, or a value Parameter
+    Store does not define), to be looked up.
+    Tolerates any shape: every field may be any JSON value and none makes it raise.
+    """
+    if not isinstance(record, Mapping):
+        return None
+    if record.get("eventSource") != SSM_SOURCE or record.get("eventName") != TARGET_EVENT:
+        return None
+    if record.get("errorCode") or record.get("errorMessage"):
+        return None
+    params = record.get("requestParameters")
+    if not isinstance(params, Mapping):
+        return None
+    name = _str(params.get("name"))
+    if name is None:
+        return None
+    declared = params.get("type")
+    if isinstance(declared, str) and declared == "SecureString":
+        return None
+    hit = matcher.match(name)
+    if hit is None and not inspect_values:
+        return None
+    plaintext, note = _declared_type(declared)
+    actor, actor_type = _actor(record.get("userIdentity"))
+    identity = record.get("userIdentity")
+    account = _str(record.get("recipientAccountId"))
+    if account is None and isinstance(identity, Mapping):
+        account = _str(identity.get("accountId"))
+    response = record.get("responseElements")
+    version = response.get("version") if isinstance(response, Mapping) else None
+    overwrite = params.get("overwrite")
+    finding = Finding(
+        parameter_name=name,
+        parameter_type=plaintext or "unknown",
+        matched=hit.entry if hit is not None else "",
+        matched_line=hit.line if hit is not None else 0,
+        event_id=_str(record.get("eventID")),
+        event_time=_str(record.get("eventTime")),
+        account_id=account,
+        region=_str(record.get("awsRegion")),
+        actor=actor,
+        actor_type=actor_type,
+        source_ip=_str(record.get("sourceIPAddress")),
+        user_agent=_str(record.get("userAgent")),
+        source=source,
+        version=version if isinstance(version, int) and not isinstance(version, bool) else None,
+        overwrite=overwrite if isinstance(overwrite, bool) else None,
+        type_source="request" if plaintext else "unknown",
+        notes=[note] if note else [],
+    )
+    return Candidate(finding, needs_type_lookup=plaintext is None, name_matched=hit is not None)
+
+
+def evaluate_change(
+    change: Any, matcher: NameMatcher, *, inspect_values: bool = False
+) -> Candidate | None:
+    """Apply the rule to an EventBridge `Parameter Store Change` (Create/Update).
+
+    Such events name the parameter and its type but not who wrote it. A type that is not
+    String, StringList or SecureString is treated as in a CloudTrail record: looked up.
+    """
+    declared = getattr(change, "type", None)
+    if isinstance(declared, str) and declared == "SecureString":
+        return None
+    name = _str(getattr(change, "name", None))
+    if name is None:
+        return None
+    hit = matcher.match(name)
+    if hit is None and not inspect_values:
+        return None
+    plaintext, note = _declared_type(declared, "event")
+    event_id = _str(getattr(change, "event_id", None))
+    operation = _str(getattr(change, "operation", None)) or "?"
+    notes = [
+        f"reported by a Parameter Store Change ({operation}) event, which does not say who "
+        "made the change; CloudTrail's PutParameter record for it does"
+    ]
+    finding = Finding(
+        parameter_name=name,
+        parameter_type=plaintext or "unknown",
+        matched=hit.entry if hit is not None else "",
+        matched_line=hit.line if hit is not None else 0,
+        event_id=event_id,
+        event_time=_str(getattr(change, "time", None)),
+        account_id=_str(getattr(change, "account_id", None)),
+        region=_str(getattr(change, "region", None)),
+        actor=None,
+        actor_type=None,
+        source_ip=None,
+        user_agent=None,
+        source=f"eventbridge:{event_id or ''}",
+        event_source="parameter-store-change",
+        type_source="event" if plaintext else "unknown",
+        notes=notes + ([note] if note else []),
+    )
+    return Candidate(finding, needs_type_lookup=plaintext is None, name_matched=hit is not None)
