@@ -16,7 +16,7 @@ MAX_BYTES = 1024 * 1024 * 1024
 
 
 def engine(raw: bytes, matcher: Any) -> list[dict[str, Any]]:
-    """What detector.process_object and cli._scan_bytes do with one gzip log."""
+    """What aws_io.process_object and cli._scan_bytes do with one gzip log."""
     scan = scan_document(decompress(raw, MAX_BYTES, gzipped=True), matcher, "bench")
     # The same identity the baseline returns; formatting reports is not scanning.
     return [{"event_id": c.finding.event_id} for c in scan.candidates]

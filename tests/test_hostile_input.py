@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from paramguard.detector import resolve_candidates
+from paramguard.aws_io import resolve_candidates
 from paramguard.events import UnrecognisedEvent, recognise
 from paramguard.finding import Finding
 from paramguard.matcher import load_default

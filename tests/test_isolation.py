@@ -14,8 +14,8 @@ import boto3
 import paramguard.logfile
 import pytest
 from paramguard import handler
+from paramguard.aws_io import ProcessingError, TransientError
 from paramguard.cli import main as cli_main
-from paramguard.detector import ProcessingError, TransientError
 
 from .awsutil import client_error, drain_messages, metric_sum
 from .builders import (
@@ -48,7 +48,7 @@ def odd_type(name: str) -> dict[str, Any]:
 
 def break_objects(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
     """Make scanning any object whose URI holds marker fail as a bug would."""
-    import paramguard.detector as detector
+    import paramguard.aws_io as aws_io
 
     real = paramguard.logfile.scan_document
 
@@ -57,7 +57,7 @@ def break_objects(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
             raise RuntimeError("simulated bug")
         return real(data, matcher, source, **options)
 
-    monkeypatch.setattr(detector, "scan_document", scan)
+    monkeypatch.setattr(aws_io, "scan_document", scan)
 
 
 def names_notified(stack: Stack) -> dict[str, str]:

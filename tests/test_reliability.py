@@ -15,8 +15,8 @@ from botocore.exceptions import ClientError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paramguard import handler
+from paramguard.aws_io import TransientError
 from paramguard.cli import main as cli_main
-from paramguard.detector import TransientError
 from paramguard.logfile import LogFormatError, scan_document
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
@@ -123,7 +123,7 @@ def flaky_publish(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[float]
         return real(**kwargs)
 
     monkeypatch.setattr(rt.sns, "publish", publish)
-    monkeypatch.setattr("paramguard.detector.time.sleep", sleeps.append)
+    monkeypatch.setattr("paramguard.aws_io.time.sleep", sleeps.append)
     return sleeps
 
 

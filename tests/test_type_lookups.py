@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from paramguard import handler
-from paramguard.detector import LOOKUP_BATCH, resolve_candidates
+from paramguard.aws_io import LOOKUP_BATCH, resolve_candidates
 from paramguard.finding import Candidate
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record

@@ -244,7 +244,7 @@ def _scan_bytes(raw: bytes, name: str, dictionary: Dictionary, report: ScanRepor
 def _scan_s3(uri: str, dictionary: Dictionary, report: ScanReport, progress: Progress) -> None:
     import boto3
 
-    from .detector import read_object
+    from .aws_io import read_object
     from .events import ObjectRef
     from .logfile import classify_key
 

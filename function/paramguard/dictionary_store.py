@@ -1,7 +1,8 @@
 """The suspicious-name dictionary, loaded from S3 and cached by ETag.
 
-check_dictionary_bytes is also the command line's loader, so this module imports botocore
-only where it talks to S3: a local `paramguard scan` loads neither boto3 nor botocore.
+check_dictionary_bytes is also the command line's loader, so this module never imports
+botocore (errors are classified by aws_errors): a local `paramguard scan` loads neither
+boto3 nor botocore.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .aws_errors import describe, is_aws_error, is_not_modified
 from .matcher import CanaryMiss, Dictionary, DictionaryError, load_default
 
 logger = logging.getLogger(__name__)
@@ -20,8 +22,6 @@ logger = logging.getLogger(__name__)
 # The dictionary is a short text file; anything far bigger is a mistaken upload.
 MAX_DICTIONARY_BYTES = 1024 * 1024
 DEFAULT_MIN_RATIO_PERCENT = 20  # DICTIONARY_MIN_RATIO_PERCENT's default
-_NOT_MODIFIED = {"304", "NotModified"}
-_TRANSIENT_STATUS = {500, 502, 503, 504}
 
 
 class DictionaryRejected(ValueError):
@@ -180,24 +180,18 @@ class DictionaryCache:
             return self._current.dictionary
 
     def _refresh(self) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         kwargs: dict[str, Any] = {"Bucket": self._bucket, "Key": self._key}
         if self._current.etag:
             kwargs["IfNoneMatch"] = self._current.etag
         try:
             response = self._s3.get_object(**kwargs)
             body = response["Body"].read()
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code = str(error.get("Code", ""))
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if code in _NOT_MODIFIED or status == 304:
+        except Exception as exc:
+            if not is_aws_error(exc):
+                raise
+            if is_not_modified(exc):
                 return
-            self._fail(f"cannot read {self.origin}: {code or status} {error.get('Message', '')}")
-            return
-        except BotoCoreError as exc:
-            self._fail(f"cannot read {self.origin}: {exc}")
+            self._fail(f"cannot read {self.origin}: {describe(exc)}")
             return
         etag = response.get("ETag")
         try:

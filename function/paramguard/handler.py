@@ -9,28 +9,26 @@ from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError
 
-from . import logs
-from .config import Config
-from .dedup import DedupTable, remove_repeats
-from .detector import (
+from . import log_setup
+from .aws_errors import error_code, is_aws_error, is_transient
+from .aws_io import (
     ObjectResult,
     ProcessingError,
     TransientError,
-    is_transient,
     log_findings,
     notify,
     process_object,
-    publish_metrics,
     resolve_candidates,
 )
+from .config import Config
+from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
 from .events import Item, Work, recognise
 from .finding import Candidate, Finding
 from .inventory import sweep_regions
 from .matcher import Dictionary
-from .report import Counters
+from .report import Counters, publish_metrics
 from .rule import evaluate_change, evaluate_record
 
 logger = logging.getLogger(__name__)
@@ -79,7 +77,7 @@ class Runtime:
     def create(cls) -> Runtime:
         """Parse the environment and create the clients (fails fast on bad configuration)."""
         config = Config.from_env()
-        logs.configure(config.log_level)
+        log_setup.configure(config.log_level)
         s3 = boto3.client("s3", config=_BOTO_CONFIG)
         dedup = None
         if config.dedup_table_name:
@@ -245,8 +243,8 @@ def _sweep(
             )
             continue
         exc = result.error
-        code = _error_name(exc)
-        if isinstance(exc, ClientError | BotoCoreError) and is_transient(exc):
+        code = error_code(exc)
+        if is_transient(exc):
             # Throttling or a 5xx: the invocation is retried once the other regions are done.
             logger.warning(
                 "inventory of a region failed; will retry",
@@ -264,14 +262,8 @@ def _sweep(
                 "error": code,
                 "detail": str(exc)[:300],
             },
-            exc_info=None if isinstance(exc, ClientError | BotoCoreError) else exc,
+            exc_info=None if is_aws_error(exc) else exc,
         )
-
-
-def _error_name(exc: BaseException) -> str:
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
-    return type(exc).__name__
 
 
 def handle(rt: Runtime, work: Work, context: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .detector import is_transient
+from .aws_errors import error_code, is_transient
 from .finding import PLAINTEXT_TYPES, Finding
 from .report import valid_region
 
@@ -43,12 +43,6 @@ class Inspection:
     hits: int = 0
     not_inspected: int = 0  # left uninspected for good (logged one by one)
     read_failures: int = 0  # reads refused (AccessDenied, a policy): a blind spot
-
-
-def _error_code(exc: BaseException) -> str:
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
-    return type(exc).__name__
 
 
 def _cannot_read(finding: Finding, own_account: str | None) -> str | None:
@@ -114,7 +108,7 @@ def inspect_writes(
                 continue
             hit = _read_and_inspect(parameter, inspect_value, rules, dictionary)
         except (ClientError, BotoCoreError) as exc:
-            code = _error_code(exc)
+            code = error_code(exc)
             if code in _GONE:
                 _not_inspected(write, f"the version written no longer exists ({code})", result)
             elif is_transient(exc):

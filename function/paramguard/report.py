@@ -1,9 +1,14 @@
-"""Turning findings into notifications and metrics (pure functions, no AWS calls)."""
+"""Turning findings into notifications and metrics, and publishing the metrics.
+
+One AWS call lives here (PutMetricData, client passed in), so adding a metric touches this
+module only; botocore is not imported (see aws_errors).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 import shlex
 from collections.abc import Mapping, Sequence
@@ -12,7 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from .aws_errors import error_code, is_aws_error
 from .finding import Finding
+
+logger = logging.getLogger(__name__)
 
 # SNS Publish: a subject is "UTF-8 text with no line breaks or control characters, and less
 # than 100 characters long". Keeping it under 100 UTF-8 *bytes* keeps it under 100 however
@@ -327,3 +335,23 @@ class Counters:
             }
         )
         return data
+
+
+def publish_metrics(cloudwatch: Any, namespace: str, counters: Counters) -> bool:
+    """One PutMetricData call with every count; False (logged) if CloudWatch refused it."""
+    try:
+        cloudwatch.put_metric_data(Namespace=namespace, MetricData=counters.metric_data())
+    except Exception as exc:
+        if not is_aws_error(exc):
+            raise
+        logger.error(
+            "metrics not published",
+            extra={
+                "event": "metrics_failed",
+                "namespace": namespace,
+                "error": error_code(exc),
+                "anomalies": counters.anomalies,
+            },
+        )
+        return False
+    return True

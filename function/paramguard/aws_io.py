@@ -1,4 +1,4 @@
-"""The detector's I/O: reading log objects, resolving types, notifying, publishing metrics.
+"""The AWS I/O shell: reading log objects, looking up parameter types, notifying.
 
 Every function takes its boto3 clients as arguments; the handler owns their creation.
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .aws_errors import error_code, is_transient
 from .events import ObjectRef
 from .finding import PLAINTEXT_TYPES, Candidate, Finding
 from .logfile import LogFormatError, LogTooLargeError, classify_key, decompress, scan_document
@@ -23,29 +24,6 @@ from .rule import NameMatcher
 
 logger = logging.getLogger(__name__)
 
-# Error codes that retrying can fix; anything else from S3 is permanent for this object.
-TRANSIENT_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "SlowDown",
-        "RequestTimeout",
-        "RequestTimeoutException",
-        "InternalError",
-        "InternalFailure",
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-        "503",
-        "500",
-        "502",
-        "504",
-    }
-)
-
 
 class TransientError(RuntimeError):
     """Objects that failed for reasons a retry can fix; raised so Lambda retries the event."""
@@ -53,21 +31,6 @@ class TransientError(RuntimeError):
 
 class ProcessingError(RuntimeError):
     """Items that failed unexpectedly; raised after the rest was reported, to keep the event."""
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Throttling, 5xx and connection problems: worth a retry."""
-    if isinstance(exc, ClientError):
-        code = str(exc.response.get("Error", {}).get("Code", ""))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        return code in TRANSIENT_CODES or (isinstance(status, int) and status >= 500)
-    return isinstance(exc, BotoCoreError)
-
-
-def _error_code(exc: BaseException) -> str:
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code", "ClientError"))
-    return type(exc).__name__
 
 
 @dataclass
@@ -127,15 +90,15 @@ def process_object(
         if is_transient(exc):
             logger.warning(
                 "log object could not be read; will retry",
-                extra={"event": "object_retry", "object": ref.uri, "error": _error_code(exc)},
+                extra={"event": "object_retry", "object": ref.uri, "error": error_code(exc)},
             )
-            return ObjectResult(ref, "transient", reason=_error_code(exc))
+            return ObjectResult(ref, "transient", reason=error_code(exc))
         counters.log_file_failures += 1
         logger.error(
             "log object could not be read",
-            extra={"event": "object_failed", "object": ref.uri, "error": _error_code(exc)},
+            extra={"event": "object_failed", "object": ref.uri, "error": error_code(exc)},
         )
-        return ObjectResult(ref, "failed", reason=_error_code(exc))
+        return ObjectResult(ref, "failed", reason=error_code(exc))
     except LogFormatError as exc:
         counters.log_file_failures += 1
         if isinstance(exc, LogTooLargeError):
@@ -277,7 +240,7 @@ def _lookup_region(
                 # One name the service refuses must not cost the other 49 their look-up.
                 queue[:0] = [[name] for name in chunk]
                 continue
-            _lookup_failed(account, region, chunk, _error_code(exc), lookups)
+            _lookup_failed(account, region, chunk, error_code(exc), lookups)
             continue
         except Exception as exc:  # noqa: BLE001 - an odd answer must not cost the findings
             logger.exception(
@@ -441,7 +404,7 @@ def publish_with_retry(
                 extra={
                     "event": "notification_retry",
                     "attempt": attempt,
-                    "error": _error_code(exc),
+                    "error": error_code(exc),
                 },
             )
             (sleep or time.sleep)(delay)
@@ -502,25 +465,7 @@ def _send(
             extra={
                 "event": "notification_failed",
                 "subject": message.subject,
-                "error": _error_code(exc),
-            },
-        )
-        return False
-    return True
-
-
-def publish_metrics(cloudwatch: Any, namespace: str, counters: Counters) -> bool:
-    """One PutMetricData call with every count; False (logged) if CloudWatch refused it."""
-    try:
-        cloudwatch.put_metric_data(Namespace=namespace, MetricData=counters.metric_data())
-    except (ClientError, BotoCoreError) as exc:
-        logger.error(
-            "metrics not published",
-            extra={
-                "event": "metrics_failed",
-                "namespace": namespace,
-                "error": _error_code(exc),
-                "anomalies": counters.anomalies,
+                "error": error_code(exc),
             },
         )
         return False
