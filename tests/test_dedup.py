@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from paramguard.dedup import DedupTable, claim_keys, remove_repeats
-from paramguard.finding import Finding
+from paramguard.finding import Finding, Origin
 
 from .builders import ACCOUNT, REGION
 
@@ -15,7 +15,7 @@ from .builders import ACCOUNT, REGION
 def finding(
     event_id: str | None,
     time: str,
-    source: str = "cloudtrail",
+    origin: Origin = "cloudtrail",
     version: int | None = 1,
     name: str = "/prod/db/password",
 ) -> Finding:
@@ -28,12 +28,9 @@ def finding(
         event_time=time,
         account_id=ACCOUNT,
         region=REGION,
-        actor=None,
-        actor_type=None,
-        source_ip=None,
-        user_agent=None,
-        source="test",
-        event_source=source,
+        read_from="test",
+        origin=origin,
+        type_from="request",
         version=version,
     )
 
@@ -70,8 +67,8 @@ def test_cloudtrail_writes_minutes_apart_are_all_reported(
 
 def test_a_change_event_pairs_with_its_cloudtrail_record_only(table: DedupTable) -> None:
     record = finding("e1", "2026-11-20T10:00:59Z")
-    same_write = finding("c1", "2026-11-20T10:01:00Z", source="parameter-store-change")
-    later_write = finding("c2", "2026-11-20T10:04:00Z", source="parameter-store-change")
+    same_write = finding("c1", "2026-11-20T10:01:00Z", origin="parameter-store-change")
+    later_write = finding("c2", "2026-11-20T10:04:00Z", origin="parameter-store-change")
     assert remove_repeats([record], table)[0] == [record]
     assert remove_repeats([same_write], table) == ([], [same_write])
     assert remove_repeats([later_write], table)[0] == [later_write]
@@ -79,8 +76,8 @@ def test_a_change_event_pairs_with_its_cloudtrail_record_only(table: DedupTable)
 
 def test_the_sweep_skips_what_cloudtrail_reported_at_that_version(table: DedupTable) -> None:
     record = finding("e1", "2026-11-20T10:00:00Z", version=4)
-    swept = finding(None, "2026-11-21T06:00:00Z", source="inventory", version=4)
-    newer = finding(None, "2026-11-22T06:00:00Z", source="inventory", version=5)
+    swept = finding(None, "2026-11-21T06:00:00Z", origin="inventory", version=4)
+    newer = finding(None, "2026-11-22T06:00:00Z", origin="inventory", version=5)
     remove_repeats([record], table)
     assert remove_repeats([swept, newer], table) == ([newer], [swept])
 

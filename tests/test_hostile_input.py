@@ -305,7 +305,9 @@ def finding(**fields: Any) -> Finding:
         "actor_type": "IAMUser",
         "source_ip": "198.51.100.7",
         "user_agent": "aws-cli/2",
-        "source": "s3://b/k",
+        "read_from": "s3://b/k",
+        "origin": "cloudtrail",
+        "type_from": "request",
     }
     return Finding(**{**base, **fields})
 
@@ -316,7 +318,7 @@ def finding(**fields: Any) -> Finding:
         {},
         optional={
             name: TEXT | st.text(max_size=2000)
-            for name in ("parameter_name", "matched", "actor", "user_agent", "source", "region")
+            for name in ("parameter_name", "matched", "actor", "user_agent", "read_from", "region")
         },
     ),
     notes=st.lists(TEXT, max_size=3),

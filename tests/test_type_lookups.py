@@ -98,7 +98,7 @@ def test_lookups_are_batched_per_account_and_region_and_cached() -> None:
     assert len(east.calls) == 1
     assert len(findings) == 150  # the SecureString is not a finding; every other is
     assert all(f.parameter_type == "String" for f in findings)
-    assert all(f.type_source == "describe_parameters" for f in findings)
+    assert all(f.type_from == "describe_parameters" for f in findings)
 
 
 def test_what_cannot_be_known_is_reported_unknown_with_the_reason() -> None:

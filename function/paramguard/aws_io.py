@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -33,12 +33,16 @@ class ProcessingError(RuntimeError):
     """Items that failed unexpectedly; raised after the rest was reported, to keep the event."""
 
 
+# "error": failed unexpectedly (a bug); "failed": for good; "transient": a retry can help.
+ObjectStatus = Literal["scanned", "skipped", "failed", "transient", "error"]
+
+
 @dataclass
 class ObjectResult:
     """The outcome of one S3 object."""
 
     ref: ObjectRef
-    status: str  # "scanned", "skipped", "failed", "transient", "error" (unexpected: a bug)
+    status: ObjectStatus
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
 
@@ -315,7 +319,7 @@ def resolve_candidates(
         if not candidate.needs_type_lookup:
             continue
         finding.parameter_type = "unknown"
-        finding.type_source = "unknown"
+        finding.type_from = "unknown"
         if _cannot_look_up(finding, ssm_for_region, own_account) is None and finding.region:
             names = groups.setdefault((finding.account_id, finding.region), {})
             names[finding.parameter_name] = None
@@ -354,7 +358,7 @@ def resolve_candidates(
             continue
         if current in PLAINTEXT_TYPES:
             finding.parameter_type = str(current)
-            finding.type_source = "describe_parameters"
+            finding.type_from = "describe_parameters"
         elif current is None:
             finding.notes.append(
                 "the parameter no longer exists (or is not visible), so its current type is "

@@ -322,7 +322,7 @@ def format_finding(finding: Finding) -> str:
         return printable(str(value)) if value not in (None, "") else "?"
 
     return (
-        f"{show(finding.source)}: {show(finding.event_time)} "
+        f"{show(finding.read_from)}: {show(finding.event_time)} "
         f"{show(finding.account_id)}/{show(finding.region)} "
         f"{show(finding.parameter_name)} ({show(finding.parameter_type)}) "
         f"matched '{show(finding.matched)}'"

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -21,6 +21,10 @@ PAIR_TTL = 3600  # pairs a Parameter Store Change with the CloudTrail record of 
 PAIR_WINDOW_MINUTES = 1  # the two events of one write carry times a few seconds apart
 
 
+# How a claim is written, and what makes it a repeat (see Claim).
+ClaimKind = Literal["own", "ct", "change", "record"]
+
+
 @dataclass(frozen=True)
 class Claim:
     """One key a finding is remembered under.
@@ -32,10 +36,10 @@ class Claim:
 
     key: str
     ttl: int
-    kind: str = "own"
+    kind: ClaimKind = "own"
 
 
-_OTHER = {"ct": "change", "change": "ct"}
+_OTHER: dict[ClaimKind, ClaimKind] = {"ct": "change", "change": "ct"}
 
 
 def _minute(timestamp: str | None) -> int | None:
@@ -62,9 +66,9 @@ def claim_keys(finding: Finding) -> list[Claim]:
     """
     where = f"{finding.account_id}:{finding.region}:{finding.parameter_name}"
     version = f"version:{where}:{finding.version}" if finding.version is not None else None
-    if finding.event_source == "inventory":
+    if finding.origin == "inventory":
         return [Claim(version, VERSION_TTL)] if version else []
-    change = finding.event_source == "parameter-store-change"
+    change = finding.origin == "parameter-store-change"
     claims: list[Claim] = []
     if finding.event_id:
         claims.append(Claim(f"{'change' if change else 'event'}:{finding.event_id}", EVENT_TTL))

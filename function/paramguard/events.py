@@ -12,7 +12,7 @@ import json
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote_plus
 
 CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
@@ -64,11 +64,15 @@ class Item:
     error: str | None = None  # why this item could not be understood
 
 
+# How the function was invoked; the answer follows from it (see handler._answer).
+WorkKind = Literal["s3", "sns", "sqs", "eventbridge", "s3-batch", "s3-test-event", "schedule"]
+
+
 @dataclass
 class Work:
     """What one invocation has to do."""
 
-    kind: str  # s3, sns, sqs, eventbridge, s3-batch, s3-test-event, schedule
+    kind: WorkKind
     items: list[Item] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # reasons, for the log
     batch: Mapping[str, Any] | None = None  # the S3 Batch Operations request, to answer it

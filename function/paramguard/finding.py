@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 PLAINTEXT_TYPES = frozenset({"String", "StringList"})
+
+
+# What kind of input reported the write.
+Origin = Literal["cloudtrail", "eventbridge", "parameter-store-change", "inventory"]
+# How the parameter's type is known: stated by the write or the event, looked up, or not known.
+TypeFrom = Literal["request", "describe_parameters", "event", "unknown"]
+
+# The published names of the fields whose Python names differ: the keys of the `finding` log
+# line, of `paramguard scan --json` and of the summary message, which operators query.
+_PUBLISHED = {"read_from": "source", "origin": "event_source", "type_from": "type_source"}
 
 
 @dataclass
@@ -14,31 +24,33 @@ class Finding:
 
     matched is the name's dictionary entry or, when only the value gave it away, the value
     detector (value:<detector>); value_matched names the detector when the value was read.
+    read_from is where the record was read (a log object's URI, a file, an event ID or the
+    listing of a region), origin what kind of input it was, type_from how its type is known.
     """
 
     parameter_name: str
     parameter_type: str  # "String", "StringList" or "unknown" (type could not be determined)
     matched: str
     matched_line: int
-    event_id: str | None
-    event_time: str | None
-    account_id: str | None
-    region: str | None
-    actor: str | None
-    actor_type: str | None
-    source_ip: str | None
-    user_agent: str | None
-    source: str
-    event_source: str = "cloudtrail"
+    read_from: str
+    origin: Origin
+    type_from: TypeFrom
+    event_id: str | None = None
+    event_time: str | None = None
+    account_id: str | None = None
+    region: str | None = None
+    actor: str | None = None
+    actor_type: str | None = None
+    source_ip: str | None = None
+    user_agent: str | None = None
     version: int | None = None
     overwrite: bool | None = None
-    type_source: str = "request"  # "request", "describe_parameters", "unknown" or "event"
     notes: list[str] = field(default_factory=list)
     value_matched: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready dict of the finding."""
-        return asdict(self)
+        """Plain JSON-ready dict of the finding, under its published field names."""
+        return {_PUBLISHED.get(key, key): value for key, value in asdict(self).items()}
 
     @property
     def dedup_key(self) -> str:

@@ -207,13 +207,16 @@ def _scan_item(
             outcome.transient = f"{ref.uri}: {result.reason}"
         elif result.status == "error":
             outcome.error = f"{ref.uri}: {result.reason}"
-    for record, source in item.records:
+    for record, read_from in item.records:
         counters.records += 1
         candidate = evaluate_record(
-            record, dictionary, source, inspect_values=rt.config.inspect_values
+            record,
+            dictionary,
+            read_from,
+            origin="eventbridge",
+            inspect_values=rt.config.inspect_values,
         )
         if candidate is not None:
-            candidate.finding.event_source = "eventbridge"
             outcome.candidates.append(candidate)
     for change in item.changes:
         counters.records += 1
@@ -296,7 +299,7 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         outcome.reported += len(outcome.findings)
     found += [f for outcome in outcomes for f in outcome.findings]
     findings, repeats = remove_repeats(found, rt.dedup)
-    counters.anomalies = len(findings)
+    counters.findings = len(findings)
     counters.duplicates_suppressed = len(repeats)
     log_findings(findings)
     for repeat in repeats:

@@ -6,7 +6,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .fastscan import DocumentError, candidate_records, holds_escaped_letter, scan_records
 from .finding import Candidate
@@ -37,26 +37,47 @@ class LogTooLargeError(LogFormatError):
     """A log object that expands beyond the configured decompressed-size limit."""
 
 
+KeyKind = Literal["log", "digest", "insight", "other"]
+
+
 @dataclass(frozen=True)
 class KeyInfo:
     """What a log object's key says about it."""
 
-    kind: str  # "log", "digest", "insight" or "other"
+    kind: KeyKind
     account_id: str | None = None
     region: str | None = None
     organization_id: str | None = None
 
 
+_KEY_KINDS: dict[str, KeyKind] = {
+    "CloudTrail": "log",
+    "CloudTrail-Digest": "digest",
+    "CloudTrail-Insight": "insight",
+}
+
+
+def is_log_name(name: str) -> bool:
+    """Whether a file name is one CloudTrail gives its files: .json or .json.gz."""
+    lowered = name.lower()
+    return lowered.endswith(".json.gz") or lowered.endswith(".json")
+
+
+def is_digest(path: str) -> bool:
+    """A digest file, told by its folder (CloudTrail-Digest/) or its name (_CloudTrail-Digest_).
+
+    For a file outside the AWSLogs/ layout (a folder of downloaded logs) this is all there is
+    to go on; classify_key reads the layout.
+    """
+    return "CloudTrail-Digest" in path
+
+
 def classify_key(key: str) -> KeyInfo:
     """Tell a CloudTrail log file from a digest, an Insights file or an unrelated object."""
     found = _LOG_KEY_RE.search(key)
-    lowered = key.lower()
-    if found is None or not (lowered.endswith(".json.gz") or lowered.endswith(".json")):
+    if found is None or not is_log_name(key):
         return KeyInfo("other")
-    kind = {"CloudTrail": "log", "CloudTrail-Digest": "digest", "CloudTrail-Insight": "insight"}[
-        found["kind"]
-    ]
-    return KeyInfo(kind, found["account"], found["region"], found["org"])
+    return KeyInfo(_KEY_KINDS[found["kind"]], found["account"], found["region"], found["org"])
 
 
 # Compressed bytes fed to zlib per step. Small steps keep each output chunk in cache while
@@ -176,7 +197,7 @@ def check_shape(data: bytes | bytearray) -> None:
 
 
 def scan_document(
-    data: bytes | bytearray, matcher: NameMatcher, source: str, *, inspect_values: bool = False
+    data: bytes | bytearray, matcher: NameMatcher, read_from: str, *, inspect_values: bool = False
 ) -> LogScan:
     """Scan a decompressed log document, parsing only the records that can be findings.
 
@@ -191,7 +212,7 @@ def scan_document(
         return scan
 
     def visit(record: Any) -> Candidate | None:
-        return evaluate_record(record, matcher, source, inspect_values=inspect_values)
+        return evaluate_record(record, matcher, read_from, inspect_values=inspect_values)
 
     records = candidate_records(data)
     if records is None:

@@ -150,7 +150,7 @@ def _body(finding: Finding) -> str:
         f"Time:           {show(finding.event_time or 'unknown')}",
         f"Event ID:       {show(finding.event_id or 'unknown')}",
         f"Version:        {finding.version if finding.version is not None else 'unknown'}",
-        f"Found in:       {show(finding.source)}",
+        f"Found in:       {show(finding.read_from)}",
     ]
     if finding.value_matched and not by_value:
         lines.insert(5, f"Value matched:  {show(finding.value_matched)} ({_detector(finding)})")
@@ -288,7 +288,7 @@ def attributes_size(attributes: Mapping[str, Mapping[str, str]]) -> int:
 class Counters:
     """Operational counts of one invocation, published as CloudWatch metrics."""
 
-    anomalies: int = 0
+    findings: int = 0  # published as AnomaliesDetected (the workshop's name)
     log_files: int = 0
     records: int = 0  # records the rule evaluated (a fast-path log file: only its candidates)
     bytes_scanned: int = 0
@@ -308,7 +308,7 @@ class Counters:
         """PutMetricData entries; AnomaliesDetected has no dimensions so the alarm sees it."""
         timestamp = now or datetime.now(UTC)
         values = {
-            "AnomaliesDetected": self.anomalies,
+            "AnomaliesDetected": self.findings,
             "LogFilesProcessed": self.log_files,
             "RecordsEvaluated": self.records,
             "ObjectsSkipped": self.skipped_objects,
@@ -350,7 +350,7 @@ def publish_metrics(cloudwatch: Any, namespace: str, counters: Counters) -> bool
                 "event": "metrics_failed",
                 "namespace": namespace,
                 "error": error_code(exc),
-                "anomalies": counters.anomalies,
+                "anomalies": counters.findings,  # the published field name
             },
         )
         return False

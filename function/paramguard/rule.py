@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from .finding import PLAINTEXT_TYPES, Candidate, Finding
+from .finding import PLAINTEXT_TYPES, Candidate, Finding, Origin
 
 SSM_SOURCE = "ssm.amazonaws.com"
 TARGET_EVENT = "PutParameter"
@@ -69,7 +69,12 @@ def _declared_type(declared: Any, what: str = "write") -> tuple[str | None, str 
 
 
 def evaluate_record(
-    record: Any, matcher: NameMatcher, source: str, *, inspect_values: bool = False
+    record: Any,
+    matcher: NameMatcher,
+    read_from: str,
+    *,
+    origin: Origin = "cloudtrail",
+    inspect_values: bool = False,
 ) -> Candidate | None:
     """Apply the rule to one CloudTrail record; return a candidate finding or None.
 
@@ -119,10 +124,11 @@ def evaluate_record(
         actor_type=actor_type,
         source_ip=_str(record.get("sourceIPAddress")),
         user_agent=_str(record.get("userAgent")),
-        source=source,
+        read_from=read_from,
+        origin=origin,
         version=version if isinstance(version, int) and not isinstance(version, bool) else None,
         overwrite=overwrite if isinstance(overwrite, bool) else None,
-        type_source="request" if plaintext else "unknown",
+        type_from="request" if plaintext else "unknown",
         notes=[note] if note else [],
     )
     return Candidate(finding, needs_type_lookup=plaintext is None, name_matched=hit is not None)
@@ -161,13 +167,9 @@ def evaluate_change(
         event_time=_str(getattr(change, "time", None)),
         account_id=_str(getattr(change, "account_id", None)),
         region=_str(getattr(change, "region", None)),
-        actor=None,
-        actor_type=None,
-        source_ip=None,
-        user_agent=None,
-        source=f"eventbridge:{event_id or ''}",
-        event_source="parameter-store-change",
-        type_source="event" if plaintext else "unknown",
+        read_from=f"eventbridge:{event_id or ''}",
+        origin="parameter-store-change",
+        type_from="event" if plaintext else "unknown",
         notes=notes + ([note] if note else []),
     )
     return Candidate(finding, needs_type_lookup=plaintext is None, name_matched=hit is not None)
