@@ -12,6 +12,7 @@ from typing import Any
 
 import boto3
 import paramguard.logfile
+import paramguard.scan
 import pytest
 from paramguard import handler
 from paramguard.aws_io import ProcessingError, TransientError
@@ -48,16 +49,14 @@ def odd_type(name: str) -> dict[str, Any]:
 
 def break_objects(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
     """Make scanning any object whose URI holds marker fail as a bug would."""
-    import paramguard.aws_io as aws_io
-
     real = paramguard.logfile.scan_document
 
-    def scan(data: Any, matcher: Any, source: str, **options: Any) -> Any:
-        if marker in source:
+    def scan(data: Any, matcher: Any, read_from: str, **options: Any) -> Any:
+        if marker in read_from:
             raise RuntimeError("simulated bug")
-        return real(data, matcher, source, **options)
+        return real(data, matcher, read_from, **options)
 
-    monkeypatch.setattr(aws_io, "scan_document", scan)
+    monkeypatch.setattr(paramguard.scan, "scan_document", scan)
 
 
 def names_notified(stack: Stack) -> dict[str, str]:

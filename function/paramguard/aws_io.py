@@ -1,6 +1,8 @@
 """The AWS I/O shell: reading log objects, looking up parameter types, notifying.
 
 Every function takes its boto3 clients as arguments; the handler owns their creation.
+botocore is not imported (errors are told apart by aws_errors), so the command line can
+resolve candidates the function's way without loading it.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from .aws_errors import error_code, is_transient
+from .aws_errors import error_code, is_aws_error, is_transient
 from .events import ObjectRef
 from .finding import PLAINTEXT_TYPES, Candidate, Finding
-from .logfile import LogFormatError, LogTooLargeError, classify_key, decompress, scan_document
+from .logfile import LogFormatError, LogTooLargeError, classify_key
 from .report import Counters, Notification, build_notification, build_summary, valid_region
 from .rule import NameMatcher
+from .scan import scan_blob
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +89,27 @@ def process_object(
         return ObjectResult(ref, "skipped", reason=reason)
     try:
         raw = read_object(s3, ref, max_bytes)
-        data = decompress(raw, max_bytes, gzipped=ref.key.lower().endswith(".gz") or None)
-        scan = scan_document(data, matcher, ref.uri, inspect_values=inspect_values)
-    except (ClientError, BotoCoreError) as exc:
+        scan = scan_blob(raw, ref.uri, matcher, max_bytes, inspect_values=inspect_values)
+    except LogFormatError as exc:
+        counters.log_file_failures += 1
+        if isinstance(exc, LogTooLargeError):
+            counters.oversize_objects += 1
+        logger.error(
+            "log object is not a readable CloudTrail log file; skipped",
+            extra={"event": "object_failed", "object": ref.uri, "error": str(exc)},
+        )
+        return ObjectResult(ref, "failed", reason=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one object must never cost the others' findings
+        if not is_aws_error(exc):
+            # Not expected bad input but a bug or an unforeseen answer: counted, logged with
+            # its traceback, and reported as an error so the event is retried and, failing
+            # that, kept in the failure queue for a redrive once it is fixed.
+            counters.log_file_failures += 1
+            logger.exception(
+                "log object could not be processed",
+                extra={"event": "object_error", "object": ref.uri, "error": type(exc).__name__},
+            )
+            return ObjectResult(ref, "error", reason=f"{type(exc).__name__}: {str(exc)[:200]}")
         if is_transient(exc):
             logger.warning(
                 "log object could not be read; will retry",
@@ -103,25 +122,6 @@ def process_object(
             extra={"event": "object_failed", "object": ref.uri, "error": error_code(exc)},
         )
         return ObjectResult(ref, "failed", reason=error_code(exc))
-    except LogFormatError as exc:
-        counters.log_file_failures += 1
-        if isinstance(exc, LogTooLargeError):
-            counters.oversize_objects += 1
-        logger.error(
-            "log object is not a readable CloudTrail log file; skipped",
-            extra={"event": "object_failed", "object": ref.uri, "error": str(exc)},
-        )
-        return ObjectResult(ref, "failed", reason=str(exc))
-    except Exception as exc:  # noqa: BLE001 - one object must never cost the others' findings
-        # Not expected bad input but a bug or an unforeseen answer: counted, logged with its
-        # traceback, and reported as an error so the event is retried and, failing that,
-        # kept in the failure queue for a redrive once it is fixed.
-        counters.log_file_failures += 1
-        logger.exception(
-            "log object could not be processed",
-            extra={"event": "object_error", "object": ref.uri, "error": type(exc).__name__},
-        )
-        return ObjectResult(ref, "error", reason=f"{type(exc).__name__}: {str(exc)[:200]}")
     counters.log_files += 1
     counters.records += scan.records
     counters.bytes_scanned += scan.size
@@ -238,15 +238,15 @@ def _lookup_region(
         found: dict[str, str | None] = {}
         try:
             complete, calls = _describe_types(ssm_for_region(region), chunk, deadline, clock, found)
-        except (ClientError, BotoCoreError) as exc:
-            lookups.calls += 1
-            if len(chunk) > 1 and not is_transient(exc):
-                # One name the service refuses must not cost the other 49 their look-up.
-                queue[:0] = [[name] for name in chunk]
-                continue
-            _lookup_failed(account, region, chunk, error_code(exc), lookups)
-            continue
         except Exception as exc:  # noqa: BLE001 - an odd answer must not cost the findings
+            if is_aws_error(exc):
+                lookups.calls += 1
+                if len(chunk) > 1 and not is_transient(exc):
+                    # One name the service refuses must not cost the other 49 their look-up.
+                    queue[:0] = [[name] for name in chunk]
+                    continue
+                _lookup_failed(account, region, chunk, error_code(exc), lookups)
+                continue
             logger.exception(
                 "parameter type look-up failed unexpectedly",
                 extra={"event": "type_lookup_failed", "region": region, "names": len(chunk)},
@@ -398,7 +398,9 @@ def publish_with_retry(
         try:
             sns.publish(**request)
             return
-        except (ClientError, BotoCoreError) as exc:
+        except Exception as exc:
+            if not is_aws_error(exc):
+                raise
             delay = PUBLISH_BACKOFF_SECONDS * 2 ** (attempt - 1) * (0.5 + random.random())
             late = deadline is not None and time.monotonic() + delay > deadline
             if attempt == PUBLISH_ATTEMPTS or not is_transient(exc) or late:

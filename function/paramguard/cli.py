@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
+from .aws_io import read_object, resolve_candidates
 from .dictionary_store import (
     DEFAULT_MIN_RATIO_PERCENT,
     MAX_DICTIONARY_BYTES,
@@ -26,9 +27,10 @@ from .dictionary_store import (
     shrink_refusal,
 )
 from .finding import Finding
-from .logfile import LogFormatError, decompress, scan_document
+from .logfile import LogFormatError, classify_key, is_digest, is_log_name
 from .matcher import BUILTIN_CANARIES, Dictionary, load_default
 from .report import printable
+from .scan import scan_blob
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 MAX_LOG_BYTES = 1024 * 1024 * 1024
@@ -51,15 +53,6 @@ class ScanReport:
     bytes: int = 0
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-def _is_log_name(name: str) -> bool:
-    lowered = name.lower()
-    return lowered.endswith(".json") or lowered.endswith(".json.gz")
-
-
-def _is_digest(path: str) -> bool:
-    return "CloudTrail-Digest" in path or "_CloudTrail-Digest_" in path
 
 
 def _read_source(spec: str, option: str, limit: int | None = None) -> bytes:
@@ -189,7 +182,7 @@ def _scan_path(
     if stat.S_ISDIR(mode) and not walked:
         for child in _walk(path, report):
             base = os.path.basename(child)
-            if not _is_log_name(base) or _is_digest(child):
+            if not is_log_name(base) or is_digest(child):
                 report.skipped += 1
                 continue
             _scan_path(child, dictionary, report, progress, walked=True)
@@ -224,29 +217,18 @@ def _scan_one(raw: bytes, name: str, dictionary: Dictionary, report: ScanReport)
 
 
 def _scan_bytes(raw: bytes, name: str, dictionary: Dictionary, report: ScanReport) -> None:
-    # Gzip or plain JSON: told by the magic bytes unless the name says .gz.
-    gzipped = True if name.lower().endswith(".gz") else None
-    data = decompress(raw, MAX_LOG_BYTES, gzipped=gzipped)
-    scan = scan_document(data, dictionary, name)
+    scan = scan_blob(raw, name, dictionary, MAX_LOG_BYTES)
     report.files += 1
     report.records += scan.records
     report.bytes += scan.size
-    for candidate in scan.candidates:
-        finding = candidate.finding
-        if candidate.needs_type_lookup:
-            finding.notes.append(
-                "the command line does not look up its current type; check it with "
-                "aws ssm describe-parameters"
-            )
-        report.findings.append(finding)
+    # Resolved as the function resolves what it cannot look up: this runs without SSM.
+    report.findings.extend(resolve_candidates(scan.candidates, None, None))
 
 
 def _scan_s3(uri: str, dictionary: Dictionary, report: ScanReport, progress: Progress) -> None:
     import boto3
 
-    from .aws_io import read_object
     from .events import ObjectRef
-    from .logfile import classify_key
 
     bucket, _, prefix = uri[5:].partition("/")
     if not bucket:
