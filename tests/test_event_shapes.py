@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from paramguard import handler
-from paramguard.aws_io import TransientError
-from paramguard.events import UnrecognisedEvent
+from paramguard.events import TransientError, UnrecognisedEvent
 
 from .awsutil import drain_messages, metric_sum
 from .builders import (

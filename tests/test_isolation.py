@@ -15,8 +15,8 @@ import paramguard.logfile
 import paramguard.scan
 import pytest
 from paramguard import handler
-from paramguard.aws_io import ProcessingError, TransientError
 from paramguard.cli import main as cli_main
+from paramguard.events import ProcessingError, TransientError
 
 from .awsutil import client_error, drain_messages, metric_sum
 from .builders import (

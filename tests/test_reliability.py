@@ -15,8 +15,8 @@ from botocore.exceptions import ClientError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paramguard import handler
-from paramguard.aws_io import TransientError
 from paramguard.cli import main as cli_main
+from paramguard.events import TransientError
 from paramguard.logfile import LogFormatError, scan_document
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from paramguard import handler
-from paramguard.aws_io import TransientError
+from paramguard.events import TransientError
 from paramguard.inspection import Write, inspect_writes
 from paramguard.matcher import load_default
 from paramguard.report import build_notification

@@ -26,14 +26,6 @@ from .scan import scan_blob
 logger = logging.getLogger(__name__)
 
 
-class TransientError(RuntimeError):
-    """Objects that failed for reasons a retry can fix; raised so Lambda retries the event."""
-
-
-class ProcessingError(RuntimeError):
-    """Items that failed unexpectedly; raised after the rest was reported, to keep the event."""
-
-
 # "error": failed unexpectedly (a bug); "failed": for good; "transient": a retry can help.
 ObjectStatus = Literal["scanned", "skipped", "failed", "transient", "error"]
 

@@ -1,4 +1,8 @@
-"""Recognising the events the function is invoked with (pure functions).
+"""The events the function is invoked with: recognising them, and answering in their terms.
+
+Pure functions. Each kind of invocation is paired with its answer (_INVOCATIONS): the SQS
+partial batch response, the S3 Batch Operations result, or, for an asynchronous event, the
+summary or an exception so that Lambda retries.
 
 Every way CloudTrail activity reaches the function in real accounts: S3 notifications
 (direct, or wrapped in SNS, SQS, or SNS inside SQS), CloudTrail's own SNS notification,
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import json
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import unquote_plus
@@ -180,38 +184,6 @@ def _parameter_change(event: Mapping[str, Any]) -> ParameterChange | None:
     )
 
 
-def _payload(payload: Any, item: Item, ignored: list[str], depth: int = 0) -> None:
-    """Add what a (possibly wrapped) payload asks for to item; raise if it is not understood."""
-    if depth > 3:
-        raise UnrecognisedEvent("payload nested more than three envelopes deep")
-    if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except (ValueError, RecursionError):
-            raise UnrecognisedEvent(f"message body is not JSON: {_brief(payload)}") from None
-    if not isinstance(payload, Mapping):
-        raise UnrecognisedEvent(f"unrecognised payload: {_describe(payload)}")
-    if _is_s3_notification(payload):
-        _s3_records(payload["Records"], item, ignored)
-    elif payload.get("Event") == "s3:TestEvent":
-        ignored.append(f"s3:TestEvent for {_brief(payload.get('Bucket'))}")
-    elif "s3Bucket" in payload and "s3ObjectKey" in payload:
-        # CloudTrail's own SNS notification: keys are not URL-encoded here.
-        bucket, keys = _text(payload["s3Bucket"]), payload["s3ObjectKey"]
-        if bucket is None or not isinstance(keys, list):
-            raise UnrecognisedEvent("CloudTrail notification with malformed s3Bucket/s3ObjectKey")
-        if not all(_text(key) for key in keys):
-            # Not skipped one by one: a key that is not a string would be a log never read.
-            raise UnrecognisedEvent("CloudTrail notification with a key that is not a string")
-        item.objects.extend(ObjectRef(bucket, key) for key in keys)
-    elif payload.get("Type") == "Notification" and isinstance(payload.get("Message"), str):
-        _payload(payload["Message"], item, ignored, depth + 1)  # SNS envelope inside SQS
-    elif "detail-type" in payload:
-        _eventbridge(payload, item, ignored)
-    else:
-        raise UnrecognisedEvent(f"unrecognised payload: {_describe(payload)}")
-
-
 def _eventbridge(event: Mapping[str, Any], item: Item, ignored: list[str]) -> None:
     detail_type = event.get("detail-type")
     source = event.get("source")
@@ -237,6 +209,117 @@ def _eventbridge(event: Mapping[str, Any], item: Item, ignored: list[str]) -> No
             f"unrecognised EventBridge event: source {_brief(source)}, "
             f"detail-type {_brief(detail_type)}"
         )
+
+
+# ---- payloads: what one message, notification or event asks for -----------------------------
+
+Reader = Callable[[Mapping[str, Any], Item, list[str], int], None]
+
+
+def _read_s3(payload: Mapping[str, Any], item: Item, ignored: list[str], depth: int) -> None:
+    _s3_records(payload["Records"], item, ignored)
+
+
+def _read_s3_test(payload: Mapping[str, Any], item: Item, ignored: list[str], depth: int) -> None:
+    ignored.append(f"s3:TestEvent for {_brief(payload.get('Bucket'))}")
+
+
+def _read_cloudtrail_sns(
+    payload: Mapping[str, Any], item: Item, ignored: list[str], depth: int
+) -> None:
+    # CloudTrail's own SNS notification: keys are not URL-encoded here.
+    bucket, keys = _text(payload["s3Bucket"]), payload["s3ObjectKey"]
+    if bucket is None or not isinstance(keys, list):
+        raise UnrecognisedEvent("CloudTrail notification with malformed s3Bucket/s3ObjectKey")
+    if not all(_text(key) for key in keys):
+        # Not skipped one by one: a key that is not a string would be a log never read.
+        raise UnrecognisedEvent("CloudTrail notification with a key that is not a string")
+    item.objects.extend(ObjectRef(bucket, key) for key in keys)
+
+
+def _read_sns_envelope(
+    payload: Mapping[str, Any], item: Item, ignored: list[str], depth: int
+) -> None:
+    _payload(payload["Message"], item, ignored, depth + 1)  # SNS envelope inside SQS
+
+
+def _read_eventbridge(
+    payload: Mapping[str, Any], item: Item, ignored: list[str], depth: int
+) -> None:
+    _eventbridge(payload, item, ignored)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A payload the function understands: how to tell it, and what it asks for."""
+
+    kind: WorkKind  # the invocation's kind when the event itself has this shape
+    test: Callable[[Mapping[str, Any]], bool]
+    read: Reader
+    direct: bool = True  # False: understood only inside an SNS or SQS envelope
+
+
+# The one dispatch of payloads, for the event itself and for what envelopes carry: the
+# first shape whose test passes reads it.
+_SHAPES = (
+    _Shape("s3", _is_s3_notification, _read_s3),
+    _Shape("s3-test-event", lambda p: p.get("Event") == "s3:TestEvent", _read_s3_test),
+    _Shape("sns", lambda p: "s3Bucket" in p and "s3ObjectKey" in p, _read_cloudtrail_sns, False),
+    _Shape(
+        "sns",
+        lambda p: p.get("Type") == "Notification" and isinstance(p.get("Message"), str),
+        _read_sns_envelope,
+        False,
+    ),
+    _Shape("eventbridge", lambda p: "detail-type" in p, _read_eventbridge),
+)
+
+
+def _shape(payload: Mapping[str, Any], *, direct: bool) -> _Shape | None:
+    return next((s for s in _SHAPES if (s.direct or not direct) and s.test(payload)), None)
+
+
+def _payload(payload: Any, item: Item, ignored: list[str], depth: int) -> None:
+    """Add what a payload inside an envelope asks for to item; raise if it is not understood."""
+    if depth > 3:
+        raise UnrecognisedEvent("payload nested more than three envelopes deep")
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except (ValueError, RecursionError):
+            raise UnrecognisedEvent(f"message body is not JSON: {_brief(payload)}") from None
+    shape = _shape(payload, direct=False) if isinstance(payload, Mapping) else None
+    if shape is None:
+        raise UnrecognisedEvent(f"unrecognised payload: {_describe(payload)}")
+    shape.read(payload, item, ignored, depth)
+
+
+# ---- invocations: each kind of event, read into Work and answered in its own terms --------
+
+
+class TransientError(RuntimeError):
+    """Objects that failed for reasons a retry can fix; raised so Lambda retries the event."""
+
+
+class ProcessingError(RuntimeError):
+    """Items that failed unexpectedly; raised after the rest was reported, to keep the event."""
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """How one item went, in the terms an event's answer needs."""
+
+    ident: str
+    reported: int = 0  # findings reported from it
+    transient: str | None = None  # a retry can help
+    error: str | None = None  # failed unexpectedly (a bug): retried, then kept for a redrive
+    unrecognised: str | None = None  # the message was not understood
+    failed: str | None = None  # objects that failed for good
+
+    @property
+    def permanent(self) -> str | None:
+        """Why the item failed for good, if it did."""
+        return self.unrecognised or self.failed
 
 
 def _batch(event: Mapping[str, Any]) -> Work:
@@ -266,50 +349,32 @@ def _batch(event: Mapping[str, Any]) -> Work:
     return work
 
 
-def recognise(event: Any) -> Work:
-    """Tell what kind of event this is and what it asks for; raise UnrecognisedEvent if unknown."""
-    if not isinstance(event, Mapping):
-        raise UnrecognisedEvent(f"unrecognised event: got {_describe(event)}")
-    if "invocationSchemaVersion" in event:
-        return _batch(event)
-    records = event.get("Records")
-    if isinstance(records, list) and records and isinstance(records[0], Mapping):
-        source = records[0].get("eventSource") or records[0].get("EventSource")
-        if source == "aws:sqs":
-            return _sqs(records)
-        if source == "aws:sns":
-            work = Work("sns")
-            item = Item("sns")
-            for record in records:
-                sns = record.get("Sns") if isinstance(record, Mapping) else None
-                if not isinstance(sns, Mapping) or not isinstance(sns.get("Message"), str):
-                    raise UnrecognisedEvent("SNS record without a Message")
-                _payload(sns["Message"], item, work.ignored, 1)
-            work.items.append(item)
-            return work
-    if _is_s3_notification(event):
-        work = Work("s3")
-        item = Item("s3")
-        _s3_records(event["Records"], item, work.ignored)
-        work.items.append(item)
-        return work
-    if event.get("Event") == "s3:TestEvent":
-        return Work("s3-test-event", ignored=[f"s3:TestEvent for {_brief(event.get('Bucket'))}"])
-    if "detail-type" in event:
-        work = Work("eventbridge")
-        item = Item(_text(event.get("id")) or "eventbridge")
-        _eventbridge(event, item, work.ignored)
-        if item.sweep:
-            work.kind = "schedule"
-        work.items.append(item)
-        return work
-    raise UnrecognisedEvent(f"unrecognised event: got {_describe(event)}")
+def _batch_answer(work: Work, results: list[ItemResult], summary: dict[str, Any]) -> Any:
+    """The S3 Batch Operations response: one result per task."""
+    assert work.batch is not None
+    answers = []
+    for result in results:
+        if result.transient:
+            code, text = "TemporaryFailure", result.transient
+        elif result.error:
+            code, text = "PermanentFailure", f"internal error: {result.error}"
+        elif result.permanent:
+            code, text = "PermanentFailure", result.permanent
+        else:
+            code, text = "Succeeded", f"{result.reported} finding(s)"
+        answers.append({"taskId": result.ident, "resultCode": code, "resultString": text})
+    return {
+        "invocationSchemaVersion": work.batch["invocationSchemaVersion"],
+        "treatMissingKeysAs": "PermanentFailure",
+        "invocationId": work.batch["invocationId"],
+        "results": answers,
+    }
 
 
-def _sqs(records: list[Any]) -> Work:
+def _sqs(event: Mapping[str, Any]) -> Work:
     """Each message is its own item, so one bad message does not fail the batch."""
     work = Work("sqs")
-    for index, record in enumerate(records):
+    for index, record in enumerate(event["Records"]):
         ident = _text(record.get("messageId")) if isinstance(record, Mapping) else None
         item = Item(ident or f"message-{index}")
         try:
@@ -322,3 +387,103 @@ def _sqs(records: list[Any]) -> Work:
             item = Item(item.ident, error=f"message not understood: {_brief(exc)}")
         work.items.append(item)
     return work
+
+
+def _sqs_answer(work: Work, results: list[ItemResult], summary: dict[str, Any]) -> Any:
+    """Partial batch response: only the messages a retry can help are redelivered, and
+    one that failed unexpectedly; one not understood is failed too, so it ends in the
+    queue's DLQ, not in silence. The others' findings were reported either way."""
+    failures = [r.ident for r in results if r.transient or r.error or r.unrecognised]
+    return {"batchItemFailures": [{"itemIdentifier": ident} for ident in failures]}
+
+
+def _sns(event: Mapping[str, Any]) -> Work:
+    """One item for every message of the notification."""
+    work = Work("sns")
+    item = Item("sns")
+    for record in event["Records"]:
+        sns = record.get("Sns") if isinstance(record, Mapping) else None
+        if not isinstance(sns, Mapping) or not isinstance(sns.get("Message"), str):
+            raise UnrecognisedEvent("SNS record without a Message")
+        _payload(sns["Message"], item, work.ignored, 1)
+    work.items.append(item)
+    return work
+
+
+def _single(event: Mapping[str, Any]) -> Work:
+    """An event that is itself one payload (S3, EventBridge): one item."""
+    shape = _shape(event, direct=True)
+    if shape is None:
+        raise UnrecognisedEvent(f"unrecognised event: got {_describe(event)}")
+    work = Work(shape.kind)
+    if shape.kind == "s3-test-event":
+        shape.read(event, Item(shape.kind), work.ignored, 0)
+        return work
+    item = Item((_text(event.get("id")) or "eventbridge") if shape.kind == "eventbridge" else "s3")
+    shape.read(event, item, work.ignored, 0)
+    if item.sweep:
+        work.kind = "schedule"
+    work.items.append(item)
+    return work
+
+
+def _raise_or_summary(work: Work, results: list[ItemResult], summary: dict[str, Any]) -> Any:
+    """An asynchronous invocation: the summary, or an exception so that Lambda retries."""
+    retry = [r.transient for r in results if r.transient]
+    errors = [r.error for r in results if r.error]
+    if retry:
+        # Raising makes Lambda retry the event (and, after the retries, send it to the
+        # failure destination), so a throttled read is never silently lost.
+        raise TransientError(
+            "transient errors: "
+            + "; ".join(str(r) for r in retry + errors)
+            + "; the event will be retried"
+        )
+    if errors:
+        # Everything else was reported; failing keeps the event for a retry and, after
+        # that, in the failure queue, so `paramguard redrive` can process it once fixed.
+        raise ProcessingError("processing failed: " + "; ".join(errors))
+    return summary
+
+
+def _record_source(event: Mapping[str, Any]) -> Any:
+    records = event.get("Records")
+    if isinstance(records, list) and records and isinstance(records[0], Mapping):
+        return records[0].get("eventSource") or records[0].get("EventSource")
+    return None
+
+
+Answer = Callable[[Work, list[ItemResult], dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class _Invocation:
+    """A kind of event: how to tell it, read it, and answer it."""
+
+    kind: WorkKind | None  # None: the kinds of _SHAPES, the event itself being one payload
+    test: Callable[[Mapping[str, Any]], bool]
+    read: Callable[[Mapping[str, Any]], Work]
+    answer: Answer
+
+
+# In order: the first whose test passes reads the event, and its answer answers it.
+_INVOCATIONS = (
+    _Invocation("s3-batch", lambda e: "invocationSchemaVersion" in e, _batch, _batch_answer),
+    _Invocation("sqs", lambda e: _record_source(e) == "aws:sqs", _sqs, _sqs_answer),
+    _Invocation("sns", lambda e: _record_source(e) == "aws:sns", _sns, _raise_or_summary),
+    _Invocation(None, lambda e: True, _single, _raise_or_summary),
+)
+
+
+def recognise(event: Any) -> Work:
+    """Tell what kind of event this is and what it asks for; raise UnrecognisedEvent if unknown."""
+    if not isinstance(event, Mapping):
+        raise UnrecognisedEvent(f"unrecognised event: got {_describe(event)}")
+    invocation = next(i for i in _INVOCATIONS if i.test(event))
+    return invocation.read(event)
+
+
+def answer(work: Work, results: list[ItemResult], summary: dict[str, Any]) -> Any:
+    """Answer the invocation in its event's terms (raising, for an asynchronous one)."""
+    kinds = (i for i in _INVOCATIONS if i.kind in (work.kind, None))
+    return next(kinds).answer(work, results, summary)

@@ -14,8 +14,6 @@ from . import log_setup
 from .aws_errors import error_code, is_aws_error, is_transient
 from .aws_io import (
     ObjectResult,
-    ProcessingError,
-    TransientError,
     log_findings,
     notify,
     process_object,
@@ -24,7 +22,7 @@ from .aws_io import (
 from .config import Config
 from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
-from .events import Item, Work, recognise
+from .events import Item, ItemResult, Work, answer, recognise
 from .finding import Candidate, Finding
 from .inventory import sweep_regions
 from .matcher import Dictionary
@@ -154,12 +152,17 @@ class ItemOutcome:
     reported: int = 0  # findings reported from this item
 
     @property
-    def permanent(self) -> str | None:
-        """Why the item failed for good, if it did."""
-        if self.item.error:
-            return self.item.error
+    def result(self) -> ItemResult:
+        """The outcome in the terms the event's answer needs."""
         failed = [f"{r.ref.uri}: {r.reason}" for r in self.results if r.status == "failed"]
-        return "; ".join(failed) or None
+        return ItemResult(
+            self.item.ident,
+            reported=self.reported,
+            transient=self.transient,
+            error=self.error,
+            unrecognised=self.item.error,
+            failed="; ".join(failed) or None,
+        )
 
 
 def _process_item(
@@ -331,7 +334,7 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         "dictionary": rt.dictionary.current.origin,
     }
     logger.info("invocation done", extra={"event": "invocation_done", **summary})
-    return _answer(work, outcomes, summary)
+    return answer(work, [outcome.result for outcome in outcomes], summary)
 
 
 def _inspect_values(
@@ -365,48 +368,6 @@ def _inspect_values(
                 "a parameter value could not be read (throttled or a service error)"
             )
     return inspection.findings
-
-
-def _answer(work: Work, outcomes: list[ItemOutcome], summary: dict[str, Any]) -> Any:
-    if work.kind == "sqs":
-        # Partial batch response: only the messages a retry can help are redelivered, and
-        # one that failed unexpectedly; one not understood is failed too, so it ends in the
-        # queue's DLQ, not in silence. The others' findings were reported either way.
-        failures = [o.item.ident for o in outcomes if o.transient or o.error or o.item.error]
-        return {"batchItemFailures": [{"itemIdentifier": ident} for ident in failures]}
-    if work.kind == "s3-batch" and work.batch is not None:
-        results = []
-        for outcome in outcomes:
-            if outcome.transient:
-                code, text = "TemporaryFailure", outcome.transient
-            elif outcome.error:
-                code, text = "PermanentFailure", f"internal error: {outcome.error}"
-            elif outcome.permanent:
-                code, text = "PermanentFailure", outcome.permanent
-            else:
-                code, text = "Succeeded", f"{outcome.reported} finding(s)"
-            results.append({"taskId": outcome.item.ident, "resultCode": code, "resultString": text})
-        return {
-            "invocationSchemaVersion": work.batch["invocationSchemaVersion"],
-            "treatMissingKeysAs": "PermanentFailure",
-            "invocationId": work.batch["invocationId"],
-            "results": results,
-        }
-    retry = [o.transient for o in outcomes if o.transient]
-    errors = [o.error for o in outcomes if o.error]
-    if retry:
-        # Raising makes Lambda retry the event (and, after the retries, send it to the
-        # failure destination), so a throttled read is never silently lost.
-        raise TransientError(
-            "transient errors: "
-            + "; ".join(str(r) for r in retry + errors)
-            + "; the event will be retried"
-        )
-    if errors:
-        # Everything else was reported; failing keeps the event for a retry and, after
-        # that, in the failure queue, so `paramguard redrive` can process it once fixed.
-        raise ProcessingError("processing failed: " + "; ".join(errors))
-    return summary
 
 
 def lambda_handler(event: Any, context: Any) -> Any:
