@@ -75,6 +75,10 @@ def test_function_and_command_line_report_the_same_findings_for_one_blob(
     from_file = cli_findings(str(local), capsys)
 
     assert [f["event_id"] for f in from_function] == ["e-1", "e-2", "e-3", "e-7"]
+    # Published under the field names operators query, whatever the Python names.
+    assert {(f["event_source"], f["type_source"]) for f in from_function} == {
+        ("cloudtrail", "request")
+    }
     assert from_s3 == from_function  # every field, the S3 URI in source included
     for finding in from_file:
         assert finding.pop("source") == str(local)
@@ -96,3 +100,22 @@ def test_a_write_of_unknown_type_gets_the_functions_note_on_the_command_line(
         "the write did not state a type (an overwrite keeps the current one)",
         "its current type was not looked up",
     ]
+
+
+def test_a_record_from_eventbridge_is_reported_as_such(
+    stack: Stack, context: LambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reported: list[Finding] = []
+    monkeypatch.setattr(handler, "log_findings", reported.extend)
+    event = {
+        "version": "0",
+        "id": "eb-1",
+        "detail-type": "AWS API Call via CloudTrail",
+        "source": "aws.ssm",
+        "detail": put_parameter("/prod/db/password", "String", event_id="e-9"),
+    }
+
+    handler.lambda_handler(event, context)
+
+    [finding] = [f.to_dict() for f in reported]
+    assert (finding["source"], finding["event_source"]) == ("eventbridge:eb-1", "eventbridge")
