@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -13,20 +12,8 @@ import pytest
 from moto import mock_aws
 from paramguard import handler
 
-from .awsutil import client_error
-from .builders import ACCOUNT, REGION
-
-REPO = Path(__file__).resolve().parent.parent
-DICTIONARY_FILE = REPO / "dictionary" / "dictionary.txt"
-
-
-@dataclass
-class LambdaContext:
-    """Stands in for the Lambda context object."""
-
-    function_name: str = "paramguard-analyzer"
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:paramguard-analyzer"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+from support.awsutil import REGION, LambdaContext, client_error
+from support.paths import DICTIONARY_FILE
 
 
 @pytest.fixture

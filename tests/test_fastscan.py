@@ -29,7 +29,7 @@ from paramguard.cloudtrail import (
 from paramguard.fastscan import candidate_records
 from paramguard.matcher import load_default
 
-from .builders import put_parameter
+from support.builders import put_parameter
 
 DICTIONARY = load_default()
 NAMES = ["/prod/db/password", "/app/log_level", "/x/api_key", "/pä/秘密/token", 'a"b\\c/secret']

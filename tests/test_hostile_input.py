@@ -25,7 +25,7 @@ from paramguard.report import (
     printable,
 )
 
-from .builders import load_event, put_parameter
+from support.builders import load_event, put_parameter
 
 DICTIONARY = load_default()
 
