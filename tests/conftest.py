@@ -16,6 +16,30 @@ from support.awsutil import REGION, LambdaContext, client_error
 from support.paths import DICTIONARY_FILE
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_botocore_loader() -> Iterator[None]:
+    """One botocore data loader for the whole run, as one boto3 session would have.
+
+    Each mock_aws() start drops boto3's default session (so moto's credentials apply), and a
+    new session re-reads and re-parses the same service-model JSON files: most of the time a
+    moto fixture took. The files never change during a run, and within one session botocore
+    already hands out the same parsed models.
+    """
+    import botocore.loaders
+    import botocore.session
+
+    loaders: dict[str | None, botocore.loaders.Loader] = {}
+
+    def create_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+        if search_path_string not in loaders:
+            loaders[search_path_string] = botocore.loaders.create_loader(search_path_string)
+        return loaders[search_path_string]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", create_loader)
+        yield
+
+
 @pytest.fixture
 def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Mocked AWS credentials for moto; no request can reach a real account."""
