@@ -14,6 +14,8 @@ from urllib.parse import quote_plus
 from .awsutil import ACCOUNT, REGION
 from .paths import EVENTS_DIR
 
+# ---- For tests in-process: fixed times, and a value that must appear in no output ----
+
 SECRET_VALUE = "s3ntinel-VALUE-must-never-appear"
 
 
