@@ -16,8 +16,9 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from tests.builders import ACCOUNT, REGION, gz_log, load_event, log_key, put_parameter, s3_event
-from tests.conftest import DICTIONARY_FILE, LambdaContext
+from support.awsutil import ACCOUNT, REGION, LambdaContext
+from support.builders import gz_log, load_event, log_key, put_parameter, s3_event
+from support.paths import DICTIONARY_FILE
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 

@@ -1,6 +1,6 @@
 """Regex safety in numbers: `re.search` on the longest names and values SSM accepts.
 
-For regexes the static check accepts (generated from the grammar of tests/test_regex_safety.py,
+For regexes the static check accepts (generated from the grammar in support/regex_grammar.py,
 plus realistic ones) it times the real engine on texts built to make them backtrack. For the
 constructs it refuses it runs the same search in a subprocess with a timeout, to show what
 the check prevents. Run alone with `python -m bench.regex_safety`; `make bench` runs it too.
@@ -19,8 +19,8 @@ from typing import Any
 from paramguard.matcher import MAX_NAME_LENGTH, MAX_VALUE_LENGTH, Dictionary
 from paramguard.regex_safety import UnsafeRegex, check_regex
 
-from tests.conftest import DICTIONARY_FILE
-from tests.test_regex_safety import ATOMS, QUANTIFIERS, TAILS, UNITS
+from support.paths import DICTIONARY_FILE
+from support.regex_grammar import ATOMS, QUANTIFIERS, TAILS, UNITS
 
 REALISTIC = [
     r"^/aws/(service|reference)/.*",

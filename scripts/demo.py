@@ -20,10 +20,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(1, str(REPO / "function"))
 
-from tests import tf_support as tfs  # noqa: E402
+from support import awsutil, builders, moto_server, moto_stack, terraform  # noqa: E402
 
 REGION = "eu-west-1"
-ACCOUNT = tfs.FAKE_ACCOUNT_ID
+ACCOUNT = awsutil.ACCOUNT
 VARIABLES: dict[str, Any] = {
     "name_prefix": "paramguard-demo",
     "notification_email": "security@example.com",
@@ -45,17 +45,17 @@ def show(label: str, value: object) -> None:
     print(f"  {label:<28} {value}", flush=True)
 
 
-def deliver_log(stack: tfs.MotoStack, records: list[dict[str, Any]]) -> dict[str, Any]:
+def deliver_log(stack: moto_stack.MotoStack, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Write the log file CloudTrail would deliver; return the event S3 would send."""
     bucket = stack.outputs["log_bucket_name"]
-    key = tfs.log_object_key(ACCOUNT, REGION)
-    body = tfs.cloudtrail_log_gz(records)
+    key = builders.log_object_key(ACCOUNT, REGION)
+    body = builders.cloudtrail_log_gz(records)
     stack.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
     show("log file", f"s3://{bucket}/{key}")
-    return tfs.s3_event(bucket, key, len(body), REGION)
+    return builders.s3_object_created(bucket, key, len(body), REGION)
 
 
-def drain(stack: tfs.MotoStack, queue_url: str, want: int) -> list[dict[str, str]]:
+def drain(stack: moto_stack.MotoStack, queue_url: str, want: int) -> list[dict[str, str]]:
     """Messages the topic delivered to the demo's SQS subscription."""
     sqs = stack.client("sqs")
     messages: list[dict[str, str]] = []
@@ -72,14 +72,16 @@ def drain(stack: tfs.MotoStack, queue_url: str, want: int) -> list[dict[str, str
     return messages
 
 
-def run_function(handler: Any, context: tfs.LambdaContext, event: dict[str, Any]) -> dict[str, Any]:
+def run_function(
+    handler: Any, context: moto_stack.DeployedContext, event: dict[str, Any]
+) -> dict[str, Any]:
     """Call the deployed handler in-process, as Lambda would."""
     result: dict[str, Any] = handler.lambda_handler(event, context)
     show("function returned", json.dumps(result))
     return result
 
 
-def story(stack: tfs.MotoStack) -> None:
+def story(stack: moto_stack.MotoStack) -> None:
     """Everything between apply and destroy."""
     from paramguard import handler
 
@@ -95,16 +97,16 @@ def story(stack: tfs.MotoStack) -> None:
         show(name, out[name])
 
     # An SQS queue subscribed to the topic shows what an email subscriber would read.
-    queue_url, _ = tfs.subscribe_probe(stack, "paramguard-demo-inbox")
+    queue_url, _ = moto_stack.subscribe_probe(stack, "paramguard-demo-inbox")
     # The function reads its configuration from the environment Terraform gave it. In AWS a
     # new dictionary is picked up within DICTIONARY_TTL_SECONDS (60 s by default); the demo
     # does not wait.
-    with tfs.function_environment(stack, {"DICTIONARY_TTL_SECONDS": "0"}) as context:
+    with moto_stack.function_environment(stack, {"DICTIONARY_TTL_SECONDS": "0"}) as context:
         scenes(stack, handler, context, queue_url)
     blind_spots(stack)
 
 
-def blind_spots(stack: tfs.MotoStack) -> None:
+def blind_spots(stack: moto_stack.MotoStack) -> None:
     """The alarms that fire when paramguard stops seeing writes, and the heartbeat in detail."""
     out = stack.outputs
     heading("How you would know if paramguard went blind: the alarms")
@@ -139,7 +141,9 @@ def blind_spots(stack: tfs.MotoStack) -> None:
     print("  (moto evaluates no alarm; in AWS this one goes to ALARM when the trail stops.)")
 
 
-def scenes(stack: tfs.MotoStack, handler: Any, context: tfs.LambdaContext, queue_url: str) -> None:
+def scenes(
+    stack: moto_stack.MotoStack, handler: Any, context: moto_stack.DeployedContext, queue_url: str
+) -> None:
     """The user's write, the finding, the metric, the message, then a new dictionary entry."""
     out = stack.outputs
     heading("A user stores a database password as a plain String")
@@ -148,7 +152,7 @@ def scenes(stack: tfs.MotoStack, handler: Any, context: tfs.LambdaContext, queue
     event = deliver_log(
         stack,
         [
-            tfs.put_parameter_record(
+            builders.put_parameter_record(
                 "/demo/prod/db_password", parameter_type="String", account_id=ACCOUNT, region=REGION
             )
         ],
@@ -162,7 +166,7 @@ def scenes(stack: tfs.MotoStack, handler: Any, context: tfs.LambdaContext, queue
     heading("The metric the alarm watches")
     cloudwatch = stack.client("cloudwatch")
     [alarm] = cloudwatch.describe_alarms(AlarmNames=[out["alarm_name"]])["MetricAlarms"]
-    total = tfs.anomalies_sum(stack, alarm["Namespace"])
+    total = moto_stack.anomalies_sum(stack, alarm["Namespace"])
     show("AnomaliesDetected (Sum)", total)
     show(
         "alarm condition",
@@ -195,7 +199,7 @@ def scenes(stack: tfs.MotoStack, handler: Any, context: tfs.LambdaContext, queue
     event = deliver_log(
         stack,
         [
-            tfs.put_parameter_record(
+            builders.put_parameter_record(
                 "/demo/flux_capacitor_setting",
                 parameter_type="String",
                 account_id=ACCOUNT,
@@ -215,21 +219,21 @@ def scenes(stack: tfs.MotoStack, handler: Any, context: tfs.LambdaContext, queue
 
 def main() -> int:
     """Run the demo; 0 when every step showed what it should."""
-    reason = tfs.terraform_unavailable()
+    reason = terraform.terraform_unavailable()
     if reason and "mirror" not in reason:
         print(f"demo: {reason}", file=sys.stderr)
         return 1
     heading("Starting a local AWS (moto server)")
-    server = tfs.MotoServer().start()
+    server = moto_server.MotoServer().start()
     show("endpoint", server.endpoint)
-    stack: tfs.MotoStack | None = None
+    stack: moto_stack.MotoStack | None = None
     failed = False
     try:
         with tempfile.TemporaryDirectory(prefix="paramguard-demo-") as tmp:
             workdir = Path(tmp) / "module"
             heading("terraform init && terraform apply (a copy of the module, against moto)")
             started = time.monotonic()
-            stack = tfs.deploy_to_moto(workdir, server.endpoint, REGION, VARIABLES)
+            stack = moto_stack.deploy_to_moto(workdir, server.endpoint, REGION, VARIABLES)
             show("applied in", f"{time.monotonic() - started:.0f} s")
             try:
                 story(stack)

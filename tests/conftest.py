@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -13,20 +12,32 @@ import pytest
 from moto import mock_aws
 from paramguard import handler
 
-from .awsutil import client_error
-from .builders import ACCOUNT, REGION
-
-REPO = Path(__file__).resolve().parent.parent
-DICTIONARY_FILE = REPO / "dictionary" / "dictionary.txt"
+from support.awsutil import REGION, LambdaContext, client_error
+from support.paths import DICTIONARY_FILE
 
 
-@dataclass
-class LambdaContext:
-    """Stands in for the Lambda context object."""
+@pytest.fixture(scope="session", autouse=True)
+def _shared_botocore_loader() -> Iterator[None]:
+    """One botocore data loader for the whole run, as one boto3 session would have.
 
-    function_name: str = "paramguard-analyzer"
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:paramguard-analyzer"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+    Each mock_aws() start drops boto3's default session (so moto's credentials apply), and a
+    new session re-reads and re-parses the same service-model JSON files: most of the time a
+    moto fixture took. The files never change during a run, and within one session botocore
+    already hands out the same parsed models.
+    """
+    import botocore.loaders
+    import botocore.session
+
+    loaders: dict[str | None, botocore.loaders.Loader] = {}
+
+    def create_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+        if search_path_string not in loaders:
+            loaders[search_path_string] = botocore.loaders.create_loader(search_path_string)
+        return loaders[search_path_string]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", create_loader)
+        yield
 
 
 @pytest.fixture

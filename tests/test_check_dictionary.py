@@ -12,8 +12,8 @@ import pytest
 from paramguard.cli import main, read_names
 from paramguard.matcher import load_default
 
-from .builders import log_document, put_parameter
-from .conftest import DICTIONARY_FILE
+from support.builders import log_document, put_parameter
+from support.paths import DICTIONARY_FILE
 
 DEFAULT = DICTIONARY_FILE.read_text(encoding="utf-8")
 MINIMAL = "password\napi key\ntoken\nsecret\nprivate key\nconnection string\ndatabase url\n"

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from paramguard.cli import main
 
-from .builders import SECRET_VALUE, gz_log, log_document, log_key, put_parameter
+from support.builders import SECRET_VALUE, gz_log, log_document, log_key, put_parameter
 
 REQUIRED_FIELDS = {
     "parameter_name",
@@ -196,7 +196,7 @@ def test_inventory_inspect_values_reports_secrets_whatever_the_name(
     code, out, err = run(["inventory", "--json", "--region", "us-east-1"], capsys)
     assert code == 1 and "/integrations/acme-prod" not in out  # names only without the flag
 
-    from .tf_support import record_api_calls
+    from support.iam_policy import record_api_calls
 
     with record_api_calls() as calls:
         code, out, err = run(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .builders import gz_log, log_document, put_parameter
+from support.builders import gz_log, log_document, put_parameter
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import pytest
 from paramguard.dedup import DedupTable, claim_keys, remove_repeats
 from paramguard.finding import Finding, Origin
 
-from .builders import ACCOUNT, REGION
+from support.awsutil import ACCOUNT, REGION
 
 
 def finding(

@@ -14,7 +14,7 @@ from paramguard.dictionary_store import (
 )
 from paramguard.matcher import BUILTIN_CANARIES, load_default
 
-from .conftest import DICTIONARY_FILE
+from support.paths import DICTIONARY_FILE
 
 BUCKET, KEY = "dict-bucket", "dictionary.txt"
 DEFAULT = DICTIONARY_FILE.read_text(encoding="utf-8")

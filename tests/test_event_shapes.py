@@ -11,18 +11,10 @@ from botocore.exceptions import ClientError
 from paramguard import handler
 from paramguard.events import TransientError, UnrecognisedEvent
 
-from .awsutil import drain_messages, metric_sum
-from .builders import (
-    ACCOUNT,
-    REGION,
-    gz_log,
-    load_event,
-    log_key,
-    put_parameter,
-    s3_event,
-    sqs_event,
-)
-from .conftest import LambdaContext, Stack, fail_reads_of
+from support.awsutil import ACCOUNT, REGION, LambdaContext, drain_messages, metric_sum
+from support.builders import gz_log, load_event, log_key, put_parameter, s3_event, sqs_event
+
+from .conftest import Stack, fail_reads_of
 
 
 def deliver(stack: Stack, name: str = "/prod/db/password", event_id: str = "evt-1") -> str:

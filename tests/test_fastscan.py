@@ -29,7 +29,7 @@ from paramguard.logfile import (
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
 
-from .builders import put_parameter
+from support.builders import put_parameter
 
 DICTIONARY = load_default()
 NAMES = ["/prod/db/password", "/app/log_level", "/x/api_key", "/pä/秘密/token", 'a"b\\c/secret']

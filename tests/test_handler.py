@@ -10,18 +10,10 @@ import pytest
 from paramguard import handler
 from paramguard.events import UnrecognisedEvent
 
-from .awsutil import drain_messages, metric_sum
-from .builders import (
-    ACCOUNT,
-    REGION,
-    SECRET_VALUE,
-    gz_log,
-    load_event,
-    log_key,
-    put_parameter,
-    s3_event,
-)
-from .conftest import LambdaContext, Stack
+from support.awsutil import ACCOUNT, REGION, LambdaContext, drain_messages, metric_sum
+from support.builders import SECRET_VALUE, gz_log, load_event, log_key, put_parameter, s3_event
+
+from .conftest import Stack
 
 
 def deliver(stack: Stack, records: list[Any], key: str | None = None) -> str:

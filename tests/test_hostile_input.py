@@ -26,7 +26,7 @@ from paramguard.report import (
 )
 from paramguard.rule import evaluate_change, evaluate_record
 
-from .builders import load_event, put_parameter
+from support.builders import load_event, put_parameter
 
 DICTIONARY = load_default()
 

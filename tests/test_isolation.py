@@ -18,18 +18,10 @@ from paramguard import handler
 from paramguard.cli import main as cli_main
 from paramguard.events import ProcessingError, TransientError
 
-from .awsutil import client_error, drain_messages, metric_sum
-from .builders import (
-    ACCOUNT,
-    REGION,
-    gz_log,
-    load_event,
-    log_key,
-    put_parameter,
-    s3_event,
-    sqs_event,
-)
-from .conftest import LambdaContext, Stack
+from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages, metric_sum
+from support.builders import gz_log, load_event, log_key, put_parameter, s3_event, sqs_event
+
+from .conftest import Stack
 
 NS = "ParamStoreAnalyser"
 

@@ -17,7 +17,7 @@ from paramguard.logfile import (
 )
 from paramguard.matcher import load_default
 
-from .builders import load_event, log_document, put_parameter
+from support.builders import load_event, log_document, put_parameter
 
 DICTIONARY = load_default()
 

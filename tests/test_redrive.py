@@ -14,9 +14,11 @@ from moto import mock_aws
 from paramguard.cli import main as cli_main
 from paramguard.redrive import redrive
 
-from .builders import ACCOUNT, REGION, gz_log, log_key, put_parameter, s3_event
+from support.awsutil import ACCOUNT, REGION
+from support.builders import gz_log, log_key, put_parameter, s3_event
+from support.iam_policy import record_api_calls
+
 from .conftest import Stack, fail_reads_of
-from .tf_support import record_api_calls
 
 FUNCTION = "paramguard-analyzer"
 

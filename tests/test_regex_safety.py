@@ -13,7 +13,9 @@ from paramguard import regex_safety
 from paramguard.matcher import Dictionary
 from paramguard.regex_safety import UnsafeRegex, check_regex
 
-from .conftest import DICTIONARY_FILE
+from support.paths import DICTIONARY_FILE
+from support.regex_grammar import ATOMS, QUANTIFIERS, TAILS, UNITS
+
 from .regex_model import Model, OutOfSteps
 
 
@@ -132,12 +134,6 @@ def _class(source: str) -> tuple[object, object, int]:
 
 # --- the property: accepted regexes do linear work per start ------------------------------
 
-ATOMS = ["a", "b", "/", "_", "1", "[ab]", "[^/]", ".", r"\w", r"\d", r"\s", "[^a]", "x"]
-# Bounded quantifiers stay well under the shorter text, or over the longer one, so that
-# doubling the text doubles what they may take.
-QUANTIFIERS = ["*", "+", "?", "{1,3}", "{2}", "*?", "{0,3}", "{0,40}", "+?"]
-UNITS = ["a", "b", "/", "_", "1", " ", "x", "ab", "a/", "b/", "a_", "aab", "a1", "a "]
-TAILS = ["", "!", "a", "b", "/", " ", "x"]
 # Work per start: at most STEPS_PER_CHAR model steps per character of text and of pattern.
 STEPS_PER_CHAR = 4
 

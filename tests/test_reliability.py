@@ -21,18 +21,10 @@ from paramguard.logfile import LogFormatError, scan_document
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
 
-from .awsutil import client_error, drain_messages, metric_sum
-from .builders import (
-    ACCOUNT,
-    REGION,
-    SECRET_VALUE,
-    gz_log,
-    log_document,
-    log_key,
-    put_parameter,
-    s3_event,
-)
-from .conftest import LambdaContext, Stack, fail_reads_of
+from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages, metric_sum
+from support.builders import SECRET_VALUE, gz_log, log_document, log_key, put_parameter, s3_event
+
+from .conftest import Stack, fail_reads_of
 
 NS = "ParamStoreAnalyser"
 

@@ -26,9 +26,9 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from tests import tf_support as tfs
+from support import awsutil, builders, iam_policy, moto_server, moto_stack, paths, terraform
 
-REPO = tfs.REPO_ROOT
+REPO = paths.REPO_ROOT
 REGION = "eu-west-1"
 PREFIX = "pgtest"
 NAMESPACE = "ParamStoreAnalyser"
@@ -39,10 +39,10 @@ VARIABLES: dict[str, Any] = {
     "force_destroy": True,
     "tags": {"Project": "paramguard", "Purpose": "test"},
 }
-ACCOUNT = tfs.FAKE_ACCOUNT_ID
+ACCOUNT = awsutil.ACCOUNT
 PACKAGE_SCRIPT = REPO / "scripts" / "package_lambda.py"
 
-_UNAVAILABLE = tfs.terraform_unavailable()
+_UNAVAILABLE = terraform.terraform_unavailable()
 pytestmark = [
     pytest.mark.terraform,
     pytest.mark.skipif(_UNAVAILABLE is not None, reason=_UNAVAILABLE or ""),
@@ -56,7 +56,7 @@ def _json(text: str) -> Any:
 
 
 def _statement(policy: dict[str, Any], sid: str) -> dict[str, Any]:
-    for statement in tfs.statements(policy):
+    for statement in iam_policy.statements(policy):
         if statement.get("Sid") == sid:
             return statement
     raise AssertionError(f"no statement {sid!r} in {json.dumps(policy, indent=1)}")
@@ -69,7 +69,7 @@ def test_terraform_fmt_is_clean() -> None:
     result = subprocess.run(
         ["terraform", "fmt", "-check", "-recursive", "-diff", "-no-color"],
         cwd=REPO,
-        env=tfs.terraform_env(),
+        env=terraform.terraform_env(),
         capture_output=True,
         text=True,
         check=False,
@@ -78,8 +78,8 @@ def test_terraform_fmt_is_clean() -> None:
 
 
 def test_init_and_validate(tmp_path: Path) -> None:
-    workdir = tfs.copy_module(tmp_path / "module")
-    tf = tfs.Tf(workdir)
+    workdir = terraform.copy_module(tmp_path / "module")
+    tf = terraform.Tf(workdir)
     tf.init(backend=False)
     code, text = tf.run("validate", check=False)
     assert code == 0, text
@@ -87,10 +87,10 @@ def test_init_and_validate(tmp_path: Path) -> None:
 
 
 def test_tfschema_check_is_clean() -> None:
-    if not tfs.TFSCHEMA_CHECK.exists():
-        pytest.skip(f"{tfs.TFSCHEMA_CHECK} is not here (it lives in the shared tools)")
+    if not terraform.TFSCHEMA_CHECK.exists():
+        pytest.skip(f"{terraform.TFSCHEMA_CHECK} is not here (it lives in the shared tools)")
     result = subprocess.run(
-        [sys.executable, str(tfs.TFSCHEMA_CHECK), str(REPO)],
+        [sys.executable, str(terraform.TFSCHEMA_CHECK), str(REPO)],
         capture_output=True,
         text=True,
         check=False,
@@ -113,7 +113,7 @@ def _build(root: Path, output: Path) -> bytes:
 
 
 def test_package_is_deterministic_and_complete(tmp_path: Path) -> None:
-    root = tfs.copy_module(tmp_path / "module")
+    root = terraform.copy_module(tmp_path / "module")
     # Byte-code caches in the source tree must not end up in the zip.
     cache = root / "function" / "paramguard" / "__pycache__"
     cache.mkdir()
@@ -141,7 +141,7 @@ def test_package_is_deterministic_and_complete(tmp_path: Path) -> None:
 
 
 def test_package_changes_when_a_source_changes(tmp_path: Path) -> None:
-    root = tfs.copy_module(tmp_path / "module")
+    root = terraform.copy_module(tmp_path / "module")
     before = _build(root, tmp_path / "before.zip")
     with (root / "dictionary" / "dictionary.txt").open("a") as handle:
         handle.write("\nflux capacitor\n")
@@ -156,7 +156,7 @@ def test_package_changes_when_a_source_changes(tmp_path: Path) -> None:
 class Deployment:
     """The stack applied to moto, plus what was observed on the way."""
 
-    stack: tfs.MotoStack
+    stack: moto_stack.MotoStack
     plan_before_apply: int
     zip_existed_before_apply: bool
     apply_output: str
@@ -173,18 +173,20 @@ class Deployment:
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """moto server + the module copied, planned (no zip yet), applied; destroyed at the end."""
-    server = tfs.MotoServer().start()
+    server = moto_server.MotoServer().start()
     try:
         workdir = tmp_path_factory.mktemp("deployment") / "module"
-        tfs.copy_module(workdir)
-        (workdir / "moto_override.tf").write_text(tfs.moto_override(server.endpoint, REGION))
-        tf = tfs.Tf(workdir, tfs.aws_env(server.endpoint, REGION))
+        terraform.copy_module(workdir)
+        (workdir / "moto_override.tf").write_text(terraform.moto_override(server.endpoint, REGION))
+        tf = terraform.Tf(workdir, awsutil.aws_env(server.endpoint, REGION))
         tf.init()
         zip_path = workdir / "build" / "paramguard-lambda.zip"
         zip_existed = zip_path.exists()
         plan_code, _ = tf.plan_exit_code(VARIABLES)
         apply_output = tf.apply(VARIABLES)
-        stack = tfs.MotoStack(workdir, server.endpoint, REGION, dict(VARIABLES), tf, tf.outputs())
+        stack = moto_stack.MotoStack(
+            workdir, server.endpoint, REGION, dict(VARIABLES), tf, tf.outputs()
+        )
         try:
             yield Deployment(stack, plan_code, zip_existed, apply_output)
         finally:
@@ -274,7 +276,7 @@ def test_bucket_notification_invokes_the_function(deployment: Deployment) -> Non
             "Policy"
         ]
     )
-    [grant] = tfs.statements(policy)
+    [grant] = iam_policy.statements(policy)
     assert grant["Principal"] == {"Service": "s3.amazonaws.com"}
     assert grant["Action"] == "lambda:InvokeFunction"
     condition = grant["Condition"]
@@ -405,7 +407,7 @@ def expected_alarms(
 EXPECTED_ALARMS = expected_alarms(PREFIX)
 
 
-def check_alarms(stack: tfs.MotoStack, prefix: str, expected: dict[str, AlarmSpec]) -> None:
+def check_alarms(stack: moto_stack.MotoStack, prefix: str, expected: dict[str, AlarmSpec]) -> None:
     """The deployment has exactly the expected alarms, each as specified, all on the topic."""
     topic = stack.outputs["sns_topic_arn"]
     assert stack.outputs["alarm_names"] == {key: spec.name for key, spec in expected.items()}
@@ -459,7 +461,7 @@ def test_topic_encryption_policy_and_email_subscription(deployment: Deployment) 
     )
     for_alarms = _statement(key_policy, "CloudWatchAlarmsPublish")
     assert for_alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
-    assert set(tfs._as_list(for_alarms["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    assert set(iam_policy.as_list(for_alarms["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey*"}
     # Only for this account's alarms, and only for this topic.
     assert for_alarms["Condition"] == {
         "StringEquals": {
@@ -467,18 +469,20 @@ def test_topic_encryption_policy_and_email_subscription(deployment: Deployment) 
             "kms:EncryptionContext:aws:sns:topicArn": topic,
         }
     }
-    published = tfs.ApiCall(
+    published = iam_policy.ApiCall(
         "kms:GenerateDataKey",
         "*",
         {"aws:SourceAccount": ACCOUNT, "kms:EncryptionContext:aws:sns:topicArn": topic},
     )
     alarms_only = {"Statement": [for_alarms]}
-    assert tfs.is_allowed(alarms_only, published)
+    assert iam_policy.is_allowed(alarms_only, published)
     for other in (
         {**published.context, "aws:SourceAccount": "210987654321"},
         {**published.context, "kms:EncryptionContext:aws:sns:topicArn": f"{topic}-other"},
     ):
-        assert not tfs.is_allowed(alarms_only, tfs.ApiCall(published.action, "*", other))
+        assert not iam_policy.is_allowed(
+            alarms_only, iam_policy.ApiCall(published.action, "*", other)
+        )
 
     policy = _json(attributes["Policy"])
     publish = _statement(policy, "CloudWatchAlarmsPublish")
@@ -489,10 +493,12 @@ def test_topic_encryption_policy_and_email_subscription(deployment: Deployment) 
         f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{name}"
         for name in deployment.outputs["alarm_names"].values()
     )
-    assert sorted(tfs._as_list(publish["Condition"]["ArnLike"]["aws:SourceArn"])) == alarm_arns
+    assert (
+        sorted(iam_policy.as_list(publish["Condition"]["ArnLike"]["aws:SourceArn"])) == alarm_arns
+    )
     assert not any(
         s.get("Principal") in ("*", {"AWS": "*"}) and s["Effect"] == "Allow"
-        for s in tfs.statements(policy)
+        for s in iam_policy.statements(policy)
     )
 
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
@@ -509,7 +515,7 @@ def test_log_bucket(deployment: Deployment) -> None:
     assert tls["Effect"] == "Deny"
     assert tls["Principal"] in ("*", {"AWS": "*"})
     assert tls["Action"] == "s3:*"
-    assert sorted(tfs._as_list(tls["Resource"])) == [
+    assert sorted(iam_policy.as_list(tls["Resource"])) == [
         f"arn:aws:s3:::{bucket}",
         f"arn:aws:s3:::{bucket}/*",
     ]
@@ -576,8 +582,8 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
     policy = _policy_from_state(deployment)
     assert policy == _deployed_policy(deployment)
     out = deployment.outputs
-    actions = [a for s in tfs.statements(policy) for a in tfs._as_list(s["Action"])]
-    assert all(s["Effect"] == "Allow" for s in tfs.statements(policy))
+    actions = [a for s in iam_policy.statements(policy) for a in iam_policy.as_list(s["Action"])]
+    assert all(s["Effect"] == "Allow" for s in iam_policy.statements(policy))
     assert not [a for a in actions if a == "*" or a.endswith(":*")], actions
     assert not [a for a in actions if a.lower().startswith("ssm:getparameter")], actions
     assert sorted(set(actions)) == sorted(
@@ -627,13 +633,13 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
     # "*" only where the action has no resource-level permissions.
     star = sorted(
         a
-        for s in tfs.statements(policy)
-        if "*" in tfs._as_list(s["Resource"])
-        for a in tfs._as_list(s["Action"])
+        for s in iam_policy.statements(policy)
+        if "*" in iam_policy.as_list(s["Resource"])
+        for a in iam_policy.as_list(s["Action"])
     )
     assert star == ["cloudwatch:PutMetricData", "ssm:DescribeParameters"]
     # No kms:Decrypt for log files: this trail's logs are not KMS-encrypted.
-    assert "DecryptCloudTrailLogFiles" not in {s.get("Sid") for s in tfs.statements(policy)}
+    assert "DecryptCloudTrailLogFiles" not in {s.get("Sid") for s in iam_policy.statements(policy)}
 
 
 @pytest.mark.parametrize(
@@ -714,10 +720,10 @@ class Versioned:
 
 def _put_log(deployment: Deployment, records: list[dict[str, Any]]) -> dict[str, Any]:
     bucket = deployment.outputs["log_bucket_name"]
-    key = tfs.log_object_key(ACCOUNT, REGION)
-    body = tfs.cloudtrail_log_gz(records)
+    key = builders.log_object_key(ACCOUNT, REGION)
+    body = builders.cloudtrail_log_gz(records)
     deployment.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
-    return tfs.s3_event(bucket, key, len(body), REGION)
+    return builders.s3_object_created(bucket, key, len(body), REGION)
 
 
 def _drain(sqs: Any, queue_url: str, want: int, timeout: float = 15.0) -> list[str]:
@@ -746,7 +752,7 @@ def story(deployment: Deployment) -> Iterator[Story]:
     ssm = deployment.client("ssm")
     s3 = deployment.client("s3")
 
-    queue_url, subscription = tfs.subscribe_probe(
+    queue_url, subscription = moto_stack.subscribe_probe(
         deployment.stack, f"{PREFIX}-probe-{uuid.uuid4().hex[:6]}"
     )
     # The user's writes, as Parameter Store holds them afterwards.
@@ -755,24 +761,24 @@ def story(deployment: Deployment) -> Iterator[Story]:
     ssm.put_parameter(Name="/demo/flux_capacitor_setting", Value="1.21GW", Type="String")
 
     first_records = [
-        tfs.put_parameter_record(
+        builders.put_parameter_record(
             "/demo/prod/db_password", parameter_type="String", account_id=ACCOUNT, region=REGION
         ),
         # An overwrite that does not restate the type: the function asks Parameter Store.
-        tfs.put_parameter_record(
+        builders.put_parameter_record(
             "/demo/prod/api_token",
             parameter_type=None,
             overwrite=True,
             account_id=ACCOUNT,
             region=REGION,
         ),
-        tfs.put_parameter_record(
+        builders.put_parameter_record(
             "/demo/prod/tls_private_key",
             parameter_type="SecureString",
             account_id=ACCOUNT,
             region=REGION,
         ),
-        tfs.put_parameter_record(
+        builders.put_parameter_record(
             "/demo/flux_capacitor_setting",
             parameter_type="String",
             account_id=ACCOUNT,
@@ -780,9 +786,11 @@ def story(deployment: Deployment) -> Iterator[Story]:
         ),
     ]
     calls: list[tuple[str, str, dict[str, Any]]] = []
-    with tfs.function_environment(deployment.stack, {"DICTIONARY_TTL_SECONDS": "0"}) as context:
+    with moto_stack.function_environment(
+        deployment.stack, {"DICTIONARY_TTL_SECONDS": "0"}
+    ) as context:
         event = _put_log(deployment, first_records)
-        with tfs.record_api_calls() as recorded:
+        with iam_policy.record_api_calls() as recorded:
             first = handler.lambda_handler(event, context)
         calls += recorded
         notified = _drain(sqs, queue_url, want=2)
@@ -796,7 +804,7 @@ def story(deployment: Deployment) -> Iterator[Story]:
             Body=dictionary + b"\n# Added by the test, without a redeploy.\nflux capacitor\n",
         )
         second_records = [
-            tfs.put_parameter_record(
+            builders.put_parameter_record(
                 "/demo/flux_capacitor_setting",
                 parameter_type="String",
                 overwrite=True,
@@ -805,7 +813,7 @@ def story(deployment: Deployment) -> Iterator[Story]:
             )
         ]
         event = _put_log(deployment, second_records)
-        with tfs.record_api_calls() as recorded:
+        with iam_policy.record_api_calls() as recorded:
             second = handler.lambda_handler(event, context)
         calls += recorded
         notified += _drain(sqs, queue_url, want=1)
@@ -814,7 +822,7 @@ def story(deployment: Deployment) -> Iterator[Story]:
         calls += versioned.calls
         notified += _drain(sqs, queue_url, want=1)
 
-    total = tfs.anomalies_sum(deployment.stack, NAMESPACE)
+    total = moto_stack.anomalies_sum(deployment.stack, NAMESPACE)
     sns.unsubscribe(SubscriptionArn=subscription)
     sqs.delete_queue(QueueUrl=queue_url)
     yield Story(first, second, notified, calls, total, versioned.result)
@@ -833,15 +841,15 @@ def _versioned_bucket_story(deployment: Deployment, handler: Any, context: Any) 
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     name = "/demo/prod/stripe_api_key"
     deployment.client("ssm").put_parameter(Name=name, Value="sk_live_x", Type="String")
-    record = tfs.put_parameter_record(
+    record = builders.put_parameter_record(
         name, parameter_type="String", account_id=ACCOUNT, region=REGION
     )
-    key = tfs.log_object_key(ACCOUNT, REGION)
-    body = tfs.cloudtrail_log_gz([record])
+    key = builders.log_object_key(ACCOUNT, REGION)
+    body = builders.cloudtrail_log_gz([record])
     version_id = s3.put_object(Bucket=bucket, Key=key, Body=body)["VersionId"]
     # CloudTrail never overwrites a log file; a newer version without the record shows
     # which version the function reads.
-    s3.put_object(Bucket=bucket, Key=key, Body=tfs.cloudtrail_log_gz([]))
+    s3.put_object(Bucket=bucket, Key=key, Body=builders.cloudtrail_log_gz([]))
     batch_request = {
         "invocationSchemaVersion": "2.0",
         "invocationId": uuid.uuid4().hex,
@@ -850,9 +858,10 @@ def _versioned_bucket_story(deployment: Deployment, handler: Any, context: Any) 
             {"taskId": "task-1", "s3Bucket": bucket, "s3Key": key, "s3VersionId": version_id}
         ],
     }
-    with tfs.record_api_calls() as calls:
+    with iam_policy.record_api_calls() as calls:
         notified = handler.lambda_handler(
-            tfs.s3_event(bucket, key, len(body), REGION, version_id=version_id), context
+            builders.s3_object_created(bucket, key, len(body), REGION, version_id=version_id),
+            context,
         )
         # S3 Batch Operations 2.0 (a backfill of a versioned bucket) names it too.
         batch = handler.lambda_handler(batch_request, context)
@@ -861,7 +870,7 @@ def _versioned_bucket_story(deployment: Deployment, handler: Any, context: Any) 
 
 
 def test_s3_notifies_the_function_only_for_log_files(story: Story, deployment: Deployment) -> None:
-    server_events = tfs.S3_LAMBDA_EVENTS
+    server_events = moto_server.S3_LAMBDA_EVENTS
     arn = deployment.outputs["function_arn"]
     keys = [
         unquote_plus(e["Records"][0]["s3"]["object"]["key"]) for fn, e in server_events if fn == arn
@@ -874,7 +883,7 @@ def test_s3_notifies_the_function_only_for_log_files(story: Story, deployment: D
     s3.put_object(Bucket=bucket, Key=f"AWSLogs/{ACCOUNT}/CloudTrail-Digest/x.json", Body=b"{}")
     s3.put_object(Bucket=bucket, Key="other/x.json.gz", Body=b"")
     assert len(server_events) == before
-    s3.put_object(Bucket=bucket, Key=tfs.log_object_key(ACCOUNT, REGION), Body=b"")
+    s3.put_object(Bucket=bucket, Key=builders.log_object_key(ACCOUNT, REGION), Body=b"")
     assert len(server_events) == before + 1
 
 
@@ -902,9 +911,9 @@ def test_function_calls_are_allowed_by_its_role_and_nothing_more(
     story: Story, deployment: Deployment
 ) -> None:
     policy = _deployed_policy(deployment)
-    api_calls = [tfs.api_call_for(s, o, p, REGION) for s, o, p in story.calls]
+    api_calls = [iam_policy.api_call_for(s, o, p, REGION) for s, o, p in story.calls]
     assert api_calls, "no AWS calls were recorded"
-    denied = [c for c in api_calls if not tfs.is_allowed(policy, c)]
+    denied = [c for c in api_calls if not iam_policy.is_allowed(policy, c)]
     assert not denied, f"the deployed role would deny: {denied}"
 
     used = {c.action for c in api_calls}
@@ -925,7 +934,7 @@ def test_function_calls_are_allowed_by_its_role_and_nothing_more(
         "kms:Decrypt",
         "kms:GenerateDataKey*",
     }
-    assert tfs.allowed_actions(policy) - used - by_aws == set()
+    assert iam_policy.allowed_actions(policy) - used - by_aws == set()
 
     resources = {c.resource for c in api_calls if c.action == "s3:GetObject"}
     out = deployment.outputs
@@ -951,18 +960,22 @@ def test_policy_evaluator_can_say_no(deployment: Deployment) -> None:
     out = deployment.outputs
     dictionary_bucket = out["dictionary_bucket_name"]
     for call in [
-        tfs.ApiCall("s3:GetObject", f"arn:aws:s3:::{dictionary_bucket}/other.txt", {}),
-        tfs.ApiCall("s3:GetObject", f"arn:aws:s3:::{out['log_bucket_name']}/other/x.json.gz", {}),
-        tfs.ApiCall(
+        iam_policy.ApiCall("s3:GetObject", f"arn:aws:s3:::{dictionary_bucket}/other.txt", {}),
+        iam_policy.ApiCall(
+            "s3:GetObject", f"arn:aws:s3:::{out['log_bucket_name']}/other/x.json.gz", {}
+        ),
+        iam_policy.ApiCall(
             "s3:GetObjectVersion", f"arn:aws:s3:::{out['log_bucket_name']}/other/x.json.gz", {}
         ),
-        tfs.ApiCall("s3:GetObjectVersion", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}),
-        tfs.ApiCall("s3:PutObject", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}),
-        tfs.ApiCall("cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "AWS/Lambda"}),
-        tfs.ApiCall("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:someone-else", {}),
-        tfs.ApiCall("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/x", {}),
+        iam_policy.ApiCall(
+            "s3:GetObjectVersion", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}
+        ),
+        iam_policy.ApiCall("s3:PutObject", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}),
+        iam_policy.ApiCall("cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "AWS/Lambda"}),
+        iam_policy.ApiCall("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:someone-else", {}),
+        iam_policy.ApiCall("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/x", {}),
     ]:
-        assert not tfs.is_allowed(policy, call), call
+        assert not iam_policy.is_allowed(policy, call), call
 
 
 # ---- Value inspection: the role reads values only when inspect_values is on ----
@@ -976,7 +989,7 @@ def test_inspect_values_adds_get_parameter_and_its_alarm_only_when_on(
     grant is the policy document evaluated against the calls recorded."""
     handler = pytest.importorskip("paramguard.handler")
     off = _deployed_policy(deployment)
-    assert "ssm:GetParameter" not in tfs.allowed_actions(off)
+    assert "ssm:GetParameter" not in iam_policy.allowed_actions(off)
     assert "value-read-failures" not in json.dumps(deployment.stack.tf.show_json())
 
     plan = _plan_json(deployment.stack.tf, {**VARIABLES, "inspect_values": True})
@@ -985,8 +998,8 @@ def test_inspect_values_adds_get_parameter_and_its_alarm_only_when_on(
     read = _statement(on, "ReadPlaintextValues")
     assert read["Action"] == "ssm:GetParameter"
     assert read["Resource"] == f"arn:aws:ssm:*:{ACCOUNT}:parameter/*"
-    assert tfs.allowed_actions(on) - tfs.allowed_actions(off) == {"ssm:GetParameter"}
-    assert not {"ssm:GetParameters", "ssm:GetParametersByPath"} & tfs.allowed_actions(on)
+    assert iam_policy.allowed_actions(on) - iam_policy.allowed_actions(off) == {"ssm:GetParameter"}
+    assert not {"ssm:GetParameters", "ssm:GetParametersByPath"} & iam_policy.allowed_actions(on)
     env = after["aws_lambda_function.analyzer"]["environment"][0]["variables"]
     assert env["INSPECT_VALUES"] == "true"
     alarm = after['aws_cloudwatch_metric_alarm.detector["value_read_failures"]']
@@ -995,22 +1008,22 @@ def test_inspect_values_adds_get_parameter_and_its_alarm_only_when_on(
     ssm = deployment.client("ssm")
     token = "ghp_" + "Zq8XwL2mNv5RtY7uB3kD9fH1jP4sG6aC0eVx"
     version = ssm.put_parameter(Name="/integrations/acme-prod", Value=token, Type="String")
-    record = tfs.put_parameter_record(
+    record = builders.put_parameter_record(
         "/integrations/acme-prod", parameter_type="String", account_id=ACCOUNT, region=REGION
     )
     record["responseElements"] = {"version": version["Version"], "tier": "Standard"}
-    with tfs.function_environment(deployment.stack, {"INSPECT_VALUES": "true"}) as context:
+    with moto_stack.function_environment(deployment.stack, {"INSPECT_VALUES": "true"}) as context:
         event = _put_log(deployment, [record])
-        with tfs.record_api_calls() as recorded:
+        with iam_policy.record_api_calls() as recorded:
             result = handler.lambda_handler(event, context)
     assert result["findings"] == 1, result
-    calls = [tfs.api_call_for(s, o, p, REGION) for s, o, p in recorded]
+    calls = [iam_policy.api_call_for(s, o, p, REGION) for s, o, p in recorded]
     reads = [c for c in calls if c.action == "ssm:GetParameter"]
     assert [c.resource for c in reads] == [
         f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/integrations/acme-prod"
     ]
-    assert [c for c in calls if not tfs.is_allowed(on, c)] == []
-    assert not tfs.is_allowed(off, reads[0])
+    assert [c for c in calls if not iam_policy.is_allowed(on, c)] == []
+    assert not iam_policy.is_allowed(off, reads[0])
 
 
 # ---- Idempotence, user uploads, code changes ----
@@ -1069,13 +1082,13 @@ def test_only_a_source_change_redeploys_the_code(deployment: Deployment) -> None
 # ---- Attaching to an existing (organization) trail bucket ----
 
 
-def _plan_json(tf: tfs.Tf, variables: dict[str, Any]) -> dict[str, Any]:
+def _plan_json(tf: terraform.Tf, variables: dict[str, Any]) -> dict[str, Any]:
     tf.run("plan", input=False, out="tfplan", var=variables)
     plan: dict[str, Any] = _json(tf._stdout("show", "-json", "tfplan"))
     return plan
 
 
-def _planned(tf: tfs.Tf, variables: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _planned(tf: terraform.Tf, variables: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         change["address"]: change
         for change in _plan_json(tf, variables)["resource_changes"]
@@ -1093,9 +1106,11 @@ def test_existing_trail_bucket_creates_no_trail(
     deployment.client("s3").create_bucket(
         Bucket=existing, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
-    workdir = tfs.copy_module(tmp_path / "module")
-    (workdir / "moto_override.tf").write_text(tfs.moto_override(deployment.stack.endpoint, REGION))
-    tf = tfs.Tf(workdir, tfs.aws_env(deployment.stack.endpoint, REGION))
+    workdir = terraform.copy_module(tmp_path / "module")
+    (workdir / "moto_override.tf").write_text(
+        terraform.moto_override(deployment.stack.endpoint, REGION)
+    )
+    tf = terraform.Tf(workdir, awsutil.aws_env(deployment.stack.endpoint, REGION))
     tf.init()
     key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     variables: dict[str, Any] = {
@@ -1189,10 +1204,12 @@ ALARMS_AS_RESOURCES = "d2bb5c6308bfa3941869046284632c795e2a15b1"
 
 def test_upgrade_keeps_the_existing_alarms(deployment: Deployment, tmp_path: Path) -> None:
     workdir = tmp_path / "module"
-    if not tfs.module_at_commit(ALARMS_AS_RESOURCES, workdir):
+    if not terraform.module_at_commit(ALARMS_AS_RESOURCES, workdir):
         pytest.skip(f"commit {ALARMS_AS_RESOURCES} is not in this clone's history")
-    (workdir / "moto_override.tf").write_text(tfs.moto_override(deployment.stack.endpoint, REGION))
-    tf = tfs.Tf(workdir, tfs.aws_env(deployment.stack.endpoint, REGION))
+    (workdir / "moto_override.tf").write_text(
+        terraform.moto_override(deployment.stack.endpoint, REGION)
+    )
+    tf = terraform.Tf(workdir, awsutil.aws_env(deployment.stack.endpoint, REGION))
     variables: dict[str, Any] = {"name_prefix": "pgold", "force_destroy": True}
     cloudwatch = deployment.client("cloudwatch")
     tf.init()
@@ -1204,7 +1221,7 @@ def test_upgrade_keeps_the_existing_alarms(deployment: Deployment, tmp_path: Pat
             "pgold-analyzer-errors",
             "pgold-dictionary-load-failures",
         }
-        tfs.upgrade_module(workdir)
+        terraform.upgrade_module(workdir)
         plan = _plan_json(tf, variables)
         alarms = {
             change["address"]: change
@@ -1235,13 +1252,13 @@ SAMPLES = REPO / "tests" / "events"
 
 
 @pytest.fixture(scope="module")
-def eventbridge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tfs.MotoStack]:
+def eventbridge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[moto_stack.MotoStack]:
     """The module applied with trigger_mode = "eventbridge" on a moto server of its own."""
-    server = tfs.MotoServer().start()
+    server = moto_server.MotoServer().start()
     try:
         variables = {**VARIABLES, "name_prefix": EB_PREFIX, "trigger_mode": "eventbridge"}
         workdir = tmp_path_factory.mktemp("eventbridge") / "module"
-        stack = tfs.deploy_to_moto(workdir, server.endpoint, REGION, variables)
+        stack = moto_stack.deploy_to_moto(workdir, server.endpoint, REGION, variables)
         try:
             yield stack
         finally:
@@ -1251,13 +1268,13 @@ def eventbridge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tfs.
         server.stop()
 
 
-def _rule_pattern(stack: tfs.MotoStack, purpose: str) -> Any:
+def _rule_pattern(stack: moto_stack.MotoStack, purpose: str) -> Any:
     name = stack.outputs["event_rule_names"][purpose]
     return _json(stack.client("events").describe_rule(Name=name)["EventPattern"])
 
 
 def test_eventbridge_mode_invokes_from_rules_not_from_the_bucket(
-    eventbridge_stack: tfs.MotoStack,
+    eventbridge_stack: moto_stack.MotoStack,
 ) -> None:
     stack = eventbridge_stack
     out = stack.outputs
@@ -1277,7 +1294,7 @@ def test_eventbridge_mode_invokes_from_rules_not_from_the_bucket(
     from moto.events.models import EventPattern
 
     matcher: Any = EventPattern.load(json.dumps(pattern))
-    record = tfs.put_parameter_record(
+    record = builders.put_parameter_record(
         "/app/db_password", parameter_type="String", account_id=ACCOUNT, region=REGION
     )
     event = _eventbridge_event(
@@ -1348,7 +1365,9 @@ def _eventbridge_event(sample: str, **fields: Any) -> dict[str, Any]:
     return event
 
 
-def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.MotoStack) -> None:
+def test_both_paths_and_the_sweep_notify_a_write_once(
+    eventbridge_stack: moto_stack.MotoStack,
+) -> None:
     handler = pytest.importorskip("paramguard.handler")
     stack = eventbridge_stack
     stack.variables = {
@@ -1374,11 +1393,11 @@ def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.Mot
     [lambda_config] = notification["LambdaFunctionConfigurations"]
     assert lambda_config["LambdaFunctionArn"] == out["function_arn"]
 
-    queue_url, _ = tfs.subscribe_probe(stack, f"{EB_PREFIX}-probe")
+    queue_url, _ = moto_stack.subscribe_probe(stack, f"{EB_PREFIX}-probe")
     # moto's state is per process: the other deployment's parameters are there too.
     name = "/demo/eventbridge/db_password"
     stack.client("ssm").put_parameter(Name=name, Value="hunter2", Type="String", Overwrite=True)
-    record = tfs.put_parameter_record(
+    record = builders.put_parameter_record(
         name, parameter_type="String", account_id=ACCOUNT, region=REGION
     )
     api_call = _eventbridge_event(
@@ -1398,12 +1417,12 @@ def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.Mot
     )
     sweep.update({"detail-type": "Scheduled Event", "source": "aws.events", "detail": {}})
     bucket = out["log_bucket_name"]
-    key = tfs.log_object_key(ACCOUNT, REGION)
-    body = tfs.cloudtrail_log_gz([record])
+    key = builders.log_object_key(ACCOUNT, REGION)
+    body = builders.cloudtrail_log_gz([record])
     stack.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
-    s3_event = tfs.s3_event(bucket, key, len(body), REGION)
+    s3_event = builders.s3_object_created(bucket, key, len(body), REGION)
 
-    with tfs.function_environment(stack) as context:
+    with moto_stack.function_environment(stack) as context:
         # EventBridge first (seconds), Parameter Store's own event, then the log file
         # CloudTrail delivers minutes later, then the daily sweep.
         results = [
@@ -1419,7 +1438,7 @@ def test_both_paths_and_the_sweep_notify_a_write_once(eventbridge_stack: tfs.Mot
     assert "arn:aws:iam::" in ours[0]  # the EventBridge path carries the actor
 
 
-def test_eventbridge_stack_destroys_cleanly(eventbridge_stack: tfs.MotoStack) -> None:
+def test_eventbridge_stack_destroys_cleanly(eventbridge_stack: moto_stack.MotoStack) -> None:
     stack = eventbridge_stack
     stack.destroy()
     assert stack.client("events").list_rules(NamePrefix=EB_PREFIX)["Rules"] == []
@@ -1449,8 +1468,8 @@ def test_real_account_alarm_fires(tmp_path: Path) -> None:
         "force_destroy": True,
         "notification_email": os.environ.get("PARAMGUARD_E2E_EMAIL", ""),
     }
-    workdir = tfs.copy_module(tmp_path / "module")
-    tf = tfs.Tf(workdir)
+    workdir = terraform.copy_module(tmp_path / "module")
+    tf = terraform.Tf(workdir)
     ssm = boto3.client("ssm")
     cloudwatch = boto3.client("cloudwatch")
     name = f"/paramguard-e2e/{suffix}/db_password"

@@ -18,9 +18,10 @@ from paramguard.finding import Candidate
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
 
-from .awsutil import client_error, drain_messages, metric_sum
-from .builders import ACCOUNT, REGION, gz_log, log_key, put_parameter, s3_event
-from .conftest import LambdaContext, Stack
+from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages, metric_sum
+from support.builders import gz_log, log_key, put_parameter, s3_event
+
+from .conftest import Stack
 
 DICTIONARY = load_default()
 NS = "ParamStoreAnalyser"

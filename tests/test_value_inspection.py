@@ -24,11 +24,12 @@ from paramguard.report import build_notification
 from paramguard.rule import evaluate_record
 from paramguard.values import inspect_value
 
-from .awsutil import client_error, drain_messages, metric_sum
-from .builders import gz_log, log_key, put_parameter, s3_event
-from .conftest import LambdaContext, Stack
+from support.awsutil import LambdaContext, client_error, drain_messages, metric_sum
+from support.builders import gz_log, log_key, put_parameter, s3_event
+from support.iam_policy import record_api_calls
+
+from .conftest import Stack
 from .test_type_lookups import TimedContext, VirtualTime
-from .tf_support import record_api_calls
 
 NS = "ParamStoreAnalyser"
 _RANDOM = random.Random(11)
