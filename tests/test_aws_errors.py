@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ConnectTimeoutError, NoCredentialsError
 from paramguard.aws_errors import describe, error_code, is_aws_error, is_not_modified, is_transient
 
-from .awsutil import client_error
+from support.awsutil import client_error
 
 
 @pytest.mark.parametrize(

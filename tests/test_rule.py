@@ -9,7 +9,7 @@ import pytest
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
 
-from .builders import load_event, put_parameter
+from support.builders import load_event, put_parameter
 
 DICTIONARY = load_default()
 

@@ -13,8 +13,10 @@ from paramguard import handler
 from paramguard.cli import main
 from paramguard.finding import Finding
 
-from .builders import gz_log, load_event, log_document, log_key, put_parameter, s3_event
-from .conftest import LambdaContext, Stack
+from support.awsutil import LambdaContext
+from support.builders import gz_log, load_event, log_document, log_key, put_parameter, s3_event
+
+from .conftest import Stack
 
 RECORDS = [
     load_event("elastic_integrations_GetParameter.json"),
