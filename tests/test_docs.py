@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shlex
 import subprocess
@@ -183,10 +184,21 @@ def test_every_metric_is_in_the_metrics_table() -> None:
         assert ("value inspection" in row[1]) == (name not in always), (name, row[1])
 
 
+def _markdown_files() -> list[Path]:
+    """The project's Markdown files (not a virtualenv's, a build's or a Terraform cache's)."""
+    found = []
+    for folder, subfolders, files in os.walk(REPO):
+        subfolders[:] = [s for s in subfolders if not s.startswith(".") and s != "build"]
+        found += [Path(folder) / name for name in files if name.endswith(".md")]
+    return found
+
+
 def test_every_relative_link_resolves() -> None:
-    anchors = {path: _anchors(text) for path, text in TEXT.items()}
+    # The other Markdown files of the tree link into docs/ too (dictionary/README.md).
+    pages = {path: path.read_text() for path in _markdown_files()}
+    anchors = {path: _anchors(text) for path, text in pages.items()}
     broken = []
-    for page, text in TEXT.items():
+    for page, text in pages.items():
         for link in _links(text):
             if re.match(r"[a-z]+:", link):
                 continue
@@ -196,12 +208,12 @@ def test_every_relative_link_resolves() -> None:
             if where in PENDING:
                 continue
             if not path.exists():
-                broken.append(f"{page.name}: {link} (no such file)")
+                broken.append(f"{page.relative_to(REPO)}: {link} (no such file)")
             elif anchor:
                 if path not in anchors and path.suffix == ".md":
                     anchors[path] = _anchors(path.read_text())
                 if anchor not in anchors.get(path, set()):
-                    broken.append(f"{page.name}: {link} (no such heading)")
+                    broken.append(f"{page.relative_to(REPO)}: {link} (no such heading)")
     assert not broken, broken
 
 
