@@ -1,7 +1,7 @@
 """Handler latency of each trigger path, in-process on moto: python -m bench.latency.
 
 What AWS adds before the function runs (CloudTrail's delivery to S3, EventBridge's
-delivery) cannot be measured without an account; the README quotes AWS's figures.
+delivery) cannot be measured without an account; docs/deploy.md quotes AWS's figures.
 """
 
 from __future__ import annotations

@@ -275,7 +275,7 @@ def test_malformed_documents_are_refused_alike(data: bytes, seed: int) -> None:
     full = outcome(full_parse, broken)
     if full == "LogFormatError":
         # The fast path does not look inside records that are not candidates: a syntax
-        # error there goes unnoticed (README "Performance"); anything else it refuses.
+        # error there goes unnoticed (docs/performance.md); anything else it refuses.
         assert outcome(fast, broken) in (full, [])
         return
     assert outcome(fast, broken) == full

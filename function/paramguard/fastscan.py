@@ -3,8 +3,8 @@
 Two readers, both exact for well-formed JSON (the rule sees what it would see after a full
 `json.loads`). `candidate_records` finds the PutParameter records with byte searches and
 proves they are top-level records without decoding anything else, or returns None when it
-cannot. `scan_records` then decodes the document one record at a time. README
-"Performance" gives the argument and the measured costs.
+cannot. `scan_records` then decodes the document one record at a time. docs/performance.md
+gives the argument and the measured costs.
 """
 
 from __future__ import annotations
@@ -484,7 +484,7 @@ def scan_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> t
     Returns the results that are not None and the number of records. Exact: the records
     are the ones `json.loads(data)["Records"]` holds (the last "Records" key wins, a UTF-8
     byte order mark is skipped) and every invalid document raises DocumentError. Memory:
-    the document, a window of its text and one record (README "Performance").
+    the document, a window of its text and one record (docs/performance.md).
     """
     encoding = json.detect_encoding(bytes(data[:4]))
     if encoding not in ("utf-8", "utf-8-sig"):
