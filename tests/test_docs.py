@@ -29,20 +29,15 @@ OPERATIONS = TEXT[REPO / "docs" / "operations.md"]
 PENDING = {
     "docs/terraform.md",
     *(
-        f"function/paramguard/{name}.py"
-        for name in ("finding", "rule", "logfile", "aws_io", "aws_errors", "log_setup", "scan")
-    ),
-    *(
         f"{name}.tf"
         for name in ("trail", "dictionary", "function", "iam", "triggers", "alarms")
         + ("notifications", "dedup")
     ),
-    "support",
     "examples/minimal",
     "examples/existing-organization-trail",
     "modules",
 }
-RETIRING = {f"function/paramguard/{name}.py" for name in ("cloudtrail", "detector", "logs")}
+RETIRING: set[str] = set()
 DEVELOPMENT = TEXT[REPO / "docs" / "development.md"]
 
 SHELL_LINES = [
