@@ -1228,6 +1228,51 @@ def test_upgrade_keeps_the_existing_alarms(deployment: Deployment, tmp_path: Pat
         tf.destroy(variables)
 
 
+# ---- Upgrading a deployment made before main.tf was split by concern ----
+
+# The last commit with one main.tf (issue 12). Every conditional resource is on, so the plan
+# covers all of them: both trigger paths, the sweep, value inspection, the email.
+BEFORE_SPLIT = "e5c08e8"
+SPLIT_VARIABLES: dict[str, Any] = {
+    **VARIABLES,
+    "name_prefix": "pgsplit",
+    "trigger_mode": "both",
+    "inventory_schedule": "rate(1 day)",
+    "inspect_values": True,
+}
+
+
+def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_path: Path) -> None:
+    """Files by concern, the bucket module and moved blocks: an existing deployment's plan
+    moves state addresses at most, it creates, changes or destroys nothing."""
+    workdir = tmp_path / "module"
+    if not tfs.module_at_commit(BEFORE_SPLIT, workdir):
+        pytest.skip(f"commit {BEFORE_SPLIT} is not in this clone's history")
+    (workdir / "moto_override.tf").write_text(tfs.moto_override(deployment.stack.endpoint, REGION))
+    tf = tfs.Tf(workdir, tfs.aws_env(deployment.stack.endpoint, REGION))
+    tf.init()
+    try:
+        tf.apply(SPLIT_VARIABLES)
+        tfs.upgrade_module(workdir)
+        tf.init()
+        plan = _plan_json(tf, SPLIT_VARIABLES)
+        changed = {
+            change["address"]: change["change"]["actions"]
+            for change in plan["resource_changes"]
+            if change["change"]["actions"] != ["no-op"]
+        }
+        assert changed == {}, changed
+        outputs = {
+            name: change["actions"]
+            for name, change in plan.get("output_changes", {}).items()
+            if change["actions"] != ["no-op"]
+        }
+        assert outputs == {}, outputs
+        assert len(plan["resource_changes"]) > 50  # the whole deployment was compared
+    finally:
+        tf.destroy(SPLIT_VARIABLES)
+
+
 # ---- Near-real-time triggers: EventBridge alone, then both paths and the sweep ----
 
 EB_PREFIX = "pgeb"
