@@ -1,50 +1,22 @@
 # ---- Dictionary bucket ----
 
-resource "aws_s3_bucket" "dictionary" {
-  #checkov:skip=CKV_AWS_18:Access logging would need another bucket; versioning keeps every dictionary change.
-  #checkov:skip=CKV_AWS_144:Cross-region replication is out of scope; the dictionary source lives in git.
-  #checkov:skip=CKV_AWS_145:SSE-S3 is enough for a list of suspicious words; SSE-KMS would add a key and kms:Decrypt.
-  #checkov:skip=CKV2_AWS_62:Nothing needs to react to dictionary changes; the function re-checks the ETag.
-  bucket        = local.dictionary_bucket_name
+module "dictionary_bucket" {
+  source = "./modules/private-bucket"
+
+  name          = local.dictionary_bucket_name
   force_destroy = var.force_destroy
 }
 
-resource "aws_s3_bucket_public_access_block" "dictionary" {
-  bucket                  = aws_s3_bucket.dictionary.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "dictionary" {
-  bucket = aws_s3_bucket.dictionary.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
 resource "aws_s3_bucket_versioning" "dictionary" {
-  bucket = aws_s3_bucket.dictionary.id
+  bucket = module.dictionary_bucket.id
 
   versioning_configuration {
     status = "Enabled"
   }
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "dictionary" {
-  bucket = aws_s3_bucket.dictionary.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
 resource "aws_s3_bucket_lifecycle_configuration" "dictionary" {
-  bucket = aws_s3_bucket.dictionary.id
+  bucket = module.dictionary_bucket.id
 
   rule {
     id     = "expire-old-dictionary-versions"
@@ -64,35 +36,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "dictionary" {
   depends_on = [aws_s3_bucket_versioning.dictionary]
 }
 
-data "aws_iam_policy_document" "dictionary" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.dictionary.arn, "${aws_s3_bucket.dictionary.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "dictionary" {
-  bucket = aws_s3_bucket.dictionary.id
-  policy = data.aws_iam_policy_document.dictionary.json
-
-  depends_on = [aws_s3_bucket_public_access_block.dictionary]
-}
-
 resource "aws_s3_object" "dictionary" {
-  bucket       = aws_s3_bucket.dictionary.id
+  bucket       = module.dictionary_bucket.id
   key          = var.dictionary_key
   source       = "${path.module}/dictionary/dictionary.txt"
   content_type = "text/plain; charset=utf-8"
@@ -123,6 +68,31 @@ resource "aws_s3_object" "dictionary" {
 
   depends_on = [
     aws_s3_bucket_versioning.dictionary,
-    aws_s3_bucket_server_side_encryption_configuration.dictionary,
+    module.dictionary_bucket,
   ]
+}
+
+moved {
+  from = aws_s3_bucket.dictionary
+  to   = module.dictionary_bucket.aws_s3_bucket.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.dictionary
+  to   = module.dictionary_bucket.aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.dictionary
+  to   = module.dictionary_bucket.aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.dictionary
+  to   = module.dictionary_bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.dictionary
+  to   = module.dictionary_bucket.aws_s3_bucket_policy.this
 }

@@ -45,7 +45,7 @@ resource "aws_lambda_function" "analyzer" {
     # INSPECT_VALUES is only set when on, so turning the feature off leaves the environment
     # as it was before the variable existed.
     variables = merge({
-      DICTIONARY_BUCKET                = aws_s3_bucket.dictionary.id
+      DICTIONARY_BUCKET                = module.dictionary_bucket.id
       DICTIONARY_KEY                   = var.dictionary_key
       DICTIONARY_TTL_SECONDS           = tostring(var.dictionary_ttl_seconds)
       METRIC_NAMESPACE                 = var.metric_namespace

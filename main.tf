@@ -35,7 +35,7 @@ locals {
   log_bucket_name        = local.create_trail ? "${var.name_prefix}-trail-logs-${local.account_id}-${local.region}" : var.existing_cloudtrail_bucket_name
   log_bucket_arn         = "arn:${local.partition}:s3:::${local.log_bucket_name}"
   dictionary_bucket_name = "${var.name_prefix}-dictionary-${local.account_id}-${local.region}"
-  dictionary_object_arn  = "${aws_s3_bucket.dictionary.arn}/${var.dictionary_key}"
+  dictionary_object_arn  = "${module.dictionary_bucket.arn}/${var.dictionary_key}"
   function_name          = "${var.name_prefix}-analyzer"
   log_group_name         = "/aws/lambda/${local.function_name}"
   failure_queue_name     = "${var.name_prefix}-analyzer-failures"

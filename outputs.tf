@@ -5,22 +5,22 @@ output "trail_arn" {
 
 output "log_bucket_name" {
   description = "Name of the S3 bucket the analyzer reads CloudTrail log files from."
-  value       = local.create_trail ? aws_s3_bucket.trail_logs[0].id : var.existing_cloudtrail_bucket_name
+  value       = local.create_trail ? module.trail_logs_bucket[0].id : var.existing_cloudtrail_bucket_name
 }
 
 output "dictionary_bucket_name" {
   description = "Name of the versioned S3 bucket that holds the dictionary."
-  value       = aws_s3_bucket.dictionary.id
+  value       = module.dictionary_bucket.id
 }
 
 output "dictionary_s3_uri" {
   description = "S3 URI of the dictionary the function reads."
-  value       = "s3://${aws_s3_bucket.dictionary.id}/${aws_s3_object.dictionary.key}"
+  value       = "s3://${module.dictionary_bucket.id}/${aws_s3_object.dictionary.key}"
 }
 
 output "dictionary_upload_command" {
   description = "Command that uploads a new dictionary; it takes effect within dictionary_ttl_seconds, without a redeploy."
-  value       = "aws s3 cp dictionary/dictionary.txt s3://${aws_s3_bucket.dictionary.id}/${aws_s3_object.dictionary.key}"
+  value       = "aws s3 cp dictionary/dictionary.txt s3://${module.dictionary_bucket.id}/${aws_s3_object.dictionary.key}"
 }
 
 output "function_name" {

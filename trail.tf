@@ -1,52 +1,18 @@
 # ---- CloudTrail log bucket ----
 
-resource "aws_s3_bucket" "trail_logs" {
-  #checkov:skip=CKV_AWS_18:Access logging of the log bucket would need another bucket; CloudTrail log file validation detects tampering.
-  #checkov:skip=CKV_AWS_144:Cross-region replication is out of scope; the trail itself is multi-region.
-  #checkov:skip=CKV_AWS_145:SSE-S3 is enough for the trail logs here; an existing trail with SSE-KMS is supported through existing_cloudtrail_kms_key_arn.
-  #checkov:skip=CKV_AWS_21:Log files are write-once and expire by lifecycle; digest files (log file validation) detect deletion or change.
-  count = local.create_trail ? 1 : 0
+module "trail_logs_bucket" {
+  source = "./modules/private-bucket"
+  count  = local.create_trail ? 1 : 0
 
-  bucket        = local.log_bucket_name
+  name          = local.log_bucket_name
   force_destroy = var.force_destroy
-}
-
-resource "aws_s3_bucket_public_access_block" "trail_logs" {
-  count = local.create_trail ? 1 : 0
-
-  bucket                  = aws_s3_bucket.trail_logs[0].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "trail_logs" {
-  count = local.create_trail ? 1 : 0
-
-  bucket = aws_s3_bucket.trail_logs[0].id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "trail_logs" {
-  count = local.create_trail ? 1 : 0
-
-  bucket = aws_s3_bucket.trail_logs[0].id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
+  policy_json   = data.aws_iam_policy_document.trail_logs.json
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "trail_logs" {
   count = local.create_trail ? 1 : 0
 
-  bucket = aws_s3_bucket.trail_logs[0].id
+  bucket = module.trail_logs_bucket[0].id
 
   rule {
     id     = "expire-log-files"
@@ -65,24 +31,6 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail_logs" {
 }
 
 data "aws_iam_policy_document" "trail_logs" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [local.log_bucket_arn, "${local.log_bucket_arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
   # The two statements CloudTrail needs, each limited to our trail so no other trail
   # (in this or another account) can write into the bucket.
   statement {
@@ -126,15 +74,6 @@ data "aws_iam_policy_document" "trail_logs" {
   }
 }
 
-resource "aws_s3_bucket_policy" "trail_logs" {
-  count = local.create_trail ? 1 : 0
-
-  bucket = aws_s3_bucket.trail_logs[0].id
-  policy = data.aws_iam_policy_document.trail_logs.json
-
-  depends_on = [aws_s3_bucket_public_access_block.trail_logs]
-}
-
 # ---- CloudTrail ----
 
 resource "aws_cloudtrail" "main" {
@@ -144,7 +83,7 @@ resource "aws_cloudtrail" "main" {
   count = local.create_trail ? 1 : 0
 
   name                          = local.trail_name
-  s3_bucket_name                = aws_s3_bucket.trail_logs[0].id
+  s3_bucket_name                = module.trail_logs_bucket[0].id
   is_multi_region_trail         = true
   include_global_service_events = true
   enable_log_file_validation    = true
@@ -156,5 +95,31 @@ resource "aws_cloudtrail" "main" {
   }
 
   # CloudTrail checks the bucket policy when the trail is created.
-  depends_on = [aws_s3_bucket_policy.trail_logs]
+  depends_on = [module.trail_logs_bucket]
+}
+
+# The bucket's common blocks moved into modules/private-bucket: the state follows them.
+moved {
+  from = aws_s3_bucket.trail_logs[0]
+  to   = module.trail_logs_bucket[0].aws_s3_bucket.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.trail_logs[0]
+  to   = module.trail_logs_bucket[0].aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.trail_logs[0]
+  to   = module.trail_logs_bucket[0].aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.trail_logs[0]
+  to   = module.trail_logs_bucket[0].aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.trail_logs[0]
+  to   = module.trail_logs_bucket[0].aws_s3_bucket_policy.this
 }

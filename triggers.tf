@@ -19,7 +19,7 @@ resource "aws_lambda_permission" "s3_invoke" {
 resource "aws_s3_bucket_notification" "trail_logs" {
   count = local.bucket_notification ? 1 : 0
 
-  bucket = local.create_trail ? aws_s3_bucket.trail_logs[0].id : var.existing_cloudtrail_bucket_name
+  bucket = local.create_trail ? module.trail_logs_bucket[0].id : var.existing_cloudtrail_bucket_name
 
   lambda_function {
     id                  = "paramguard-analyzer"

@@ -1205,6 +1205,7 @@ def test_upgrade_keeps_the_existing_alarms(deployment: Deployment, tmp_path: Pat
             "pgold-dictionary-load-failures",
         }
         tfs.upgrade_module(workdir)
+        tf.init()  # the current tree calls local modules (modules/private-bucket)
         plan = _plan_json(tf, variables)
         alarms = {
             change["address"]: change

@@ -26,9 +26,9 @@ from urllib.parse import quote_plus
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PLUGIN_DIR = "/opt/tf-plugins"
 TFSCHEMA_CHECK = REPO_ROOT.parent / "shared" / "tools" / "tfschema" / "tfschema-check"
-# What the module needs besides its *.tf files: the function source, the dictionary and the
-# packaging script that Terraform runs.
-MODULE_DIRS = ("function", "dictionary", "scripts")
+# What the module needs besides its *.tf files: the function source, the dictionary, the
+# packaging script that Terraform runs and the local modules (older commits lack some).
+MODULE_DIRS = ("function", "dictionary", "scripts", "modules")
 FAKE_ACCOUNT_ID = "123456789012"  # moto's default account
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -188,8 +188,9 @@ def copy_module(dest: Path, source: Path = REPO_ROOT) -> Path:
             shutil.copy2(tf_file, dest / tf_file.name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
     for name in MODULE_DIRS:
-        # symlinks=True keeps function/paramguard/default_dictionary.txt a relative link.
-        shutil.copytree(source / name, dest / name, symlinks=True, ignore=ignore)
+        if (source / name).is_dir():
+            # symlinks=True keeps function/paramguard/default_dictionary.txt a relative link.
+            shutil.copytree(source / name, dest / name, symlinks=True, ignore=ignore)
     return dest
 
 
@@ -208,9 +209,11 @@ def module_at_commit(commit: str, dest: Path, source: Path = REPO_ROOT) -> bool:
         text=True,
         check=True,
     )
-    tf_files = [name for name in listing.stdout.split() if name.endswith(".tf")]
+    names = listing.stdout.split()
+    tf_files = [name for name in names if name.endswith(".tf")]
+    dirs = [name for name in MODULE_DIRS if name in names]
     archive = subprocess.run(
-        ["git", "-C", str(source), "archive", "--format=tar", commit, *tf_files, *MODULE_DIRS],
+        ["git", "-C", str(source), "archive", "--format=tar", commit, *tf_files, *dirs],
         capture_output=True,
         check=True,
     )
