@@ -1,11 +1,5 @@
 # ---- General ----
 
-variable "region" {
-  description = "AWS region to deploy into. null uses AWS_REGION or the profile's region."
-  type        = string
-  default     = null
-}
-
 variable "name_prefix" {
   description = "Prefix of every resource name. Bucket names become <name_prefix>-trail-logs-<account>-<region> and <name_prefix>-dictionary-<account>-<region>."
   type        = string
@@ -16,12 +10,6 @@ variable "name_prefix" {
     condition     = can(regex("^[a-z0-9][a-z0-9-]{1,18}[a-z0-9]$", var.name_prefix)) && !startswith(var.name_prefix, "xn--") && !startswith(var.name_prefix, "sthree-")
     error_message = "name_prefix must be 3-20 characters of lowercase letters, digits and hyphens, start and end with a letter or digit, and not start with \"xn--\" or \"sthree-\"."
   }
-}
-
-variable "tags" {
-  description = "Tags applied to every resource (through the provider's default_tags)."
-  type        = map(string)
-  default     = {}
 }
 
 # ---- CloudTrail ----
