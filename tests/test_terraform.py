@@ -1224,14 +1224,16 @@ def test_minimal_example_plans_against_moto(deployment: Deployment, tmp_path: Pa
         for c in plan["resource_changes"]
         if c["address"] == "module.paramguard.aws_lambda_function.analyzer"
     )
-    # The same source hash the root computes: the links reach the same files.
-    root_function = _plan_json(deployment.stack.tf, VARIABLES)
-    root_hash = next(
-        c["change"]["after"]["source_code_hash"]
-        for c in root_function["resource_changes"]
-        if c["address"] == "aws_lambda_function.analyzer"
+    # The hash of the repository's package sources: the links reach the same files.
+    sources = sorted(
+        [f"function/paramguard/{p.name}" for p in (REPO / "function" / "paramguard").glob("*.py")]
+        + ["function/paramguard/py.typed", "dictionary/dictionary.txt", "scripts/package_lambda.py"]
     )
-    assert function["source_code_hash"] == root_hash
+    listing = "\n".join(
+        f"{name} {hashlib.sha256((REPO / name).read_bytes()).hexdigest()}" for name in sources
+    )
+    expected = base64.b64encode(hashlib.sha256(listing.encode()).digest()).decode()
+    assert function["source_code_hash"] == expected
 
 
 # ---- Upgrading a deployment made before the alarms became one map ----
