@@ -4,37 +4,37 @@ output "trail_arn" {
 }
 
 output "log_bucket_name" {
-  description = "Name of the S3 bucket the analyzer reads CloudTrail log files from."
-  value       = local.create_trail ? aws_s3_bucket.trail_logs[0].id : var.existing_cloudtrail_bucket_name
+  description = "Name of the S3 bucket the detector reads CloudTrail log files from."
+  value       = local.create_trail ? module.trail_logs_bucket[0].id : var.existing_cloudtrail_bucket_name
 }
 
 output "dictionary_bucket_name" {
   description = "Name of the versioned S3 bucket that holds the dictionary."
-  value       = aws_s3_bucket.dictionary.id
+  value       = module.dictionary_bucket.id
 }
 
 output "dictionary_s3_uri" {
   description = "S3 URI of the dictionary the function reads."
-  value       = "s3://${aws_s3_bucket.dictionary.id}/${aws_s3_object.dictionary.key}"
+  value       = "s3://${module.dictionary_bucket.id}/${aws_s3_object.dictionary.key}"
 }
 
 output "dictionary_upload_command" {
   description = "Command that uploads a new dictionary; it takes effect within dictionary_ttl_seconds, without a redeploy."
-  value       = "aws s3 cp dictionary/dictionary.txt s3://${aws_s3_bucket.dictionary.id}/${aws_s3_object.dictionary.key}"
+  value       = "aws s3 cp dictionary/dictionary.txt s3://${module.dictionary_bucket.id}/${aws_s3_object.dictionary.key}"
 }
 
 output "function_name" {
-  description = "Name of the analyzer Lambda function."
+  description = "Name of the detector Lambda function."
   value       = aws_lambda_function.analyzer.function_name
 }
 
 output "function_arn" {
-  description = "ARN of the analyzer Lambda function."
+  description = "ARN of the detector Lambda function."
   value       = aws_lambda_function.analyzer.arn
 }
 
 output "log_group_name" {
-  description = "CloudWatch log group of the analyzer function."
+  description = "CloudWatch log group of the detector function."
   value       = aws_cloudwatch_log_group.analyzer.name
 }
 
@@ -49,7 +49,7 @@ output "alarm_arn" {
 }
 
 output "alarm_names" {
-  description = "Names of all alarms, by purpose: anomalies, and every way the detector can go blind (heartbeat, log_file_failures, failure_queue, analyzer_errors, dictionary_load_failures, inventory_failures, <rule>_failed_invocations)."
+  description = "Names of all alarms, by key: `anomalies` (findings), and every way the detector can go blind (`heartbeat`, `log_file_failures`, `failure_queue`, `analyzer_errors`, `dictionary_load_failures`, `inventory_failures`, `<rule>_failed_invocations`)."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.detector : key => alarm.alarm_name }
 }
 
@@ -59,7 +59,7 @@ output "alarm_guards" {
 }
 
 output "alarm_console_url" {
-  description = "AWS console URL of the anomalies alarm."
+  description = "AWS console URL of the findings alarm (`AnomaliesDetected`)."
   value       = "https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#alarmsV2:alarm/${urlencode(aws_cloudwatch_metric_alarm.detector["anomalies"].alarm_name)}"
 }
 
@@ -94,7 +94,7 @@ output "dedup_table_name" {
 }
 
 output "log_bucket_notification" {
-  description = "The S3 event notification that must invoke the function, and whether this module manages it (managed_by_module = false: add it to the bucket's own notification configuration, see README)."
+  description = "The S3 event notification that must invoke the function, and whether this module manages it (managed_by_module = false: add it to the bucket's own notification configuration, see docs/deploy.md)."
   value = {
     managed_by_module   = local.bucket_notification
     lambda_function_arn = aws_lambda_function.analyzer.arn

@@ -1,11 +1,5 @@
 # ---- General ----
 
-variable "region" {
-  description = "AWS region to deploy into. null uses AWS_REGION or the profile's region."
-  type        = string
-  default     = null
-}
-
 variable "name_prefix" {
   description = "Prefix of every resource name. Bucket names become <name_prefix>-trail-logs-<account>-<region> and <name_prefix>-dictionary-<account>-<region>."
   type        = string
@@ -16,12 +10,6 @@ variable "name_prefix" {
     condition     = can(regex("^[a-z0-9][a-z0-9-]{1,18}[a-z0-9]$", var.name_prefix)) && !startswith(var.name_prefix, "xn--") && !startswith(var.name_prefix, "sthree-")
     error_message = "name_prefix must be 3-20 characters of lowercase letters, digits and hyphens, start and end with a letter or digit, and not start with \"xn--\" or \"sthree-\"."
   }
-}
-
-variable "tags" {
-  description = "Tags applied to every resource (through the provider's default_tags)."
-  type        = map(string)
-  default     = {}
 }
 
 # ---- CloudTrail ----
@@ -60,7 +48,7 @@ variable "existing_cloudtrail_key_prefix" {
 }
 
 variable "create_bucket_notification" {
-  description = "Whether the module puts the S3 event notification that invokes the function on the trail bucket. null (default): only on the bucket the module creates, never on an existing_cloudtrail_bucket_name. true on an existing bucket is an explicit opt-in: S3 keeps ONE notification configuration per bucket, so it REPLACES (and destroy removes) whatever else that bucket notifies, e.g. a SIEM or Security Lake. false: never; wire the function yourself (README, \"An existing or organization trail\")."
+  description = "Whether the module puts the S3 event notification that invokes the function on the trail bucket. null (default): only on the bucket the module creates, never on an existing_cloudtrail_bucket_name. true on an existing bucket is an explicit opt-in: S3 keeps ONE notification configuration per bucket, so it REPLACES (and destroy removes) whatever else that bucket notifies, e.g. a SIEM or Security Lake. false: never; wire the function yourself (docs/deploy.md, \"An existing or organization trail\")."
   type        = bool
   default     = null
 }
@@ -120,7 +108,7 @@ variable "dictionary_noncurrent_version_days" {
 # ---- Function ----
 
 variable "lambda_memory_size" {
-  description = "Memory of the analyzer function in MB (CPU scales with it)."
+  description = "Memory of the detector function in MB (CPU scales with it)."
   type        = number
   default     = 256
 
@@ -131,7 +119,7 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_timeout" {
-  description = "Timeout of the analyzer function in seconds (one invocation reads one CloudTrail log file)."
+  description = "Timeout of the detector function in seconds (one invocation reads one CloudTrail log file)."
   type        = number
   default     = 120
 
@@ -142,7 +130,7 @@ variable "lambda_timeout" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Reserved concurrency of the analyzer function. null reserves none (uses the account's unreserved pool). Lambda keeps at least 100 unreserved, so any value fails to apply in an account whose concurrency quota is below 100 + this value (new accounts may start at 10)."
+  description = "Reserved concurrency of the detector function. null reserves none (uses the account's unreserved pool). Lambda keeps at least 100 unreserved, so any value fails to apply in an account whose concurrency quota is below 100 + this value (new accounts may start at 10)."
   type        = number
   default     = null
 
@@ -218,7 +206,7 @@ variable "kms_key_deletion_window_days" {
 }
 
 variable "metric_namespace" {
-  description = "CloudWatch namespace of the function's custom metrics (AnomaliesDetected, LogFilesProcessed, LogFileFailures, DictionaryLoadFailures, InventoryFailures, ...), which the alarms watch."
+  description = "CloudWatch namespace of the function's custom metrics (`AnomaliesDetected`, `LogFilesProcessed`, `LogFileFailures`, `DictionaryLoadFailures`, `InventoryFailures`, ...), which the alarms watch."
   type        = string
   default     = "ParamStoreAnalyser"
 

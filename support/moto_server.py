@@ -38,6 +38,7 @@ class MotoServer:
             _patch_moto_bucket_policy()
             _patch_moto_lambda_logging_config()
             _patch_moto_s3_lambda_notifications()
+        _LIVE_SERVERS.add(id(self))
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
@@ -53,11 +54,17 @@ class MotoServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving and take the moto patches out again (they are process-wide)."""
+        """Stop serving; the last server to stop takes the moto patches out (process-wide).
+
+        Two servers may overlap (two module-scoped deployments): the one still running must
+        keep the patches until its own stacks are destroyed.
+        """
         try:
             self._server.stop()
         finally:
-            _unpatch_all()
+            _LIVE_SERVERS.discard(id(self))
+            if not _LIVE_SERVERS:
+                _unpatch_all()
 
     def __enter__(self) -> MotoServer:
         return self.start()
@@ -67,6 +74,7 @@ class MotoServer:
 
 
 _PATCHES: list[tuple[Any, str, Any]] = []
+_LIVE_SERVERS: set[int] = set()
 
 
 def _patch(owner: Any, name: str, value: Any) -> None:

@@ -15,9 +15,9 @@ from .paths import REPO_ROOT
 
 DEFAULT_PLUGIN_DIR = "/opt/tf-plugins"
 TFSCHEMA_CHECK = REPO_ROOT.parent / "shared" / "tools" / "tfschema" / "tfschema-check"
-# What the module needs besides its *.tf files: the function source, the dictionary and the
-# packaging script that Terraform runs.
-MODULE_DIRS = ("function", "dictionary", "scripts")
+# What the module needs besides its *.tf files: the function source, the dictionary, the
+# packaging script that Terraform runs and the local modules (older commits lack some).
+MODULE_DIRS = ("function", "dictionary", "scripts", "modules")
 # Every service the module (or the provider) talks to.
 ENDPOINT_SERVICES = (
     "cloudtrail",
@@ -155,8 +155,9 @@ def copy_module(dest: Path, source: Path = REPO_ROOT) -> Path:
             shutil.copy2(tf_file, dest / tf_file.name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
     for name in MODULE_DIRS:
-        # symlinks=True keeps function/paramguard/default_dictionary.txt a relative link.
-        shutil.copytree(source / name, dest / name, symlinks=True, ignore=ignore)
+        if (source / name).is_dir():
+            # symlinks=True keeps function/paramguard/default_dictionary.txt a relative link.
+            shutil.copytree(source / name, dest / name, symlinks=True, ignore=ignore)
     return dest
 
 
@@ -175,9 +176,11 @@ def module_at_commit(commit: str, dest: Path, source: Path = REPO_ROOT) -> bool:
         text=True,
         check=True,
     )
-    tf_files = [name for name in listing.stdout.split() if name.endswith(".tf")]
+    names = listing.stdout.split()
+    tf_files = [name for name in names if name.endswith(".tf")]
+    dirs = [name for name in MODULE_DIRS if name in names]
     archive = subprocess.run(
-        ["git", "-C", str(source), "archive", "--format=tar", commit, *tf_files, *MODULE_DIRS],
+        ["git", "-C", str(source), "archive", "--format=tar", commit, *tf_files, *dirs],
         capture_output=True,
         check=True,
     )

@@ -21,23 +21,6 @@ TEXT = {path: path.read_text() for path in DOCS}
 ALL_TEXT = "\n".join(TEXT.values())
 OPERATIONS = TEXT[REPO / "docs" / "operations.md"]
 
-# Named or linked by these pages but created by another branch of the issue-12
-# restructuring (docs/terraform.md: the generated inputs/outputs tables; the renamed
-# modules; Terraform split by concern; support/, examples/, modules/), or still in the tree
-# but removed there. Drop an entry once the tree has caught up:
-# test_pending_and_retiring_paths_are_still_pending fails until then.
-PENDING = {
-    "docs/terraform.md",
-    *(
-        f"{name}.tf"
-        for name in ("trail", "dictionary", "function", "iam", "triggers", "alarms")
-        + ("notifications", "dedup")
-    ),
-    "examples/minimal",
-    "examples/existing-organization-trail",
-    "modules",
-}
-RETIRING: set[str] = set()
 DEVELOPMENT = TEXT[REPO / "docs" / "development.md"]
 
 SHELL_LINES = [
@@ -64,6 +47,7 @@ def _anchors(text: str) -> set[str]:
     """The anchors GitHub gives a Markdown file's headings (duplicates get -1, -2, ...)."""
     seen: dict[str, int] = {}
     anchors = set()
+    anchors.update(re.findall(r'<a name="([^"]+)"></a>', text))  # terraform-docs tables
     for heading in re.findall(r"^#{1,6} +(.+?) *#*$", _without_fences(text), re.M):
         heading = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link keeps its text
         slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
@@ -199,9 +183,6 @@ def test_every_relative_link_resolves() -> None:
                 continue
             target, _, anchor = link.partition("#")
             path = (page.parent / target).resolve() if target else page
-            where = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else str(path)
-            if where in PENDING:
-                continue
             if not path.exists():
                 broken.append(f"{page.relative_to(REPO)}: {link} (no such file)")
             elif anchor:
@@ -212,31 +193,23 @@ def test_every_relative_link_resolves() -> None:
     assert not broken, broken
 
 
-def test_pending_and_retiring_paths_are_still_pending() -> None:
-    for path in PENDING:
-        assert not (REPO / path).exists(), f"{path} exists: drop it from PENDING"
-    for path in RETIRING:
-        assert (REPO / path).exists(), f"{path} is gone: drop it from RETIRING"
-
-
 def test_the_layout_names_every_module_and_terraform_file() -> None:
     table = {row[0] for row in _table_rows(DEVELOPMENT, "## Layout of the tree")}
     named = {m for cell in table for m in re.findall(r"`(\w+\.py)`", cell)}
     in_tree = {
         path.name
         for path in (REPO / "function" / "paramguard").glob("*.py")
-        if not path.name.startswith("__") and f"function/paramguard/{path.name}" not in RETIRING
+        if not path.name.startswith("__")
     }
     assert in_tree <= named, in_tree - named
-    missing = {m for m in named - in_tree if f"function/paramguard/{m}" not in PENDING}
-    assert not missing, missing
+    assert not named - in_tree, named - in_tree
     terraform_named = set(re.findall(r"`(\w+\.tf)`", DEVELOPMENT))
     terraform_in_tree = {path.name for path in REPO.glob("*.tf")}
     assert terraform_in_tree <= terraform_named, terraform_in_tree - terraform_named
-    assert not {name for name in terraform_named - terraform_in_tree if name not in PENDING}
+    assert not terraform_named - terraform_in_tree, terraform_named - terraform_in_tree
     for directory in ("support", "examples/minimal", "examples/existing-organization-trail"):
         assert f"`{directory}" in DEVELOPMENT, directory
-        assert directory in PENDING or (REPO / directory).is_dir(), directory
+        assert (REPO / directory).is_dir(), directory
 
 
 def test_one_word_per_concept() -> None:

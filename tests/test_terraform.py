@@ -1,8 +1,11 @@
-"""The Terraform root module: static checks, packaging, and a real apply against moto.
+"""The Terraform root module: static checks, `terraform test`, the examples, packaging, and a
+real apply against moto.
 
-The apply tests share one deployment (module-scoped fixture), in this order: what was
-deployed, the handler end to end on it, least privilege, idempotence, a user's dictionary
-upload, a code change, and finally destroy.
+Plan-level behaviour (validation, outputs, conditional resources) lives in tests/*.tftest.hcl
+and runs here through `terraform test`. The apply tests share one deployment (module-scoped
+fixture), in this order: what was deployed, the handler end to end on it, least privilege,
+idempotence, a user's dictionary upload, a code change, upgrades from older commits; the
+fixture's finaliser destroys it and checks nothing is left.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -86,17 +90,163 @@ def test_init_and_validate(tmp_path: Path) -> None:
     assert "Success" in text
 
 
-def test_tfschema_check_is_clean() -> None:
+@pytest.mark.parametrize("module", [".", "modules/private-bucket"])
+def test_tfschema_check_is_clean(module: str) -> None:
     if not terraform.TFSCHEMA_CHECK.exists():
         pytest.skip(f"{terraform.TFSCHEMA_CHECK} is not here (it lives in the shared tools)")
     result = subprocess.run(
-        [sys.executable, str(terraform.TFSCHEMA_CHECK), str(REPO)],
+        [sys.executable, str(terraform.TFSCHEMA_CHECK), str(REPO / module)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "tfschema-check: OK" in result.stdout
+
+
+# ---- Plan-level checks: terraform test with a mocked provider ----
+
+TFTEST_FILES = sorted((REPO / "tests").glob("*.tftest.hcl"))
+
+
+def test_terraform_test_passes(tmp_path: Path) -> None:
+    """tests/*.tftest.hcl: outputs, conditional resources, variable validation, in seconds."""
+    assert TFTEST_FILES, "no tests/*.tftest.hcl"
+    workdir = terraform.copy_module(tmp_path / "module")
+    (workdir / "tests").mkdir()
+    for test_file in TFTEST_FILES:
+        shutil.copy2(test_file, workdir / "tests" / test_file.name)
+    shutil.copytree(REPO / "tests" / "mocks", workdir / "tests" / "mocks")
+    tf = terraform.Tf(workdir)
+    tf.init(backend=False)
+    code, text = tf.run("test", check=False)
+    assert code == 0, text[-6000:]
+    runs = sum(f.read_text().count("\nrun ") for f in TFTEST_FILES)
+    assert f"Success! {runs} passed, 0 failed." in text, text[-3000:]
+
+
+# What each refused value must be told: the variable's error message (Terraform prints it when
+# the validation fails; tests/variables.tftest.hcl proves each value fails that validation).
+INVALID_VALUES = [
+    ("metric_namespace", "AWS/Lambda", 'must not start with "AWS/"'),
+    ("notification_email", "not-an-email", "must be empty or an email address"),
+    ("name_prefix", "Param_Guard", "name_prefix must be 3-20 characters"),
+    ("name_prefix", "a-very-long-prefix-indeed", "name_prefix must be 3-20 characters"),
+    ("log_retention_days", 42, "log_retention_days must be one of"),
+    ("lambda_memory_size", 64, "lambda_memory_size must be a whole number"),
+    ("lambda_timeout", 901, "lambda_timeout must be a whole number"),
+    ("trigger_mode", "sqs", 'trigger_mode must be "s3", "eventbridge" or "both"'),
+    ("inventory_schedule", "daily", "inventory_schedule must be empty or an EventBridge"),
+    ("max_decompressed_mb", 0, "max_decompressed_mb must be null or a number of MiB"),
+    ("dictionary_min_ratio_percent", 150, "dictionary_min_ratio_percent must be a whole"),
+    ("dictionary_min_ratio_percent", 12.5, "dictionary_min_ratio_percent must be a whole"),
+    ("heartbeat_minutes", 7, "heartbeat_minutes must be 0 (no heartbeat alarm) or a"),
+    ("heartbeat_minutes", 1445, "heartbeat_minutes must be 0 (no heartbeat alarm) or a"),
+    ("kms_key_deletion_window_days", 31, "kms_key_deletion_window_days must be a whole"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), INVALID_VALUES)
+def test_invalid_values_are_refused_with_what_is_valid(
+    variable: str, value: Any, message: str
+) -> None:
+    import hcl2
+
+    runs = (REPO / "tests" / "variables.tftest.hcl").read_text()
+    literal = json.dumps(value)
+    assert any(
+        f"{variable} = {literal}\n" in run and f"expect_failures = [var.{variable}]" in run
+        for run in runs.split("\nrun ")
+    ), f"tests/variables.tftest.hcl has no run refusing {variable} = {literal}"
+    with (REPO / "variables.tf").open() as handle:
+        declared = {
+            json.loads(name): body
+            for block in hcl2.load(handle)["variable"]
+            for name, body in block.items()
+        }
+    [validation] = declared[variable]["validation"]
+    assert message in json.loads(validation["error_message"])
+
+
+# ---- The reusable module and the examples ----
+
+EXAMPLES = sorted(p for p in (REPO / "examples").iterdir() if p.is_dir())
+
+
+def test_reusable_module_is_the_root_without_its_provider() -> None:
+    """modules/paramguard links every root *.tf file but providers.tf, and nothing else."""
+    module = REPO / "modules" / "paramguard"
+    root_files = {p.name for p in REPO.glob("*.tf")} - {"providers.tf"}
+    linked = {p.name for p in module.glob("*.tf")}
+    assert linked == root_files
+    targets = {name: REPO / name for name in [*linked, "function", "dictionary", "scripts"]}
+    targets["modules/private-bucket"] = REPO / "modules" / "private-bucket"
+    for name, target in targets.items():
+        path = module / name
+        assert path.is_symlink(), f"{path} must be a link to the root's, not a copy"
+        assert path.resolve() == target.resolve(), path
+    text = "\n".join((module / name).read_text() for name in linked)
+    assert not re.search(r'^provider\s+"', text, re.MULTILINE)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_validates(example: Path, tmp_path: Path) -> None:
+    assert {p.name for p in EXAMPLES} >= {"minimal", "existing-organization-trail"}
+    workdir = _example_copy(example, tmp_path)
+    tf = terraform.Tf(workdir)
+    tf.init(backend=False)
+    code, text = tf.run("validate", check=False)
+    assert code == 0, text
+    if terraform.TFSCHEMA_CHECK.exists():
+        result = subprocess.run(
+            [sys.executable, str(terraform.TFSCHEMA_CHECK), str(workdir)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _example_copy(example: Path, tmp_path: Path) -> Path:
+    """The repository (module files only) with the example at its place in it."""
+    root = terraform.copy_module(tmp_path / "repo")  # modules/ too, its links kept
+    workdir = root / "examples" / example.name
+    shutil.copytree(example, workdir, ignore=shutil.ignore_patterns(".terraform*"))
+    return workdir
+
+
+def test_module_from_git_with_for_each_and_the_callers_provider(tmp_path: Path) -> None:
+    """What a user writes: a git source, for_each, their own provider (as committed at HEAD)."""
+    head = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    if head.returncode != 0:
+        pytest.skip("not a git checkout")
+    workdir = tmp_path / "caller"
+    workdir.mkdir()
+    (workdir / "main.tf").write_text(
+        f"""provider "aws" {{
+  region = "eu-west-1"
+}}
+
+module "paramguard" {{
+  source   = "git::file://{REPO}//modules/paramguard?ref={head.stdout.strip()}"
+  for_each = toset(["team-a", "team-b"])
+
+  name_prefix = each.key
+}}
+
+output "function_names" {{
+  value = {{ for key, deployment in module.paramguard : key => deployment.function_name }}
+}}
+"""
+    )
+    tf = terraform.Tf(workdir)
+    tf.init(backend=False)
+    code, text = tf.run("validate", check=False)
+    assert code == 0, text
+    fetched = workdir / ".terraform" / "modules" / "paramguard" / "modules" / "paramguard"
+    assert (fetched / "main.tf").is_file() and not (fetched / "providers.tf").exists()
 
 
 # ---- Packaging ----
@@ -172,7 +322,11 @@ class Deployment:
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    """moto server + the module copied, planned (no zip yet), applied; destroyed at the end."""
+    """moto server + the module copied, planned (no zip yet), applied; destroyed at the end.
+
+    The finaliser destroys the stack and checks nothing is left (a failure there is reported
+    as an error in the teardown of the module's last test using the deployment).
+    """
     server = moto_server.MotoServer().start()
     try:
         workdir = tmp_path_factory.mktemp("deployment") / "module"
@@ -187,13 +341,50 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         stack = moto_stack.MotoStack(
             workdir, server.endpoint, REGION, dict(VARIABLES), tf, tf.outputs()
         )
+        deployed = Deployment(stack, plan_code, zip_existed, apply_output)
         try:
-            yield Deployment(stack, plan_code, zip_existed, apply_output)
+            yield deployed
         finally:
             if not stack.destroyed:
-                stack.destroy()
+                _destroy_leaves_nothing_behind(deployed)
     finally:
         server.stop()
+
+
+def _destroy_leaves_nothing_behind(deployment: Deployment) -> None:
+    """terraform destroy, then nothing of the deployment is left but its key, pending deletion."""
+    stack = deployment.stack
+    queue_name = deployment.outputs["failure_queue_url"].rsplit("/", 1)[-1]
+    key_arn = deployment.client("sns").get_topic_attributes(
+        TopicArn=deployment.outputs["sns_topic_arn"]
+    )["Attributes"]["KmsMasterKeyId"]
+    stack.destroy()
+
+    buckets = [b["Name"] for b in deployment.client("s3").list_buckets().get("Buckets", [])]
+    assert not [b for b in buckets if b.startswith(f"{PREFIX}-")], buckets
+    functions = deployment.client("lambda").list_functions()["Functions"]
+    assert not [f["FunctionName"] for f in functions if f["FunctionName"].startswith(PREFIX)]
+    alarms = deployment.client("cloudwatch").describe_alarms(AlarmNamePrefix=PREFIX)
+    assert alarms["MetricAlarms"] == []
+    topics = deployment.client("sns").list_topics()["Topics"]
+    assert not [t for t in topics if f":{PREFIX}-" in t["TopicArn"]], topics
+    queues = deployment.client("sqs").list_queues(QueueNamePrefix=queue_name).get("QueueUrls", [])
+    assert queues == []
+    trails = deployment.client("cloudtrail").describe_trails()["trailList"]
+    assert not [t for t in trails if t["Name"].startswith(PREFIX)], trails
+    groups = deployment.client("logs").describe_log_groups(
+        logGroupNamePrefix=f"/aws/lambda/{PREFIX}"
+    )
+    assert groups["logGroups"] == []
+    roles = deployment.client("iam").list_roles()["Roles"]
+    assert not [r["RoleName"] for r in roles if r["RoleName"].startswith(PREFIX)]
+    key = deployment.client("kms").describe_key(KeyId=key_arn)["KeyMetadata"]
+    assert key["KeyState"] == "PendingDeletion"
+    # kms_key_deletion_window_days = 30 (the most KMS allows): a month to cancel the deletion.
+    wait = key["DeletionDate"] - datetime.now(key["DeletionDate"].tzinfo)
+    assert timedelta(days=29) < wait <= timedelta(days=30), wait
+    state = stack.tf.show_json()
+    assert not state.get("values", {}).get("root_module", {}).get("resources")
 
 
 def test_plan_works_before_the_zip_exists_and_apply_builds_it(deployment: Deployment) -> None:
@@ -209,41 +400,18 @@ def test_plan_works_before_the_zip_exists_and_apply_builds_it(deployment: Deploy
 
 
 def test_outputs(deployment: Deployment) -> None:
+    """The outputs AWS computes (ARNs, the queue URL); names and URLs built from the inputs
+    are checked at plan in tests/plan.tftest.hcl."""
     out = deployment.outputs
-    dictionary_bucket = f"{PREFIX}-dictionary-{ACCOUNT}-{REGION}"
-    assert out["log_bucket_name"] == f"{PREFIX}-trail-logs-{ACCOUNT}-{REGION}"
-    assert out["dictionary_bucket_name"] == dictionary_bucket
-    assert out["dictionary_s3_uri"] == f"s3://{dictionary_bucket}/dictionary.txt"
-    assert out["dictionary_upload_command"] == (
-        f"aws s3 cp dictionary/dictionary.txt s3://{dictionary_bucket}/dictionary.txt"
-    )
-    assert out["function_name"] == f"{PREFIX}-analyzer"
     assert out["function_arn"] == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{PREFIX}-analyzer"
-    assert out["log_group_name"] == f"/aws/lambda/{PREFIX}-analyzer"
-    assert out["alarm_name"] == f"{PREFIX}-anomalies-detected"
     assert (
         out["alarm_arn"]
         == f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{PREFIX}-anomalies-detected"
     )
-    assert out["alarm_console_url"] == (
-        f"https://{REGION}.console.aws.amazon.com/cloudwatch/home?region={REGION}"
-        f"#alarmsV2:alarm/{PREFIX}-anomalies-detected"
-    )
-    assert out["alarms_console_url"] == (
-        f"https://{REGION}.console.aws.amazon.com/cloudwatch/home?region={REGION}"
-        f"#alarmsV2:?search={PREFIX}-"
-    )
-    assert set(out["alarm_guards"]) == set(out["alarm_names"]) == set(EXPECTED_ALARMS)
     assert out["sns_topic_arn"] == f"arn:aws:sns:{REGION}:{ACCOUNT}:{PREFIX}-alerts"
     assert out["failure_queue_url"].endswith(f"/{ACCOUNT}/{PREFIX}-analyzer-failures")
     assert out["trail_arn"] == f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{PREFIX}-trail"
-    assert out["log_bucket_notification"] == {
-        "managed_by_module": True,
-        "lambda_function_arn": out["function_arn"],
-        "events": ["s3:ObjectCreated:*"],
-        "filter_prefix": "AWSLogs/",
-        "filter_suffix": ".json.gz",
-    }
+    assert out["log_bucket_notification"]["lambda_function_arn"] == out["function_arn"]
 
 
 def test_trail(deployment: Deployment) -> None:
@@ -340,7 +508,7 @@ def test_failed_events_are_kept(deployment: Deployment) -> None:
 
 @dataclass(frozen=True)
 class AlarmSpec:
-    """What one alarm must watch and when it must fire, written out independently of main.tf."""
+    """What one alarm must watch and when it must fire, written out independently of alarms.tf."""
 
     name: str
     namespace: str
@@ -640,56 +808,6 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
     assert star == ["cloudwatch:PutMetricData", "ssm:DescribeParameters"]
     # No kms:Decrypt for log files: this trail's logs are not KMS-encrypted.
     assert "DecryptCloudTrailLogFiles" not in {s.get("Sid") for s in iam_policy.statements(policy)}
-
-
-@pytest.mark.parametrize(
-    ("variable", "value", "message"),
-    [
-        ("metric_namespace", "AWS/Lambda", 'must not start with "AWS/"'),
-        ("notification_email", "not-an-email", "must be empty or an email address"),
-        ("name_prefix", "Param_Guard", "name_prefix must be 3-20 characters"),
-        ("name_prefix", "a-very-long-prefix-indeed", "name_prefix must be 3-20 characters"),
-        ("log_retention_days", 42, "log_retention_days must be one of"),
-        ("lambda_memory_size", 64, "lambda_memory_size must be a whole number"),
-        ("lambda_timeout", 901, "lambda_timeout must be a whole number"),
-        ("trigger_mode", "sqs", 'trigger_mode must be "s3", "eventbridge" or "both"'),
-        ("inventory_schedule", "daily", "inventory_schedule must be empty or an EventBridge"),
-        ("max_decompressed_mb", 0, "max_decompressed_mb must be null or a number of MiB"),
-        ("dictionary_min_ratio_percent", 150, "dictionary_min_ratio_percent must be a whole"),
-        ("dictionary_min_ratio_percent", 12.5, "dictionary_min_ratio_percent must be a whole"),
-        ("heartbeat_minutes", 7, "heartbeat_minutes must be 0 (no heartbeat alarm) or a"),
-        ("heartbeat_minutes", 1445, "heartbeat_minutes must be 0 (no heartbeat alarm) or a"),
-        ("kms_key_deletion_window_days", 31, "kms_key_deletion_window_days must be a whole"),
-    ],
-)
-def test_invalid_variables_are_rejected_at_plan(
-    deployment: Deployment, variable: str, value: Any, message: str
-) -> None:
-    code, text = deployment.stack.tf.run(
-        "plan", check=False, input=False, var={**VARIABLES, variable: value}
-    )
-    assert code == 1
-    assert message in " ".join(text.split()), text[-3000:]
-
-
-def test_heartbeat_follows_heartbeat_minutes(deployment: Deployment) -> None:
-    def heartbeat(variables: dict[str, Any]) -> dict[str, Any] | None:
-        plan = _plan_json(deployment.stack.tf, {**VARIABLES, **variables})
-        for change in plan["resource_changes"]:
-            if change["address"] == 'aws_cloudwatch_metric_alarm.detector["heartbeat"]':
-                after: dict[str, Any] | None = change["change"]["after"]
-                return after
-        raise AssertionError("the plan does not mention the heartbeat alarm")
-
-    tuned = heartbeat({"heartbeat_minutes": 15})
-    assert tuned is not None
-    assert (tuned["period"], tuned["evaluation_periods"], tuned["datapoints_to_alarm"]) == (
-        300,
-        3,
-        3,
-    )
-    assert "15 minutes" in tuned["alarm_description"]
-    assert heartbeat({"heartbeat_minutes": 0}) is None  # planned for deletion
 
 
 # ---- The handler end to end on the deployed stack ----
@@ -1079,7 +1197,7 @@ def test_only_a_source_change_redeploys_the_code(deployment: Deployment) -> None
     assert code == 0, text[-4000:]
 
 
-# ---- Attaching to an existing (organization) trail bucket ----
+# ---- Plans as JSON ----
 
 
 def _plan_json(tf: terraform.Tf, variables: dict[str, Any]) -> dict[str, Any]:
@@ -1088,112 +1206,49 @@ def _plan_json(tf: terraform.Tf, variables: dict[str, Any]) -> dict[str, Any]:
     return plan
 
 
-def _planned(tf: terraform.Tf, variables: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        change["address"]: change
-        for change in _plan_json(tf, variables)["resource_changes"]
-        if "create" in change["change"]["actions"]
-    }
+# ---- The minimal example, planned against moto ----
 
 
-# None: the default. S3 keeps one notification configuration per bucket; an organization's
-# bucket may already feed a SIEM or Security Lake, which the module must not cut off.
-@pytest.mark.parametrize("notify", [None, True, False])
-def test_existing_trail_bucket_creates_no_trail(
-    deployment: Deployment, tmp_path: Path, notify: bool | None
-) -> None:
-    existing = f"org-trail-{uuid.uuid4().hex[:8]}"
-    deployment.client("s3").create_bucket(
-        Bucket=existing, CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    workdir = terraform.copy_module(tmp_path / "module")
+def test_minimal_example_plans_against_moto(deployment: Deployment, tmp_path: Path) -> None:
+    """Through modules/paramguard's links: the package's sources are found, every resource
+    of a deployment is planned under module.paramguard, with the caller's provider."""
+    workdir = _example_copy(REPO / "examples" / "minimal", tmp_path)
     (workdir / "moto_override.tf").write_text(
         terraform.moto_override(deployment.stack.endpoint, REGION)
     )
     tf = terraform.Tf(workdir, awsutil.aws_env(deployment.stack.endpoint, REGION))
     tf.init()
-    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    variables: dict[str, Any] = {
-        "name_prefix": "pgorg",
-        "existing_cloudtrail_bucket_name": existing,
-        "existing_cloudtrail_kms_key_arn": key,
-        "existing_cloudtrail_key_prefix": "org-trail/",
-    }
-    if notify is not None:
-        variables["create_bucket_notification"] = notify
-    plan = _plan_json(tf, variables)
-    planned = {
-        change["address"]: change
+    plan = _plan_json(tf, {"notification_email": EMAIL})
+    created = {
+        change["address"]
         for change in plan["resource_changes"]
-        if "create" in change["change"]["actions"]
+        if change["change"]["actions"] == ["create"]
     }
-    assert not [a for a in planned if "trail_logs" in a and "notification" not in a]
-    assert "aws_cloudtrail.main[0]" not in planned
-    assert "aws_lambda_function.analyzer" in planned
-    permission = planned["aws_lambda_permission.s3_invoke[0]"]["change"]["after"]
-    assert permission["source_arn"] == f"arn:aws:s3:::{existing}"
-    # The module still lets S3 invoke the function, for a notification wired elsewhere.
-    assert permission["source_account"] == ACCOUNT
-    notifications = [
-        c for c in plan["resource_changes"] if c["type"] == "aws_s3_bucket_notification"
-    ]
-    # The function's ARN is not known before apply; the rest of the output is.
-    wiring = plan["output_changes"]["log_bucket_notification"]["after"]
-    assert wiring["filter_prefix"] == "org-trail/AWSLogs/"
-    assert wiring["filter_suffix"] == ".json.gz"
-    assert wiring["managed_by_module"] is bool(notify)
-    if notify:
-        [notification] = notifications
-        assert notification["change"]["after"]["bucket"] == existing
-        [config] = notification["change"]["after"]["lambda_function"]
-        assert config["filter_prefix"] == "org-trail/AWSLogs/"
-    else:
-        assert notifications == []
-    # The heartbeat watches this trail's files all the same: a missing wiring is noticed.
-    alarms = {
-        change["change"]["after"]["alarm_name"]: change["change"]["after"]
-        for change in plan["resource_changes"]
-        if change["type"] == "aws_cloudwatch_metric_alarm"
-    }
-    heartbeat = alarms["pgorg-heartbeat"]
-    assert f"s3://{existing}/org-trail/AWSLogs/" in heartbeat["alarm_description"]
-
-
-# ---- Tear down (last: it destroys the shared deployment) ----
-
-
-def test_destroy_leaves_nothing_behind(deployment: Deployment) -> None:
-    stack = deployment.stack
-    queue_name = deployment.outputs["failure_queue_url"].rsplit("/", 1)[-1]
-    key_arn = deployment.client("sns").get_topic_attributes(
-        TopicArn=deployment.outputs["sns_topic_arn"]
-    )["Attributes"]["KmsMasterKeyId"]
-    stack.destroy()
-
-    buckets = [b["Name"] for b in deployment.client("s3").list_buckets().get("Buckets", [])]
-    assert not [b for b in buckets if b.startswith(f"{PREFIX}-")], buckets
-    functions = deployment.client("lambda").list_functions()["Functions"]
-    assert not [f["FunctionName"] for f in functions if f["FunctionName"].startswith(PREFIX)]
-    alarms = deployment.client("cloudwatch").describe_alarms(AlarmNamePrefix=PREFIX)
-    assert alarms["MetricAlarms"] == []
-    topics = deployment.client("sns").list_topics()["Topics"]
-    assert not [t for t in topics if f":{PREFIX}-" in t["TopicArn"]], topics
-    queues = deployment.client("sqs").list_queues(QueueNamePrefix=queue_name).get("QueueUrls", [])
-    assert queues == []
-    assert deployment.client("cloudtrail").describe_trails()["trailList"] == []
-    groups = deployment.client("logs").describe_log_groups(
-        logGroupNamePrefix=f"/aws/lambda/{PREFIX}"
+    assert {
+        "module.paramguard.aws_lambda_function.analyzer",
+        "module.paramguard.aws_cloudtrail.main[0]",
+        "module.paramguard.module.trail_logs_bucket[0].aws_s3_bucket.this",
+        "module.paramguard.module.dictionary_bucket.aws_s3_bucket_policy.this",
+        'module.paramguard.aws_cloudwatch_metric_alarm.detector["anomalies"]',
+    } <= created
+    managed = [c for c in plan["resource_changes"] if c["mode"] == "managed"]
+    assert all(address.startswith("module.paramguard.") for address in created)
+    assert len(created) == len(managed) > 30
+    function = next(
+        c["change"]["after"]
+        for c in plan["resource_changes"]
+        if c["address"] == "module.paramguard.aws_lambda_function.analyzer"
     )
-    assert groups["logGroups"] == []
-    roles = deployment.client("iam").list_roles()["Roles"]
-    assert not [r["RoleName"] for r in roles if r["RoleName"].startswith(PREFIX)]
-    key = deployment.client("kms").describe_key(KeyId=key_arn)["KeyMetadata"]
-    assert key["KeyState"] == "PendingDeletion"
-    # kms_key_deletion_window_days = 30 (the most KMS allows): a month to cancel the deletion.
-    wait = key["DeletionDate"] - datetime.now(key["DeletionDate"].tzinfo)
-    assert timedelta(days=29) < wait <= timedelta(days=30), wait
-    state = stack.tf.show_json()
-    assert not state.get("values", {}).get("root_module", {}).get("resources")
+    # The hash of the repository's package sources: the links reach the same files.
+    sources = sorted(
+        [f"function/paramguard/{p.name}" for p in (REPO / "function" / "paramguard").glob("*.py")]
+        + ["function/paramguard/py.typed", "dictionary/dictionary.txt", "scripts/package_lambda.py"]
+    )
+    listing = "\n".join(
+        f"{name} {hashlib.sha256((REPO / name).read_bytes()).hexdigest()}" for name in sources
+    )
+    expected = base64.b64encode(hashlib.sha256(listing.encode()).digest()).decode()
+    assert function["source_code_hash"] == expected
 
 
 # ---- Upgrading a deployment made before the alarms became one map ----
@@ -1222,6 +1277,7 @@ def test_upgrade_keeps_the_existing_alarms(deployment: Deployment, tmp_path: Pat
             "pgold-dictionary-load-failures",
         }
         terraform.upgrade_module(workdir)
+        tf.init()  # the current tree calls local modules (modules/private-bucket)
         plan = _plan_json(tf, variables)
         alarms = {
             change["address"]: change
@@ -1245,6 +1301,53 @@ def test_upgrade_keeps_the_existing_alarms(deployment: Deployment, tmp_path: Pat
         tf.destroy(variables)
 
 
+# ---- Upgrading a deployment made before main.tf was split by concern ----
+
+# The last commit with one main.tf (issue 12). Every conditional resource is on, so the plan
+# covers all of them: both trigger paths, the sweep, value inspection, the email.
+BEFORE_SPLIT = "e5c08e8"
+SPLIT_VARIABLES: dict[str, Any] = {
+    **VARIABLES,
+    "name_prefix": "pgsplit",
+    "trigger_mode": "both",
+    "inventory_schedule": "rate(1 day)",
+    "inspect_values": True,
+}
+
+
+def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_path: Path) -> None:
+    """Files by concern, the bucket module and moved blocks: an existing deployment's plan
+    moves state addresses at most, it creates, changes or destroys nothing."""
+    workdir = tmp_path / "module"
+    if not terraform.module_at_commit(BEFORE_SPLIT, workdir):
+        pytest.skip(f"commit {BEFORE_SPLIT} is not in this clone's history")
+    (workdir / "moto_override.tf").write_text(
+        terraform.moto_override(deployment.stack.endpoint, REGION)
+    )
+    tf = terraform.Tf(workdir, awsutil.aws_env(deployment.stack.endpoint, REGION))
+    tf.init()
+    try:
+        tf.apply(SPLIT_VARIABLES)
+        terraform.upgrade_module(workdir)
+        tf.init()
+        plan = _plan_json(tf, SPLIT_VARIABLES)
+        changed = {
+            change["address"]: change["change"]["actions"]
+            for change in plan["resource_changes"]
+            if change["change"]["actions"] != ["no-op"]
+        }
+        assert changed == {}, changed
+        outputs = {
+            name: change["actions"]
+            for name, change in plan.get("output_changes", {}).items()
+            if change["actions"] != ["no-op"]
+        }
+        assert outputs == {}, outputs
+        assert len(plan["resource_changes"]) > 50  # the whole deployment was compared
+    finally:
+        tf.destroy(SPLIT_VARIABLES)
+
+
 # ---- Near-real-time triggers: EventBridge alone, then both paths and the sweep ----
 
 EB_PREFIX = "pgeb"
@@ -1253,7 +1356,8 @@ SAMPLES = REPO / "tests" / "events"
 
 @pytest.fixture(scope="module")
 def eventbridge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[moto_stack.MotoStack]:
-    """The module applied with trigger_mode = "eventbridge" on a moto server of its own."""
+    """The module applied with trigger_mode = "eventbridge" on a moto server of its own;
+    destroyed by the finaliser, which checks nothing is left."""
     server = moto_server.MotoServer().start()
     try:
         variables = {**VARIABLES, "name_prefix": EB_PREFIX, "trigger_mode": "eventbridge"}
@@ -1263,9 +1367,20 @@ def eventbridge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[moto
             yield stack
         finally:
             if not stack.destroyed:
-                stack.destroy()
+                _eventbridge_stack_destroys_cleanly(stack)
     finally:
         server.stop()
+
+
+def _eventbridge_stack_destroys_cleanly(stack: moto_stack.MotoStack) -> None:
+    stack.destroy()
+    assert stack.client("events").list_rules(NamePrefix=EB_PREFIX)["Rules"] == []
+    tables = stack.client("dynamodb").list_tables()["TableNames"]
+    assert not [t for t in tables if t.startswith(EB_PREFIX)]
+    functions = stack.client("lambda").list_functions()["Functions"]
+    assert not [f for f in functions if f["FunctionName"].startswith(EB_PREFIX)]
+    state = stack.tf.show_json()
+    assert not state.get("values", {}).get("root_module", {}).get("resources")
 
 
 def _rule_pattern(stack: moto_stack.MotoStack, purpose: str) -> Any:
@@ -1436,18 +1551,6 @@ def test_both_paths_and_the_sweep_notify_a_write_once(
     ours = [m for m in messages if f"Parameter:      {name}\n" in m]
     assert len(ours) == 1
     assert "arn:aws:iam::" in ours[0]  # the EventBridge path carries the actor
-
-
-def test_eventbridge_stack_destroys_cleanly(eventbridge_stack: moto_stack.MotoStack) -> None:
-    stack = eventbridge_stack
-    stack.destroy()
-    assert stack.client("events").list_rules(NamePrefix=EB_PREFIX)["Rules"] == []
-    tables = stack.client("dynamodb").list_tables()["TableNames"]
-    assert not [t for t in tables if t.startswith(EB_PREFIX)]
-    functions = stack.client("lambda").list_functions()["Functions"]
-    assert not [f for f in functions if f["FunctionName"].startswith(EB_PREFIX)]
-    state = stack.tf.show_json()
-    assert not state.get("values", {}).get("root_module", {}).get("resources")
 
 
 # ---- Opt-in: a real AWS account ----

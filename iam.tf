@@ -1,0 +1,140 @@
+# ---- The detector function's role ----
+
+data "aws_iam_policy_document" "analyzer_assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "analyzer" {
+  name               = "${var.name_prefix}-analyzer"
+  assume_role_policy = data.aws_iam_policy_document.analyzer_assume_role.json
+}
+
+data "aws_iam_policy_document" "analyzer" {
+  # On a versioned bucket (organization and Control Tower log archives usually are) every
+  # notification and S3 Batch Operations 2.0 task names the version, and GetObject with a
+  # VersionId is authorised as s3:GetObjectVersion, not s3:GetObject:
+  # https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Versioning).
+  statement {
+    sid       = "ReadCloudTrailLogFiles"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["${local.log_bucket_arn}/${local.log_key_prefix}AWSLogs/*"]
+  }
+
+  statement {
+    sid       = "ReadDictionary"
+    actions   = ["s3:GetObject"]
+    resources = [local.dictionary_object_arn]
+  }
+
+  # PutMetricData has no resource-level permissions; the condition pins the namespace.
+  statement {
+    sid       = "PutMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = [var.metric_namespace]
+    }
+  }
+
+  statement {
+    sid       = "PublishFindings"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn]
+  }
+
+  # Publishing to the encrypted topic: SNS uses the key on the caller's behalf, with the
+  # topic's ARN as encryption context, so the grant covers this topic only.
+  statement {
+    sid       = "EncryptFindings"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = [aws_kms_key.notifications.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["sns.${local.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = [aws_sns_topic.alerts.arn]
+    }
+  }
+
+  # ssm:DescribeParameters does not support resource-level permissions, so "*" is the only
+  # valid resource. It returns names and types, never values (no ssm:GetParameter*).
+  statement {
+    sid       = "DescribeParameters"
+    actions   = ["ssm:DescribeParameters"]
+    resources = ["*"]
+  }
+
+  # Value inspection reads the exact version written (name:version), without decryption:
+  # no ssm:GetParameters, no kms:Decrypt, so a SecureString's plain value stays out of reach.
+  # Any region: a multi-region trail reports writes from all of them; own account only.
+  dynamic "statement" {
+    for_each = var.inspect_values ? [1] : []
+
+    content {
+      sid       = "ReadPlaintextValues"
+      actions   = ["ssm:GetParameter"]
+      resources = ["arn:${local.partition}:ssm:*:${local.account_id}:parameter/*"]
+    }
+  }
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.analyzer.arn}:*"]
+  }
+
+  statement {
+    sid       = "SendFailedEvents"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.analyzer_failures.arn]
+  }
+
+  # Conditional writes only: a claim either succeeds or says "already reported".
+  dynamic "statement" {
+    for_each = local.deduplicate ? [1] : []
+
+    content {
+      sid       = "ClaimFindings"
+      actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+      resources = [aws_dynamodb_table.dedup[0].arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = !local.create_trail && var.existing_cloudtrail_kms_key_arn != "" ? [var.existing_cloudtrail_kms_key_arn] : []
+
+    content {
+      sid       = "DecryptCloudTrailLogFiles"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "analyzer" {
+  name   = "${var.name_prefix}-analyzer"
+  role   = aws_iam_role.analyzer.id
+  policy = data.aws_iam_policy_document.analyzer.json
+}
