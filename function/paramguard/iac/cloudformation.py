@@ -1,0 +1,137 @@
+"""CloudFormation, SAM and CDK (cdk.out) templates: AWS::SSM::Parameter resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .documents import DocumentError, Located, load_json, load_yaml
+from .model import PLACEHOLDER, Parameter, Problem, Resolved, Suppression
+from .resolve import Template, cfn_value, to_resolved
+from .terraform import suppression_in
+
+RESOURCE_TYPE = "AWS::SSM::Parameter"
+
+
+def is_template(document: Any) -> bool:
+    """Whether a parsed document is a CloudFormation/SAM template."""
+    return isinstance(document, Mapping) and (
+        "AWSTemplateFormatVersion" in document or isinstance(document.get("Resources"), Mapping)
+    )
+
+
+def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter], list[Problem]]:
+    """Every AWS::SSM::Parameter in a template, or why the file could not be read."""
+    spans: list[tuple[int, int]] = []
+    try:
+        if is_json:
+            document = load_json(text)
+        else:
+            document, spans = load_yaml(text)
+    except DocumentError as exc:
+        kind = "JSON" if is_json else "YAML"
+        return [], [Problem(shown, f"not valid {kind}: {exc}", exc.line, exc.column)]
+    if not is_template(document):
+        return [], []
+    lines = [] if is_json else text.splitlines()  # JSON has no comments
+    return template_parameters(document, shown, lines, spans), []
+
+
+def _metadata_suppression(resource: Mapping[str, Any], line: int) -> Suppression | None:
+    metadata = resource.get("Metadata")
+    if not isinstance(metadata, Mapping):
+        return None
+    ours = metadata.get("paramguard")
+    if isinstance(ours, Mapping) and "ignore" in ours:
+        reason = ours.get("ignore")
+        return Suppression(reason.strip() if isinstance(reason, str) else "", line)
+    return None
+
+
+def _comment_suppression(
+    lines: list[str], first: int, last: int, spans: list[tuple[int, int]]
+) -> Suppression | None:
+    """A `# paramguard:ignore` comment directly above the resource or inside it (YAML)."""
+
+    def in_scalar(number: int) -> bool:
+        return any(a < number <= b for a, b in spans)
+
+    candidates: list[int] = []
+    above = first - 1
+    while above >= 1 and lines[above - 1].strip().startswith("#"):
+        candidates.append(above)
+        above -= 1
+    candidates.extend(range(first, min(last, len(lines)) + 1))
+    for number in candidates:
+        if in_scalar(number):
+            continue
+        text = lines[number - 1]
+        at = text.find("#")
+        while at >= 0:
+            if at == 0 or text[at - 1] in " \t":
+                found = suppression_in(text[at:], number)
+                if found:
+                    return found
+            at = text.find("#", at + 1)
+    return None
+
+
+def template_parameters(
+    document: Mapping[str, Any], shown: str, lines: list[str], spans: list[tuple[int, int]]
+) -> list[Parameter]:
+    """The AWS::SSM::Parameter resources of a parsed template."""
+    parameters = document.get("Parameters")
+    mappings = document.get("Mappings")
+    template = Template(
+        parameters if isinstance(parameters, Mapping) else {},
+        mappings if isinstance(mappings, Mapping) else {},
+    )
+    resources = document.get("Resources")
+    if not isinstance(resources, Mapping):
+        return []
+    found: list[Parameter] = []
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, Mapping) or resource.get("Type") != RESOURCE_TYPE:
+            continue
+        line, column = resources.position(logical_id) if isinstance(resources, Located) else (0, 0)
+        last = resource.end_line if isinstance(resource, Located) else line
+        properties = resource.get("Properties")
+        properties = properties if isinstance(properties, Mapping) else {}
+        notes: list[str] = []
+        if "Name" in properties:
+            name: Resolved | None = to_resolved(cfn_value(properties["Name"], template))
+        else:
+            # CloudFormation then names it CFN-<LogicalId>-<random suffix>: the logical ID
+            # is part of the name the deployed function will see.
+            name = Resolved(
+                f"CFN-{logical_id}-${{generated}}", False, f"CFN-{logical_id}-{PLACEHOLDER}"
+            )
+            notes.append("no Name: CloudFormation generates one from the logical ID")
+        declared = (
+            to_resolved(cfn_value(properties["Type"], template)) if "Type" in properties else None
+        )
+        value = cfn_value(properties["Value"], template) if "Value" in properties else None
+        address = str(logical_id)
+        metadata = resource.get("Metadata")
+        if isinstance(metadata, Mapping) and isinstance(metadata.get("aws:cdk:path"), str):
+            address = f"{logical_id} ({metadata['aws:cdk:path']})"
+        if "Condition" in resource:
+            notes.append(f"created only under condition {resource['Condition']}")
+        suppression = _metadata_suppression(resource, line)
+        if suppression is None and lines and spans is not None:
+            suppression = _comment_suppression(lines, line, last, spans)
+        found.append(
+            Parameter(
+                file=shown,
+                line=line,
+                column=column,
+                address=address,
+                source_kind="cloudformation",
+                name=name,
+                type=declared,
+                value=value if isinstance(value, str) else None,
+                suppression=suppression,
+                notes=tuple(notes),
+            )
+        )
+    return found

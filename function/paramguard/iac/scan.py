@@ -1,0 +1,198 @@
+"""Find infrastructure files under paths, read them, and apply the verdict."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import cloudformation, terraform
+from .documents import DocumentError, load_json
+from .model import Parameter, Problem
+from .verdict import Result, evaluate
+
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
+TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+# Directories that hold copies of other people's code or tool state, not this repository's.
+SKIPPED_DIRECTORIES = frozenset({".git", ".terraform", "node_modules", ".venv", "__pycache__"})
+# A file that mentions neither resource type cannot declare one, so it is not parsed: the
+# parsers run only where a parameter can be (and on the variables/locals of its module).
+# JSON may spell any character as \u escape, so a JSON file with one is parsed too.
+_NEEDLES = (b"aws_ssm_parameter", b"AWS::SSM::Parameter")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Scan:
+    """What one run found."""
+
+    files_seen: int = 0  # infrastructure files found (by suffix)
+    files_read: int = 0  # files parsed
+    parameters: list[Parameter] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Result]:
+        """Results not covered by a reviewed suppression."""
+        return [r for r in self.results if not r.suppressed]
+
+    @property
+    def suppressed(self) -> list[Result]:
+        """Results covered by a suppression with a reason."""
+        return [r for r in self.results if r.suppressed]
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(".tf.json"):
+        return "tf-json"
+    if name.endswith(".tf"):
+        return "tf"
+    if name in TFVARS_NAMES or name.endswith(TFVARS_SUFFIXES):
+        return "tfvars"
+    if name.endswith(TEMPLATE_SUFFIXES):
+        return "template"
+    return None
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """Every infrastructure file under paths (sorted), and paths that do not exist."""
+    found: dict[Path, None] = {}
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_file():
+            found[path] = None  # named explicitly: read whatever its suffix
+        elif path.is_dir():
+            for root, directories, files in os.walk(path):
+                directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
+                for name in sorted(files):
+                    candidate = Path(root) / name
+                    if _kind(candidate) is not None:
+                        found[candidate] = None
+        else:
+            problems.append(Problem(str(path), "no such file or directory"))
+    return list(found), problems
+
+
+def _read(path: Path, shown: str) -> tuple[str | None, bytes, Problem | None]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, b"", Problem(shown, f"larger than {MAX_FILE_BYTES} bytes; not read")
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, b"", Problem(shown, f"cannot read: {exc.strerror or exc}")
+    return None, data, None
+
+
+def _decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return None, Problem(shown, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+
+
+def _relevant(data: bytes, is_json: bool) -> bool:
+    return any(n in data for n in _NEEDLES) or (is_json and b"\\u" in data)
+
+
+def scan_paths(
+    paths: Sequence[Path], dictionary: Any, base: Path | None = None, inspect_values: bool = True
+) -> Scan:
+    """Scan files and directories; never raises for a bad file (it becomes a Problem)."""
+    files, problems = discover(paths)
+    scan = Scan(problems=problems)
+    scan.files_seen = len(files)
+    modules: dict[Path, list[tuple[Path, str, str]]] = {}
+    for path in files:
+        kind = _kind(path) or ("template" if path.suffix.lower() != ".tf" else "tf")
+        if kind in ("tf", "tf-json", "tfvars"):
+            modules.setdefault(path.parent, []).append((path, _shown(path, base), kind))
+        else:
+            _scan_template(path, _shown(path, base), scan)
+    for directory in sorted(modules):
+        _scan_module(modules[directory], scan, directory)
+    for parameter in scan.parameters:
+        result = evaluate(parameter, dictionary, inspect_values)
+        if result is not None:
+            scan.results.append(result)
+    return scan
+
+
+def _shown(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _scan_template(path: Path, shown: str, scan: Scan) -> None:
+    _, data, problem = _read(path, shown)
+    if problem:
+        scan.problems.append(problem)
+        return
+    is_json = path.name.lower().endswith(".json")
+    if not _relevant(data, is_json):
+        return
+    text, problem = _decode(data, shown)
+    if problem or text is None:
+        scan.problems.append(problem or Problem(shown, "unreadable"))
+        return
+    scan.files_read += 1
+    if is_json or text.lstrip().startswith("{"):
+        try:
+            document = load_json(text)
+        except DocumentError as exc:
+            if is_json:
+                scan.problems.append(Problem(shown, f"not valid JSON: {exc}", exc.line, exc.column))
+                return
+            document = None  # YAML flow style that is not JSON: read as YAML below
+        if document is not None:
+            if terraform.is_plan(document):
+                scan.parameters.extend(terraform.plan_parameters(document, shown))
+            elif cloudformation.is_template(document):
+                scan.parameters.extend(cloudformation.template_parameters(document, shown, [], []))
+            return
+    parameters, problems = cloudformation.read_template(text, shown, is_json=False)
+    scan.parameters.extend(parameters)
+    scan.problems.extend(problems)
+
+
+def _scan_module(entries: Iterable[tuple[Path, str, str]], scan: Scan, directory: Path) -> None:
+    loaded: list[tuple[Path, str, str, bytes]] = []
+    for path, shown, kind in entries:
+        _, data, problem = _read(path, shown)
+        if problem:
+            scan.problems.append(problem)
+            continue
+        loaded.append((path, shown, kind, data))
+    # A module is parsed only when one of its files can declare a parameter.
+    if not any(_relevant(data, kind != "tf") for _, _, kind, data in loaded if kind != "tfvars"):
+        return
+    module = terraform.Module()
+    tfvars: list[tuple[str, str, bool]] = []
+    for path, shown, kind, data in loaded:
+        text, problem = _decode(data, shown)
+        if problem or text is None:
+            scan.problems.append(problem or Problem(shown, "unreadable"))
+            continue
+        scan.files_read += 1
+        if kind == "tf":
+            terraform.read_hcl(path, shown, module, text)
+        elif kind == "tf-json":
+            terraform.read_tf_json(shown, module, text)
+        else:
+            tfvars.append((shown, text, path.name.lower().endswith(".json")))
+    # Terraform applies terraform.tfvars, then *.auto.tfvars in lexical order, over defaults.
+    tfvars.sort(key=lambda t: (not t[0].rsplit("/", 1)[-1].startswith("terraform.tfvars"), t[0]))
+    for shown, text, is_json in tfvars:
+        terraform.read_tfvars(shown, module, text, is_json)
+    scan.problems.extend(module.problems)
+    scan.parameters.extend(terraform.module_parameters(module))

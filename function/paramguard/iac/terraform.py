@@ -1,0 +1,441 @@
+"""Terraform: aws_ssm_parameter resources in .tf and .tf.json modules, and plan/state JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .documents import DocumentError, Located, load_json
+from .model import Parameter, Problem, Resolved, Suppression
+from .resolve import JsonValue, Scope, Unknown, evaluate, references, to_resolved
+
+RESOURCE_TYPE = "aws_ssm_parameter"
+MAX_INSTANCES = 10_000  # per resource: for_each over a literal map this big is not real code
+SUPPRESS = "paramguard:ignore"
+
+# Attributes whose value is a secret by construction: a String parameter set from one holds
+# a generated password or key in plain text (what value inspection would find after the write).
+SECRET_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "random_password": frozenset({"result", "bcrypt_hash"}),
+    "tls_private_key": frozenset(
+        {"private_key_pem", "private_key_openssh", "private_key_pem_pkcs8"}
+    ),
+    "aws_iam_access_key": frozenset({"secret", "ses_smtp_password_v4"}),
+    "aws_secretsmanager_secret_version": frozenset({"secret_string", "secret_binary"}),
+    "aws_cognito_user_pool_client": frozenset({"client_secret"}),
+    "aws_iam_service_specific_credential": frozenset({"service_password"}),
+    "aws_api_gateway_api_key": frozenset({"value"}),
+    "aws_appsync_api_key": frozenset({"key"}),
+    "aws_iot_certificate": frozenset({"private_key"}),
+    "aws_lightsail_key_pair": frozenset({"private_key", "encrypted_private_key"}),
+}
+
+
+def suppression_in(comment: str, line: int) -> Suppression | None:
+    """The suppression a comment's text holds (markers already stripped), or None."""
+    text = comment.strip()
+    for marker in ("#", "//", "/*"):
+        if text.startswith(marker):
+            text = text[len(marker) :].strip()
+    text = text.removesuffix("*/").strip()
+    if not text.lower().startswith(SUPPRESS):
+        return None
+    rest = text[len(SUPPRESS) :]
+    if rest and not rest[0].isspace() and rest[0] not in ":-":
+        return None  # paramguard:ignored, paramguard:ignore-foo: not ours
+    return Suppression(rest.lstrip(":- \t").strip(), line)
+
+
+def secret_source(paths: Sequence[str], sensitive: frozenset[str]) -> str | None:
+    """The first reference that makes a value a generated or declared secret."""
+    for path in paths:
+        parts = path.split(".")
+        if parts[0] == "data":
+            parts = parts[1:]
+        if parts[0] == "var" and len(parts) >= 2 and parts[1] in sensitive:
+            return path
+        if len(parts) >= 3 and parts[2] in SECRET_ATTRIBUTES.get(parts[0], frozenset()):
+            return path
+    return None
+
+
+@dataclass
+class Module:
+    """The files of one directory, read: what resolution and the resources need."""
+
+    variables: dict[str, Any] = field(default_factory=dict)
+    sensitive: set[str] = field(default_factory=set)
+    locals: dict[str, Any] = field(default_factory=dict)
+    resources: list[_Resource] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Resource:
+    file: str
+    line: int
+    column: int
+    label: str
+    attributes: dict[str, Any]  # hcl2 nodes or JsonValue
+    suppression: Suppression | None
+    source_kind: str
+
+
+def _comment_lines(rule: Any) -> list[tuple[str, int]]:
+    """The comments of a new-line-or-comment element as (text, line)."""
+    text = "".join(str(token.value) for token in rule.children if token is not None)
+    first = getattr(rule, "_meta", None)
+    start = getattr(first, "line", 1) or 1
+    return [(line, start + n) for n, line in enumerate(text.split("\n"))]
+
+
+def _leading_suppression(body_children: list[Any], index: int) -> Suppression | None:
+    """A suppression in the comment lines directly above child index (no blank line between)."""
+    if index == 0:
+        return None
+    previous = body_children[index - 1]
+    if previous is None or previous.lark_name() != "new_line_or_comment":
+        return None
+    lines = _comment_lines(previous)
+    if lines and not lines[-1][0].strip():
+        lines = lines[:-1]  # the newline that ends the last comment line
+    found = None
+    for text, line in reversed(lines[1:] if len(lines) > 1 else lines):
+        if not text.strip():
+            break
+        found = suppression_in(text, line) or found
+    return found
+
+
+def _inner_suppression(block: Any) -> Suppression | None:
+    for child in block.body.children:
+        if child is None:
+            continue
+        if child.lark_name() == "new_line_or_comment":
+            for text, line in _comment_lines(child):
+                found = suppression_in(text, line)
+                if found:
+                    return found
+    # A comment on the opening line (`resource "..." "x" { # paramguard:ignore ...`).
+    return None
+
+
+def _block_labels(block: Any) -> list[str]:
+    labels = []
+    for label in block.labels:
+        text = str(label.serialize())
+        labels.append(text[1:-1] if text.startswith('"') and text.endswith('"') else text)
+    return labels
+
+
+def _attributes(block: Any) -> dict[str, Any]:
+    return {
+        str(child.identifier.serialize()): child.expression
+        for child in block.body.children
+        if child is not None and child.lark_name() == "attribute"
+    }
+
+
+def read_hcl(path: Path, shown: str, module: Module, text: str) -> None:
+    """Read one .tf file into module (variables, locals, resources)."""
+    import hcl2
+
+    try:
+        tree = hcl2.parses(text)
+    except Exception as exc:  # noqa: BLE001 - lark raises many kinds; all mean "cannot parse"
+        module.problems.append(_hcl_problem(shown, exc))
+        return
+    children = tree.body.children
+    for index, block in enumerate(children):
+        if block is None or block.lark_name() != "block":
+            continue
+        labels = _block_labels(block)
+        kind = labels[0] if labels else ""
+        if kind == "variable" and len(labels) == 2:
+            attributes = _attributes(block)
+            if "default" in attributes:
+                module.variables[labels[1]] = evaluate(attributes["default"], Scope())
+            if _is_true(attributes.get("sensitive")):
+                module.sensitive.add(labels[1])
+        elif kind == "locals":
+            module.locals.update(_attributes(block))
+        elif kind == "resource" and len(labels) == 3 and labels[1] == RESOURCE_TYPE:
+            meta = block._meta
+            suppression = _leading_suppression(children, index) or _inner_suppression(block)
+            module.resources.append(
+                _Resource(
+                    shown,
+                    getattr(meta, "line", 0) or 0,
+                    getattr(meta, "column", 0) or 0,
+                    labels[2],
+                    _attributes(block),
+                    suppression,
+                    "terraform",
+                )
+            )
+
+
+def _is_true(node: Any) -> bool:
+    return node is not None and evaluate(node, Scope()) is True
+
+
+def _hcl_problem(shown: str, exc: Exception) -> Problem:
+    line = getattr(exc, "line", None)
+    column = getattr(exc, "column", None)
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(line, int) and line > 0:
+        where = f" at line {line}" + (f" column {column}" if isinstance(column, int) else "")
+        return Problem(shown, f"not valid HCL{where}: {message}", line, column)
+    return Problem(shown, f"not valid HCL: {message}")
+
+
+def _json_blocks(value: Any) -> Iterator[Any]:
+    """Terraform JSON allows a block as an object or as a list of objects."""
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, Mapping):
+                yield item
+    elif isinstance(value, Mapping):
+        yield value
+
+
+def read_tf_json(shown: str, module: Module, text: str) -> None:
+    """Read one .tf.json file into module."""
+    try:
+        document = load_json(text)
+    except DocumentError as exc:
+        module.problems.append(Problem(shown, f"not valid JSON: {exc}", exc.line, exc.column))
+        return
+    if not isinstance(document, Mapping):
+        module.problems.append(Problem(shown, "not a Terraform JSON file (not a JSON object)"))
+        return
+    for variables in _json_blocks(document.get("variable")):
+        for name, spec in variables.items():
+            for body in _json_blocks(spec):
+                if "default" in body:
+                    module.variables[name] = _plain(body["default"])
+                if body.get("sensitive") is True:
+                    module.sensitive.add(name)
+    for local_block in _json_blocks(document.get("locals")):
+        for name, value in local_block.items():
+            if name != "//":
+                module.locals[name] = JsonValue(value)
+    for resources in _json_blocks(document.get("resource")):
+        for body_by_name in _json_blocks(resources.get(RESOURCE_TYPE)):
+            for name, spec in body_by_name.items():
+                line, column = (
+                    body_by_name.positions.get(name, (0, 0))
+                    if isinstance(body_by_name, Located)
+                    else (0, 0)
+                )
+                for body in _json_blocks(spec):
+                    comment = body.get("//")
+                    suppression = (
+                        suppression_in(comment, line) if isinstance(comment, str) else None
+                    )
+                    attributes = {k: JsonValue(v) for k, v in body.items() if k != "//"}
+                    module.resources.append(
+                        _Resource(
+                            shown, line, column, name, attributes, suppression, "terraform-json"
+                        )
+                    )
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value as plain Python data (variable defaults are literal, not templates)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def read_tfvars(shown: str, module: Module, text: str, is_json: bool) -> None:
+    """Apply a tfvars file (terraform.tfvars, *.auto.tfvars[.json]) over variable defaults."""
+    if is_json:
+        try:
+            document = load_json(text)
+        except DocumentError as exc:
+            module.problems.append(Problem(shown, f"not valid JSON: {exc}", exc.line, exc.column))
+            return
+        if isinstance(document, Mapping):
+            module.variables.update({str(k): _plain(v) for k, v in document.items()})
+        return
+    import hcl2
+
+    try:
+        tree = hcl2.parses(text)
+    except Exception as exc:  # noqa: BLE001
+        module.problems.append(_hcl_problem(shown, exc))
+        return
+    for child in tree.body.children:
+        if child is not None and child.lark_name() == "attribute":
+            module.variables[str(child.identifier.serialize())] = evaluate(
+                child.expression, Scope()
+            )
+
+
+def _instances(resource: _Resource, scope: Scope) -> list[tuple[str, Scope, str | None]]:
+    """(address suffix, scope, note) for each instance for_each/count makes (at least one)."""
+    attributes = resource.attributes
+    if "for_each" in attributes:
+        collection = evaluate(attributes["for_each"], scope)
+        items: list[tuple[Any, Any]] | None = None
+        if isinstance(collection, Mapping):
+            items = list(collection.items())
+        elif isinstance(collection, list) and all(isinstance(i, str) for i in collection):
+            items = [(i, i) for i in collection]
+        if items:
+            return [
+                (f'["{key}"]', scope.item((key, value), None), None)
+                for key, value in items[:MAX_INSTANCES]
+            ]
+        note = (
+            "for_each is empty with the defaults; the names are checked as if it were not"
+            if items == []
+            else "for_each is not known from the code; each.key/each.value are unresolved"
+        )
+        return [
+            ("[each]", scope.item((Unknown("${each.key}"), Unknown("${each.value}")), None), note)
+        ]
+    if "count" in attributes:
+        count = evaluate(attributes["count"], scope)
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            return [(f"[{n}]", scope.item(None, n), None) for n in range(min(count, MAX_INSTANCES))]
+        counted: str | None = None
+        if count == 0:
+            counted = "count is 0 with the defaults; the parameter is checked as if it were created"
+        return [("[count]", scope.item(None, None), counted)]
+    return [("", scope, None)]
+
+
+def _string_attribute(node: Any, scope: Scope) -> Resolved | None:
+    if node is None:
+        return None
+    return to_resolved(evaluate(node, scope))
+
+
+def module_parameters(module: Module, prefix: str = "") -> list[Parameter]:
+    """Every aws_ssm_parameter instance of a module, with names resolved in its scope."""
+    scope = Scope(module.variables, module.locals)
+    sensitive = frozenset(module.sensitive)
+    found: list[Parameter] = []
+    for resource in module.resources:
+        attributes = resource.attributes
+        value_node = attributes.get("value", attributes.get("insecure_value"))
+        if value_node is None and "value_wo" in attributes:
+            value_node = None  # write-only values never reach state; nothing to inspect
+        paths = _references(value_node)
+        for suffix, item_scope, note in _instances(resource, scope):
+            value = evaluate(value_node, item_scope) if value_node is not None else None
+            literal = value if isinstance(value, str) else None
+            found.append(
+                Parameter(
+                    file=resource.file,
+                    line=resource.line,
+                    column=resource.column,
+                    address=f"{prefix}{RESOURCE_TYPE}.{resource.label}{suffix}",
+                    source_kind=resource.source_kind,
+                    name=_string_attribute(attributes.get("name"), item_scope),
+                    type=_string_attribute(attributes.get("type"), item_scope),
+                    value=literal,
+                    value_source=secret_source(paths, sensitive),
+                    suppression=resource.suppression,
+                    notes=(note,) if note else (),
+                )
+            )
+    return found
+
+
+def _references(node: Any) -> list[str]:
+    if node is None:
+        return []
+    if isinstance(node, JsonValue):
+        paths: list[str] = []
+        stack = [node.value]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, str) and "${" in value:
+                try:
+                    from .resolve import template_node
+
+                    paths.extend(references(template_node(value)))
+                except Exception:  # noqa: BLE001
+                    continue
+            elif isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, Mapping):
+                stack.extend(value.values())
+        return paths
+    return references(node)
+
+
+# ---- plan and state JSON (terraform show -json) -----------------------------------------
+
+
+def is_plan(document: Any) -> bool:
+    """Whether a JSON document is `terraform show -json` output (a plan or a state)."""
+    return (
+        isinstance(document, Mapping)
+        and "format_version" in document
+        and ("planned_values" in document or "values" in document or "resource_changes" in document)
+    )
+
+
+def plan_parameters(document: Mapping[str, Any], shown: str) -> list[Parameter]:
+    """Every aws_ssm_parameter a plan will leave in place (or a state holds), fully resolved."""
+    values = document.get("planned_values") or document.get("values")
+    if not isinstance(values, Mapping):
+        values = {}
+    unknown: dict[str, Any] = {}
+    for change in document.get("resource_changes") or []:
+        if isinstance(change, Mapping) and isinstance(change.get("change"), Mapping):
+            after_unknown = change["change"].get("after_unknown")
+            if isinstance(after_unknown, Mapping):
+                unknown[str(change.get("address"))] = after_unknown
+    found: list[Parameter] = []
+    stack = [values.get("root_module") if isinstance(values, Mapping) else None]
+    while stack:
+        module = stack.pop()
+        if not isinstance(module, Mapping):
+            continue
+        for resource in module.get("resources") or []:
+            if not isinstance(resource, Mapping) or resource.get("type") != RESOURCE_TYPE:
+                continue
+            if resource.get("mode", "managed") != "managed":
+                continue
+            address = str(resource.get("address", ""))
+            attributes: Mapping[str, Any] = (
+                resource["values"] if isinstance(resource.get("values"), Mapping) else {}
+            )
+            pending = unknown.get(address, {})
+            line, column = (
+                (resource.line, resource.column) if isinstance(resource, Located) else (0, 0)
+            )
+            value = attributes.get("value")
+            if value is None:
+                value = attributes.get("insecure_value")
+            found.append(
+                Parameter(
+                    file=shown,
+                    line=line,
+                    column=column,
+                    address=address,
+                    source_kind="terraform-plan",
+                    name=_plan_string(attributes.get("name"), pending.get("name"), "name"),
+                    type=_plan_string(attributes.get("type"), pending.get("type"), "type"),
+                    value=value if isinstance(value, str) else None,
+                )
+            )
+        stack.extend(reversed(list(module.get("child_modules") or [])))
+    return found
+
+
+def _plan_string(value: Any, pending: Any, attribute: str) -> Resolved | None:
+    if isinstance(value, str):
+        return Resolved.known(value)
+    if pending is True:
+        return to_resolved(Unknown("${known after apply}"))
+    return None
