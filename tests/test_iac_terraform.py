@@ -378,3 +378,24 @@ def test_unparseable_file_is_named_and_the_rest_is_scanned(
     )
     assert run(capsys, str(tmp_path)).code == 1  # findings win over an unreadable file
     assert run(capsys, str(tmp_path), "--errors-first").code == 2
+
+
+def test_named_file_is_resolved_with_its_module_but_only_it_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pre-commit passes only changed files; the sibling variables.tf still resolves names.
+    write(
+        tmp_path,
+        {
+            "variables.tf": 'variable "leaf" {\n  default = "db_password"\n}\n',
+            "changed.tf": 'resource "aws_ssm_parameter" "a" {\n  name = "/app/${var.leaf}"\n'
+            '  type = "String"\n  value = "x"\n}\n',
+            "untouched.tf": 'resource "aws_ssm_parameter" "b" {\n  name = "/app/api_token"\n'
+            '  type = "String"\n  value = "x"\n}\n',
+        },
+    )
+    result = run(capsys, str(tmp_path / "changed.tf"), "--format", "json")
+    assert [(f["address"], f["parameter_name"]) for f in result.json()["findings"]] == [
+        ("aws_ssm_parameter.a", "/app/db_password")
+    ]
+    assert result.json()["summary"]["files_read"] == 1

@@ -79,6 +79,26 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     return list(found), problems
 
 
+def _module_context(files: Sequence[Path]) -> list[Path]:
+    """The other Terraform files of the modules of explicitly named .tf files.
+
+    pre-commit passes only the files that changed; their variables and locals are often in a
+    sibling variables.tf, so those are read for resolution (their resources are not reported).
+    """
+    named = set(files)
+    context: dict[Path, None] = {}
+    for directory in sorted({f.parent for f in files if _kind(f) in ("tf", "tf-json")}):
+        try:
+            siblings = sorted(directory.iterdir())
+        except OSError:
+            continue
+        for sibling in siblings:
+            if sibling not in named and _kind(sibling) in ("tf", "tf-json", "tfvars"):
+                if sibling.is_file():
+                    context[sibling] = None
+    return list(context)
+
+
 def _read(path: Path, shown: str) -> tuple[str | None, bytes, Problem | None]:
     try:
         size = path.stat().st_size
@@ -108,15 +128,19 @@ def scan_paths(
     files, problems = discover(paths)
     scan = Scan(problems=problems)
     scan.files_seen = len(files)
-    modules: dict[Path, list[tuple[Path, str, str]]] = {}
+    modules: dict[Path, list[tuple[Path, str, str, bool]]] = {}
     for path in files:
-        kind = _kind(path) or ("template" if path.suffix.lower() != ".tf" else "tf")
+        kind = _kind(path) or "template"
         if kind in ("tf", "tf-json", "tfvars"):
-            modules.setdefault(path.parent, []).append((path, _shown(path, base), kind))
+            modules.setdefault(path.parent, []).append((path, _shown(path, base), kind, True))
         else:
             _scan_template(path, _shown(path, base), scan)
+    for path in _module_context(files):
+        modules.setdefault(path.parent, []).append(
+            (path, _shown(path, base), _kind(path) or "", False)
+        )
     for directory in sorted(modules):
-        _scan_module(modules[directory], scan, directory)
+        _scan_module(modules[directory], scan)
     for parameter in scan.parameters:
         result = evaluate(parameter, dictionary, inspect_values)
         if result is not None:
@@ -165,16 +189,23 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
     scan.problems.extend(problems)
 
 
-def _scan_module(entries: Iterable[tuple[Path, str, str]], scan: Scan, directory: Path) -> None:
+def _scan_module(entries: Iterable[tuple[Path, str, str, bool]], scan: Scan) -> None:
     loaded: list[tuple[Path, str, str, bytes]] = []
-    for path, shown, kind in entries:
+    reported: set[str] = set()
+    for path, shown, kind, report in entries:
         _, data, problem = _read(path, shown)
         if problem:
-            scan.problems.append(problem)
+            scan.problems.append(problem)  # a sibling read for context too: it is broken
             continue
         loaded.append((path, shown, kind, data))
-    # A module is parsed only when one of its files can declare a parameter.
-    if not any(_relevant(data, kind != "tf") for _, _, kind, data in loaded if kind != "tfvars"):
+        if report:
+            reported.add(shown)
+    # A module is parsed only when one of its named files can declare a parameter.
+    if not any(
+        _relevant(data, kind != "tf")
+        for _, shown, kind, data in loaded
+        if kind != "tfvars" and shown in reported
+    ):
         return
     module = terraform.Module()
     tfvars: list[tuple[str, str, bool]] = []
@@ -183,7 +214,7 @@ def _scan_module(entries: Iterable[tuple[Path, str, str]], scan: Scan, directory
         if problem or text is None:
             scan.problems.append(problem or Problem(shown, "unreadable"))
             continue
-        scan.files_read += 1
+        scan.files_read += shown in reported
         if kind == "tf":
             terraform.read_hcl(path, shown, module, text)
         elif kind == "tf-json":
@@ -195,4 +226,4 @@ def _scan_module(entries: Iterable[tuple[Path, str, str]], scan: Scan, directory
     for shown, text, is_json in tfvars:
         terraform.read_tfvars(shown, module, text, is_json)
     scan.problems.extend(module.problems)
-    scan.parameters.extend(terraform.module_parameters(module))
+    scan.parameters.extend(p for p in terraform.module_parameters(module) if p.file in reported)
