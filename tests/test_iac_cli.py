@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import boto3
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
 
