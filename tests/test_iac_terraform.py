@@ -399,3 +399,23 @@ def test_named_file_is_resolved_with_its_module_but_only_it_is_reported(
         ("aws_ssm_parameter.a", "/app/db_password")
     ]
     assert result.json()["summary"]["files_read"] == 1
+
+
+def test_parallel_scan_gives_the_same_answer(tmp_path: Path) -> None:
+    for n in range(20):
+        write(
+            tmp_path,
+            {
+                f"m{n}/variables.tf": f'variable "leaf" {{\n  default = "leaf{n}"\n}}\n',
+                f"m{n}/main.tf": 'resource "aws_ssm_parameter" "p" {\n'
+                f'  name = "/m{n}/${{var.leaf}}/{"password" if n % 3 else "host"}"\n'
+                '  type = "String"\n  value = "x"\n}\n',
+            },
+        )
+    one = scan_paths([tmp_path], load_default(), jobs=1)
+    two = scan_paths([tmp_path], load_default(), jobs=2)
+    assert one.parameters == two.parameters and len(one.parameters) == 20
+    assert [r.parameter.address for r in one.findings] == [
+        r.parameter.address for r in two.findings
+    ]
+    assert len(one.findings) == 13

@@ -24,6 +24,10 @@ SKIPPED_DIRECTORIES = frozenset({".git", ".terraform", "node_modules", ".venv", 
 # JSON may spell any character as \u escape, so a JSON file with one is parsed too.
 _NEEDLES = (b"aws_ssm_parameter", b"AWS::SSM::Parameter")
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# In a module that can declare a parameter, a .tf file that holds none of these words has no
+# resource, variable or local the scan needs (outputs.tf, versions.tf, providers.tf).
+_MODULE_WORDS = (b"aws_ssm_parameter", b"variable", b"locals")
+_MODULES_PER_WORKER = 8  # fewer modules than this per process: not worth starting one
 
 
 @dataclass
@@ -121,10 +125,26 @@ def _relevant(data: bytes, is_json: bool) -> bool:
     return any(n in data for n in _NEEDLES) or (is_json and b"\\u" in data)
 
 
+def available_cores() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def scan_paths(
-    paths: Sequence[Path], dictionary: Any, base: Path | None = None, inspect_values: bool = True
+    paths: Sequence[Path],
+    dictionary: Any,
+    base: Path | None = None,
+    inspect_values: bool = True,
+    jobs: int | None = None,
 ) -> Scan:
-    """Scan files and directories; never raises for a bad file (it becomes a Problem)."""
+    """Scan files and directories; never raises for a bad file (it becomes a Problem).
+
+    Terraform modules are parsed in up to `jobs` processes (default: the available cores)
+    when there are enough of them to pay for starting the processes.
+    """
     files, problems = discover(paths)
     scan = Scan(problems=problems)
     scan.files_seen = len(files)
@@ -139,13 +159,34 @@ def scan_paths(
         modules.setdefault(path.parent, []).append(
             (path, _shown(path, base), _kind(path) or "", False)
         )
-    for directory in sorted(modules):
-        _scan_module(modules[directory], scan)
+    batches = [modules[directory] for directory in sorted(modules)]
+    workers = min(jobs or available_cores(), len(batches) // _MODULES_PER_WORKER)
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunks = max(1, len(batches) // (workers * 4))
+            for parameters, problems, read in pool.map(_module_job, batches, chunksize=chunks):
+                scan.parameters.extend(parameters)
+                scan.problems.extend(problems)
+                scan.files_read += read
+    else:
+        for batch in batches:
+            _scan_module(batch, scan)
     for parameter in scan.parameters:
         result = evaluate(parameter, dictionary, inspect_values)
         if result is not None:
             scan.results.append(result)
     return scan
+
+
+def _module_job(
+    entries: list[tuple[Path, str, str, bool]],
+) -> tuple[list[Parameter], list[Problem], int]:
+    """One module, scanned in a worker process."""
+    scan = Scan()
+    _scan_module(entries, scan)
+    return scan.parameters, scan.problems, scan.files_read
 
 
 def _shown(path: Path, base: Path | None) -> str:
@@ -210,6 +251,9 @@ def _scan_module(entries: Iterable[tuple[Path, str, str, bool]], scan: Scan) -> 
     module = terraform.Module()
     tfvars: list[tuple[str, str, bool]] = []
     for path, shown, kind, data in loaded:
+        if kind == "tf" and not any(word in data for word in _MODULE_WORDS):
+            scan.files_read += shown in reported  # looked at, and nothing in it can matter
+            continue
         text, problem = _decode(data, shown)
         if problem or text is None:
             scan.problems.append(problem or Problem(shown, "unreadable"))
