@@ -84,22 +84,31 @@ def _type_of(parameter: Parameter) -> tuple[str | None, str | None]:
     return None, f"the type '{declared.text}' is not String, StringList or SecureString"
 
 
-def _fix(parameter: Parameter, value_flagged: bool) -> str:
+def _fix(parameter: Parameter, literal_flagged: bool) -> str:
+    rotate = (
+        "; the literal value is in the repository's history, so rotate it"
+        if literal_flagged
+        else ""
+    )
     if parameter.source_kind == "cloudformation":
         return (
-            "AWS::SSM::Parameter cannot create a SecureString: create the secret in AWS Secrets "
-            "Manager (AWS::SecretsManager::Secret with GenerateSecretString) or as a "
-            "SecureString outside the template, and reference it with {{resolve:secretsmanager:"
-            "...}} or {{resolve:ssm-secure:...}} instead of a literal value"
+            "AWS::SSM::Parameter cannot create a SecureString: keep the secret in AWS Secrets "
+            "Manager (AWS::SecretsManager::Secret with GenerateSecretString) or in a "
+            "SecureString created outside the template, and reference it with "
+            "{{resolve:secretsmanager:...}} or {{resolve:ssm-secure:...}}" + rotate
         )
-    where = (
-        "and take the value out of the code: generate it (random_password) or pass it as a "
-        "sensitive variable, or use value_wo so it never reaches the state"
-        if value_flagged
-        else "and keep the value out of the code (random_password, a sensitive variable, or "
-        "value_wo)"
+    fix = 'set type = "SecureString" (add key_id for a customer-managed KMS key)'
+    if literal_flagged:
+        return (
+            fix + " and take the literal value out of the code (a sensitive variable, "
+            "random_password, or value_wo so it never reaches the state)" + rotate
+        )
+    if parameter.value_source is not None:
+        return fix + f"; the value can keep coming from {parameter.value_source}"
+    return (
+        fix + " and keep the value out of the code (a sensitive variable, random_password, "
+        "or value_wo)"
     )
-    return f'set type = "SecureString" (with key_id for a customer-managed KMS key) {where}'
 
 
 def evaluate(parameter: Parameter, dictionary: Any, inspect_values: bool = True) -> Result | None:
@@ -112,6 +121,7 @@ def evaluate(parameter: Parameter, dictionary: Any, inspect_values: bool = True)
         name_hit = dictionary.match(parameter.name.literal)
     value_hit: str | None = None
     value_line: int | None = None
+    literal_flagged = False
     if inspect_values:
         if parameter.value is not None:
             from ..values import inspect_value
@@ -120,7 +130,7 @@ def evaluate(parameter: Parameter, dictionary: Any, inspect_values: bool = True)
                 parameter.value, tuple(getattr(dictionary, "value_rules", ())), names=dictionary
             )
             if hit is not None:
-                value_hit, value_line = hit.matched, hit.line
+                value_hit, value_line, literal_flagged = hit.matched, hit.line, True
         if value_hit is None and parameter.value_source is not None:
             value_hit = f"value:secret-reference ({parameter.value_source})"
     if name_hit is None and value_hit is None:
@@ -148,6 +158,6 @@ def evaluate(parameter: Parameter, dictionary: Any, inspect_values: bool = True)
         matched=matched,
         matched_line=matched_line,
         value_matched=value_hit,
-        fix=_fix(parameter, value_hit is not None),
+        fix=_fix(parameter, literal_flagged),
         notes=tuple(notes),
     )
