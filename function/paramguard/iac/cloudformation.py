@@ -93,6 +93,7 @@ def template_parameters(
     for logical_id, resource in resources.items():
         if not isinstance(resource, Mapping) or resource.get("Type") != RESOURCE_TYPE:
             continue
+        template.steps = 0  # the resolution budget is per resource
         line, column = resources.position(logical_id) if isinstance(resources, Located) else (0, 0)
         last = resource.end_line if isinstance(resource, Located) else line
         properties = resource.get("Properties")

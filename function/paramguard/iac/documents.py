@@ -43,7 +43,7 @@ class DocumentError(ValueError):
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _SCANSTRING: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-_MAX_DEPTH = 500
+_MAX_DEPTH = 200  # each level takes two Python frames; real templates nest under 30
 
 
 class _JsonReader:
@@ -136,7 +136,10 @@ class _JsonReader:
 def load_json(text: str) -> Any:
     """Parse JSON text into Located mappings and lists; raise DocumentError if it is not JSON."""
     reader = _JsonReader(text)
-    value, offset = reader.value(0, 0)
+    try:
+        value, offset = reader.value(0, 0)
+    except RecursionError:
+        raise DocumentError("nesting too deep") from None
     offset = reader.skip(offset)
     if offset != len(text):
         raise reader.fail("extra data after the JSON value", offset)
@@ -247,8 +250,12 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[int, int]]]:
             return None, []
         spans: list[tuple[int, int]] = []
         stack = [node]
+        seen: set[int] = set()  # aliases share nodes: visit each once (no billion laughs)
         while stack:
             current = stack.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
             if isinstance(current, yaml.ScalarNode):
                 if current.end_mark.line > current.start_mark.line:
                     spans.append((current.start_mark.line + 1, current.end_mark.line + 1))

@@ -17,6 +17,12 @@ from hcl2.utils import SerializationOptions, process_escape_sequences
 from .model import PLACEHOLDER, Resolved
 
 _MAX_DEPTH = 64
+# Bounds on what evaluation builds, so that locals which double a string or a list at each
+# step cannot exhaust memory: a parameter name holds at most 2048 characters and a value 8 KB,
+# so a longer string is not one the verdict needs.
+MAX_STRING = 65_536
+MAX_ITEMS = 10_000
+MAX_STEPS = 100_000  # CloudFormation values visited per resolution (aliases share subtrees)
 _VALUE_OPTIONS = SerializationOptions(preserve_heredocs=False, strip_string_quotes=True)
 
 
@@ -83,7 +89,7 @@ def _as_string(value: Any) -> str | Partial | Unknown:
     return Unknown("${?}")
 
 
-def concat(pieces: list[Any]) -> str | Partial:
+def concat(pieces: list[Any]) -> str | Partial | Unknown:
     """Join template pieces, keeping unknown ones as such."""
     parts: list[str | Unknown] = []
     for piece in pieces:
@@ -98,6 +104,8 @@ def concat(pieces: list[Any]) -> str | Partial:
             merged[-1] += part
         elif part != "":
             merged.append(part)
+    if sum(len(p) for p in merged if isinstance(p, str)) > MAX_STRING or len(merged) > MAX_ITEMS:
+        return Unknown("${too long}")
     if all(isinstance(p, str) for p in merged):
         return "".join(p for p in merged if isinstance(p, str))
     return Partial(tuple(merged))
@@ -364,6 +372,8 @@ def _join(args: list[Any]) -> Any:
         if not isinstance(lst, list):
             return None
         items.extend(lst)
+    if len(items) > MAX_ITEMS:
+        return None
     pieces: list[Any] = []
     for n, item in enumerate(items):
         if n:
@@ -374,9 +384,10 @@ def _join(args: list[Any]) -> Any:
 
 def _replace(args: list[Any]) -> Any:
     values = _strings(args, 3)
-    if values is None or values[1].startswith("/"):
+    if values is None or values[1].startswith("/") or not values[1]:
         return None  # a /regex/ replacement is not evaluated
-    return values[0].replace(values[1], values[2])
+    result = values[0].replace(values[1], values[2])
+    return result if len(result) <= MAX_STRING else None
 
 
 def _trim(kind: str) -> Callable[[list[Any]], Any]:
@@ -432,7 +443,7 @@ def _concat_lists(args: list[Any]) -> Any:
         if not isinstance(arg, list):
             return None
         result.extend(arg)
-    return result
+    return result if len(result) <= MAX_ITEMS else None
 
 
 _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
@@ -567,12 +578,14 @@ class Template:
 
     parameters: Mapping[str, Any] = field(default_factory=dict)
     mappings: Mapping[str, Any] = field(default_factory=dict)
+    steps: int = 0  # values visited so far (bounded by MAX_STEPS)
 
 
 def cfn_value(value: Any, template: Template, depth: int = 0) -> Any:
     """Resolve a CloudFormation value: strings, Partial strings, lists, dicts or Unknown."""
-    if depth > _MAX_DEPTH:
-        return Unknown("?")
+    template.steps += 1
+    if depth > _MAX_DEPTH or template.steps > MAX_STEPS:
+        return Unknown("${too complex}")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

@@ -180,6 +180,16 @@ def scan_paths(
     return scan
 
 
+def _context(problem: Problem) -> Problem:
+    return Problem(
+        problem.file,
+        f"{problem.message} (read for the variables and locals of a file named on the "
+        "command line)",
+        problem.line,
+        problem.column,
+    )
+
+
 def _module_job(
     entries: list[tuple[Path, str, str, bool]],
 ) -> tuple[list[Parameter], list[Problem], int]:
@@ -236,7 +246,7 @@ def _scan_module(entries: Iterable[tuple[Path, str, str, bool]], scan: Scan) -> 
     for path, shown, kind, report in entries:
         _, data, problem = _read(path, shown)
         if problem:
-            scan.problems.append(problem)  # a sibling read for context too: it is broken
+            scan.problems.append(problem if report else _context(problem))
             continue
         loaded.append((path, shown, kind, data))
         if report:
@@ -256,7 +266,8 @@ def _scan_module(entries: Iterable[tuple[Path, str, str, bool]], scan: Scan) -> 
             continue
         text, problem = _decode(data, shown)
         if problem or text is None:
-            scan.problems.append(problem or Problem(shown, "unreadable"))
+            problem = problem or Problem(shown, "unreadable")
+            scan.problems.append(problem if shown in reported else _context(problem))
             continue
         scan.files_read += shown in reported
         if kind == "tf":
@@ -269,5 +280,7 @@ def _scan_module(entries: Iterable[tuple[Path, str, str, bool]], scan: Scan) -> 
     tfvars.sort(key=lambda t: (not t[0].rsplit("/", 1)[-1].startswith("terraform.tfvars"), t[0]))
     for shown, text, is_json in tfvars:
         terraform.read_tfvars(shown, module, text, is_json)
-    scan.problems.extend(module.problems)
+    # A broken sibling read only for its variables and locals is still reported: names it
+    # would have resolved may be missed, and Terraform would refuse the module anyway.
+    scan.problems.extend(p if p.file in reported else _context(p) for p in module.problems)
     scan.parameters.extend(p for p in terraform.module_parameters(module) if p.file in reported)

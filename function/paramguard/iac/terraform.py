@@ -182,12 +182,25 @@ def _is_true(node: Any) -> bool:
 
 
 def _hcl_problem(shown: str, exc: Exception) -> Problem:
+    if isinstance(exc, RecursionError):
+        return Problem(shown, "not read: nested too deeply for the HCL parser")
     line = getattr(exc, "line", None)
     column = getattr(exc, "column", None)
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    token = getattr(exc, "token", None)
+    if token is not None:
+        kind = getattr(token, "type", "")
+        text = str(token).strip()
+        what = "end of file" if kind == "$END" else f"'{text[:40]}'" if text else "a line break"
+        message = f"unexpected {what}"
+    elif getattr(exc, "char", None) is not None:
+        message = f"unexpected character '{exc.char}'"  # type: ignore[attr-defined]
+    else:
+        lines = str(exc).strip().splitlines()
+        message = lines[0] if lines else type(exc).__name__
     if isinstance(line, int) and line > 0:
-        where = f" at line {line}" + (f" column {column}" if isinstance(column, int) else "")
-        return Problem(shown, f"not valid HCL{where}: {message}", line, column)
+        return Problem(
+            shown, f"not valid HCL: {message}", line, column if isinstance(column, int) else None
+        )
     return Problem(shown, f"not valid HCL: {message}")
 
 
