@@ -189,3 +189,25 @@ def test_pre_commit_hook_and_action_definitions() -> None:
     assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
     runs = " ".join(s.get("run", "") for s in steps)
     assert "paramguard iac" in runs and "--format sarif" in runs
+
+
+def test_the_console_example_in_the_docs_is_what_the_command_prints(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    text = (REPO / "docs" / "iac.md").read_text(encoding="utf-8")
+    block = text.split("```console\n", 1)[1].split("```", 1)[0]
+    expected: dict[str, list[str]] = {}
+    command = ""
+    for line in block.splitlines():
+        if line.startswith("$ paramguard iac "):
+            command = line.removeprefix("$ paramguard iac ")
+            expected[command] = []
+        elif line.startswith("$ ") or line == "1":
+            command = ""
+        elif command:
+            expected[command].append(line)
+    assert len(expected) == 2
+    for path, lines in expected.items():
+        result = run(capsys, path)
+        assert (result.out + result.err).splitlines() == lines
