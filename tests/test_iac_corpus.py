@@ -1,7 +1,9 @@
 """paramguard iac on real infrastructure files: nothing missed, same verdicts as the Lambda.
 
 The corpus (tests/data/iac/corpus, sources in corpus.tsv, rule in tests/data/iac/README.md)
-is every file that tests/data/real/iac.tsv cites for an SSM parameter resource.
+is every file that tests/data/real/iac.tsv cites for an SSM parameter resource. Each file is
+stored with ".txt" added (so that `terraform fmt -recursive` and checkov on this repository
+leave other people's code alone) and put back under its own name before it is scanned.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import collections
 import hashlib
 import importlib
 import re
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +25,8 @@ from paramguard.matcher import load_default
 
 from .iac_support import DATA
 
-CORPUS = DATA / "corpus"
+STORED = DATA / "corpus"
+STORED_SUFFIX = ".txt"
 ACCOUNT, REGION = "123456789012", "us-east-1"
 # The independent count: declaration lines, found without the scanner's parsers. A comment
 # line never counts (commented-out resources are not resources).
@@ -40,40 +45,51 @@ def _manifest() -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def corpus_scan() -> Scan:
-    """The whole corpus, scanned once with the bundled dictionary."""
-    return scan_paths([CORPUS], load_default(), base=CORPUS)
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus files under their own names, in a fresh directory."""
+    root = tmp_path_factory.mktemp("iac-corpus")
+    for row in _manifest():
+        target = root / row["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STORED / (row["path"] + STORED_SUFFIX), target)
+    return root
 
 
 @pytest.fixture(scope="module")
-def names_only_scan() -> Scan:
+def corpus_scan(corpus: Path) -> Scan:
+    """The whole corpus, scanned once with the bundled dictionary."""
+    return scan_paths([corpus], load_default(), base=corpus)
+
+
+@pytest.fixture(scope="module")
+def names_only_scan(corpus: Path) -> Scan:
     """The same, judging names only (the function without value inspection)."""
-    return scan_paths([CORPUS], load_default(), base=CORPUS, inspect_values=False)
+    return scan_paths([corpus], load_default(), base=corpus, inspect_values=False)
 
 
 def test_manifest_names_every_file_with_its_source_and_unchanged_bytes() -> None:
     rows = _manifest()
-    files = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file())
-    assert sorted(row["path"] for row in rows) == files
-    assert len(files) >= 100
+    stored = sorted(p.relative_to(STORED).as_posix() for p in STORED.rglob("*") if p.is_file())
+    assert sorted(row["path"] + STORED_SUFFIX for row in rows) == stored
+    assert len(stored) >= 100
     for row in rows:
         assert re.fullmatch(r"github:[\w.-]+/[\w.-]+@[0-9a-f]{40}:.+", row["source"]), row
-        data = (CORPUS / row["path"]).read_bytes()
+        data = (STORED / (row["path"] + STORED_SUFFIX)).read_bytes()
         assert hashlib.sha256(data).hexdigest() == row["sha256"], row["path"]
     repositories = {row["source"].split("@")[0] for row in rows}
     assert len(repositories) >= 50
 
 
-def test_every_declared_parameter_is_found(corpus_scan: Scan) -> None:
+def test_every_declared_parameter_is_found(corpus: Path, corpus_scan: Scan) -> None:
     crude: collections.Counter[str] = collections.Counter()
-    for path in CORPUS.rglob("*"):
+    for path in corpus.rglob("*"):
         if not path.is_file():
             continue
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.strip().startswith(("#", "//")):
                 continue
             if _TF_DECLARATION.match(line) or _CFN_DECLARATION.match(line):
-                crude[path.relative_to(CORPUS).as_posix()] += 1
+                crude[path.relative_to(corpus).as_posix()] += 1
     declared = collections.Counter(f for f, _ in {(p.file, p.line) for p in corpus_scan.parameters})
     assert corpus_scan.problems == []
     assert declared == crude
