@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -181,7 +182,20 @@ def test_pre_commit_hook_and_action_definitions() -> None:
     hook = next(h for h in hooks if h["id"] == "paramguard-iac")
     assert hook["entry"].split()[:2] == ["paramguard", "iac"]
     assert hook["language"] == "python" and hook["pass_filenames"] is True
-    assert "tf" in hook["types_or"] or "terraform" in hook["types_or"]
+    files = re.compile(hook["files"])
+    for name in (
+        "main.tf",
+        "x.tf.json",
+        "terraform.tfvars",
+        "prod.auto.tfvars.json",
+        "template.yaml",
+        "stack.yml",
+        "cdk.out/App.template.json",
+        "vpc.template",
+    ):
+        assert files.search(name), name
+    for name in ("main.py", "README.md", "main.tf.bak"):
+        assert not files.search(name), name
     action = yaml.safe_load((REPO / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
     steps = action["runs"]["steps"]
