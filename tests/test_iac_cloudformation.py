@@ -183,3 +183,31 @@ def test_yaml_that_is_not_a_template_is_ignored_and_a_broken_one_is_reported(
     assert result.code == 2
     assert "broken.yaml:4" in result.out and "unknown tag !Bogus" in result.out
     assert "k8s.yaml" not in result.out
+
+
+def test_yaml_stream_with_several_documents(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "stream.yaml": "kind: ConfigMap\nmetadata: {name: x}\n---\nResources:\n"
+            "  Secret:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/db_password\n      Type: String\n      Value: v\n"
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    assert [(r.parameter.address, r.parameter.line) for r in scan.findings] == [("Secret", 5)]
+
+
+def test_broken_json_data_that_cannot_declare_a_parameter_is_not_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            "data/report.json": '{"caf\\u00e9": 1,, }',
+            "data/template.json": '{"Resources": {"A": {"Type": "AWS::SSM::Parameter",}}}',
+        },
+    )
+    result = run(capsys, str(tmp_path))
+    assert result.code == 2
+    assert "template.json" in result.out and "report.json" not in result.out

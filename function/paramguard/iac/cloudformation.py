@@ -25,16 +25,17 @@ def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter]
     spans: list[tuple[int, int]] = []
     try:
         if is_json:
-            document = load_json(text)
+            documents = [load_json(text)]
         else:
-            document, spans = load_yaml(text)
+            documents, spans = load_yaml(text)
     except DocumentError as exc:
         kind = "JSON" if is_json else "YAML"
         return [], [Problem(shown, f"not valid {kind}: {exc}", exc.line, exc.column)]
-    if not is_template(document):
+    templates = [d for d in documents if is_template(d)]
+    if not templates:
         return [], []
     lines = [] if is_json else text.splitlines()  # JSON has no comments
-    return template_parameters(document, shown, lines, spans), []
+    return [p for t in templates for p in template_parameters(t, shown, lines, spans)], []
 
 
 def _metadata_suppression(resource: Mapping[str, Any], line: int) -> Suppression | None:

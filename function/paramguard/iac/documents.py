@@ -239,32 +239,20 @@ CloudFormationLoader.add_constructor(
 )
 
 
-def load_yaml(text: str) -> tuple[Any, list[tuple[int, int]]]:
-    """Parse one CloudFormation YAML document; also return the (first, last) lines of scalars
-    that span several lines (block scalars), whose lines are never comments.
+def load_yaml(text: str) -> tuple[list[Any], list[tuple[int, int]]]:
+    """Parse the documents of a YAML stream (a template is one; a `---` stream may hold one
+    among others); also return the (first, last) lines of scalars that span several lines
+    (block scalars), whose lines are never comments.
     """
     loader = CloudFormationLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, []
+        documents: list[Any] = []
         spans: list[tuple[int, int]] = []
-        stack = [node]
-        seen: set[int] = set()  # aliases share nodes: visit each once (no billion laughs)
-        while stack:
-            current = stack.pop()
-            if id(current) in seen:
-                continue
-            seen.add(id(current))
-            if isinstance(current, yaml.ScalarNode):
-                if current.end_mark.line > current.start_mark.line:
-                    spans.append((current.start_mark.line + 1, current.end_mark.line + 1))
-            elif isinstance(current, yaml.SequenceNode):
-                stack.extend(current.value)
-            elif isinstance(current, yaml.MappingNode):
-                for key, value in current.value:
-                    stack.extend((key, value))
-        return loader.construct_document(node), spans
+        while loader.check_node():
+            node = loader.get_node()
+            _multiline_scalars(node, spans)
+            documents.append(loader.construct_document(node))
+        return documents, spans
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
@@ -277,3 +265,21 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[int, int]]]:
         raise DocumentError("nesting too deep") from None
     finally:
         loader.dispose()
+
+
+def _multiline_scalars(node: Any, spans: list[tuple[int, int]]) -> None:
+    stack = [node]
+    seen: set[int] = set()  # aliases share nodes: visit each once (no billion laughs)
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            if current.end_mark.line > current.start_mark.line:
+                spans.append((current.start_mark.line + 1, current.end_mark.line + 1))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))

@@ -226,7 +226,11 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
             document = load_json(text)
         except DocumentError as exc:
             if is_json:
-                scan.problems.append(Problem(shown, f"not valid JSON: {exc}", exc.line, exc.column))
+                if any(n in data for n in _NEEDLES):
+                    problem = Problem(shown, f"not valid JSON: {exc}", exc.line, exc.column)
+                    scan.problems.append(problem)
+                # else: read only because it has \u escapes; mentioning neither resource type
+                # and not being JSON, it cannot declare a parameter (not a problem to report).
                 return
             document = None  # YAML flow style that is not JSON: read as YAML below
         if document is not None:
