@@ -48,14 +48,16 @@ def suppression_in(comment: str, line: int) -> Suppression | None:
     return Suppression(rest.lstrip(":- \t").strip(), line)
 
 
-def secret_source(paths: Sequence[str], sensitive: frozenset[str]) -> str | None:
-    """The first reference that makes a value a generated or declared secret."""
+def secret_source(paths: Sequence[str]) -> str | None:
+    """The first reference that makes a value a secret by construction.
+
+    A variable declared sensitive is not one: people mark user names and hosts sensitive
+    too, and the function's value inspection would judge what it holds, not the declaration.
+    """
     for path in paths:
         parts = path.split(".")
         if parts[0] == "data":
             parts = parts[1:]
-        if parts[0] == "var" and len(parts) >= 2 and parts[1] in sensitive:
-            return path
         if len(parts) >= 3 and parts[2] in SECRET_ATTRIBUTES.get(parts[0], frozenset()):
             return path
     return None
@@ -66,7 +68,6 @@ class Module:
     """The files of one directory, read: what resolution and the resources need."""
 
     variables: dict[str, Any] = field(default_factory=dict)
-    sensitive: set[str] = field(default_factory=set)
     locals: dict[str, Any] = field(default_factory=dict)
     resources: list[_Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -157,8 +158,6 @@ def read_hcl(path: Path, shown: str, module: Module, text: str) -> None:
             attributes = _attributes(block)
             if "default" in attributes:
                 module.variables[labels[1]] = evaluate(attributes["default"], Scope())
-            if _is_true(attributes.get("sensitive")):
-                module.sensitive.add(labels[1])
         elif kind == "locals":
             module.locals.update(_attributes(block))
         elif kind == "resource" and len(labels) == 3 and labels[1] == RESOURCE_TYPE:
@@ -175,10 +174,6 @@ def read_hcl(path: Path, shown: str, module: Module, text: str) -> None:
                     "terraform",
                 )
             )
-
-
-def _is_true(node: Any) -> bool:
-    return node is not None and evaluate(node, Scope()) is True
 
 
 def _hcl_problem(shown: str, exc: Exception) -> Problem:
@@ -229,8 +224,6 @@ def read_tf_json(shown: str, module: Module, text: str) -> None:
             for body in _json_blocks(spec):
                 if "default" in body:
                     module.variables[name] = _plain(body["default"])
-                if body.get("sensitive") is True:
-                    module.sensitive.add(name)
     for local_block in _json_blocks(document.get("locals")):
         for name, value in local_block.items():
             if name != "//":
@@ -333,7 +326,6 @@ def _string_attribute(node: Any, scope: Scope) -> Resolved | None:
 def module_parameters(module: Module, prefix: str = "") -> list[Parameter]:
     """Every aws_ssm_parameter instance of a module, with names resolved in its scope."""
     scope = Scope(module.variables, module.locals)
-    sensitive = frozenset(module.sensitive)
     found: list[Parameter] = []
     for resource in module.resources:
         attributes = resource.attributes
@@ -354,7 +346,7 @@ def module_parameters(module: Module, prefix: str = "") -> list[Parameter]:
                     name=_string_attribute(attributes.get("name"), item_scope),
                     type=_string_attribute(attributes.get("type"), item_scope),
                     value=literal,
-                    value_source=secret_source(paths, sensitive),
+                    value_source=secret_source(paths),
                     suppression=resource.suppression,
                     notes=(note,) if note else (),
                 )
