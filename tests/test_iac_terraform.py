@@ -419,3 +419,60 @@ def test_parallel_scan_gives_the_same_answer(tmp_path: Path) -> None:
         r.parameter.address for r in two.findings
     ]
     assert len(one.findings) == 13
+
+
+def test_local_module_is_read_with_the_inputs_of_each_call(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "modules/param/variables.tf": 'variable "name" {\n  type = string\n}\n'
+            'variable "kind" {\n  type    = string\n  default = "String"\n}\n'
+            'variable "value" {\n  type = string\n}\n',
+            "modules/param/main.tf": 'resource "aws_ssm_parameter" "this" {\n'
+            "  name  = var.name\n  type  = var.kind\n  value = var.value\n}\n",
+            "modules/app/main.tf": 'variable "env" {\n  type = string\n}\n'
+            'module "token" {\n  source = "../param"\n  name   = "/${var.env}/app/api_token"\n'
+            '  value  = "x"\n}\n',
+            "main.tf": 'locals {\n  env = "prod"\n}\n'
+            'module "db_password" {\n  source = "./modules/param"\n'
+            '  name   = "/${local.env}/db/password"\n  value  = "x"\n}\n'
+            'module "db_host" {\n  source = "./modules/param"\n  name   = "/prod/db/host"\n'
+            '  value  = "x"\n}\n'
+            'module "secure" {\n  source = "./modules/param"\n  name   = "/prod/db/secret"\n'
+            '  kind   = "SecureString"\n  value  = "x"\n}\n'
+            'module "app" {\n  source = "./modules/app"\n  env    = local.env\n}\n'
+            'module "remote" {\n  source = "terraform-aws-modules/ssm-parameter/aws"\n'
+            '  name   = "/prod/remote/password"\n}\n',
+        },
+    )
+    scan = scan_paths([tmp_path], load_default(), base=tmp_path)
+    names = sorted(
+        (p.address, p.name.text if p.name else "", p.type.text if p.type else "")
+        for p in scan.parameters
+    )
+    assert names == [
+        ("module.app.module.token.aws_ssm_parameter.this", "/prod/app/api_token", "String"),
+        ("module.db_host.aws_ssm_parameter.this", "/prod/db/host", "String"),
+        ("module.db_password.aws_ssm_parameter.this", "/prod/db/password", "String"),
+        ("module.secure.aws_ssm_parameter.this", "/prod/db/secret", "SecureString"),
+    ]
+    found = {r.parameter.address: r for r in scan.findings}
+    assert sorted(found) == [
+        "module.app.module.token.aws_ssm_parameter.this",
+        "module.db_password.aws_ssm_parameter.this",
+    ]
+    finding = found["module.db_password.aws_ssm_parameter.this"]
+    assert finding.parameter.file == "modules/param/main.tf" and finding.parameter.line == 1
+    assert any("inputs from module.db_password (main.tf:4)" in n for n in finding.notes)
+
+
+def test_module_nobody_calls_is_read_with_its_defaults(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "modules/param/main.tf": 'variable "name" {\n  default = "/dev/api_key"\n}\n'
+            'resource "aws_ssm_parameter" "this" {\n  name = var.name\n  type = "String"\n'
+            '  value = "x"\n}\n'
+        },
+    )
+    assert findings(tmp_path)["aws_ssm_parameter.this"]["parameter_name"] == "/dev/api_key"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,8 @@ SKIPPED_DIRECTORIES = frozenset({".git", ".terraform", "node_modules", ".venv", 
 _NEEDLES = (b"aws_ssm_parameter", b"AWS::SSM::Parameter")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # In a module that can declare a parameter, a .tf file that holds none of these words has no
-# resource, variable or local the scan needs (outputs.tf, versions.tf, providers.tf).
-_MODULE_WORDS = (b"aws_ssm_parameter", b"variable", b"locals")
+# resource, variable, local or module call the scan needs (outputs.tf, versions.tf).
+_MODULE_WORDS = (b"aws_ssm_parameter", b"variable", b"locals", b"module")
 _MODULES_PER_WORKER = 8  # fewer modules than this per process: not worth starting one
 
 
@@ -166,13 +166,10 @@ def scan_paths(
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunks = max(1, len(batches) // (workers * 4))
-            for parameters, problems, read in pool.map(_module_job, batches, chunksize=chunks):
-                scan.parameters.extend(parameters)
-                scan.problems.extend(problems)
-                scan.files_read += read
+            results = list(pool.map(_module_job, batches, chunksize=chunks))
     else:
-        for batch in batches:
-            _scan_module(batch, scan)
+        results = [_module_job(batch) for batch in batches]
+    _combine(results, modules, scan)
     for parameter in scan.parameters:
         result = evaluate(parameter, dictionary, inspect_values)
         if result is not None:
@@ -190,13 +187,79 @@ def _context(problem: Problem) -> Problem:
     )
 
 
-def _module_job(
-    entries: list[tuple[Path, str, str, bool]],
-) -> tuple[list[Parameter], list[Problem], int]:
-    """One module, scanned in a worker process."""
-    scan = Scan()
-    _scan_module(entries, scan)
-    return scan.parameters, scan.problems, scan.files_read
+Entries = list[tuple[Path, str, str, bool]]  # (path, shown, kind, named on the command line)
+
+
+@dataclass
+class _ModuleScan:
+    """What one directory of Terraform gave, on its own (a worker's answer)."""
+
+    key: str  # the directory, resolved, as a posix path (what ModuleCall.child names)
+    parameters: list[Parameter]
+    problems: list[Problem]
+    files_read: int
+    calls: list[terraform.ModuleCall]
+    reported: frozenset[str]
+
+
+def _module_job(entries: Entries) -> _ModuleScan:
+    """One module, scanned alone (in a worker process when there are many)."""
+    directory = entries[0][0].parent
+    key = directory.resolve().as_posix()
+    module, problems, read, reported = _read_module(entries)
+    if module is None:
+        return _ModuleScan(key, [], problems, read, [], reported)
+    parameters = [p for p in terraform.module_parameters(module) if p.file in reported]
+    calls = terraform.module_calls(module, directory)
+    return _ModuleScan(key, parameters, problems, read, calls, reported)
+
+
+_MAX_MODULE_DEPTH = 8
+
+
+def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Scan) -> None:
+    """Add each module's parameters; a module called by another is read with its inputs.
+
+    A module some scanned module calls (source "./..." or "../...") is reported once per
+    call, with the variables the call passes; a module nobody calls, with its defaults.
+    """
+    by_key = {r.key: r for r in results}
+    entries_by_key = {d.resolve().as_posix(): e for d, e in modules.items()}
+    called = {c.child for r in results for c in r.calls if c.child in by_key}
+    for result in results:
+        scan.problems.extend(result.problems)
+        scan.files_read += result.files_read
+        if result.key not in called:
+            scan.parameters.extend(result.parameters)
+    parsed: dict[str, terraform.Module | None] = {}
+    reached: set[str] = set()
+
+    def expand(call: terraform.ModuleCall, chain: tuple[str, ...]) -> None:
+        if call.child not in by_key or call.child in chain or len(chain) > _MAX_MODULE_DEPTH:
+            return
+        if call.child not in parsed:
+            parsed[call.child] = _read_module(entries_by_key[call.child])[0]
+        child = parsed[call.child]
+        if child is None:
+            return
+        reached.add(call.child)
+        via = f"inputs from {call.address} ({call.file}:{call.line})"
+        prefix = call.address + "."
+        reported = by_key[call.child].reported
+        scan.parameters.extend(
+            p
+            for p in terraform.module_parameters(child, prefix, call.inputs, via)
+            if p.file in reported
+        )
+        for inner in terraform.module_calls(child, Path(call.child), call.inputs, prefix):
+            expand(inner, (*chain, call.child))
+
+    for result in results:
+        if result.key not in called:
+            for call in result.calls:
+                expand(call, (result.key,))
+    for key in sorted(called - reached):  # called only in a cycle: read with its defaults
+        scan.parameters.extend(by_key[key].parameters)
 
 
 def _shown(path: Path, base: Path | None) -> str:
@@ -244,36 +307,42 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
     scan.problems.extend(problems)
 
 
-def _scan_module(entries: Iterable[tuple[Path, str, str, bool]], scan: Scan) -> None:
+def _read_module(
+    entries: Entries,
+) -> tuple[terraform.Module | None, list[Problem], int, frozenset[str]]:
+    """Parse a directory's Terraform files (None when none of them can matter)."""
+    problems: list[Problem] = []
+    read = 0
     loaded: list[tuple[Path, str, str, bytes]] = []
     reported: set[str] = set()
     for path, shown, kind, report in entries:
         _, data, problem = _read(path, shown)
         if problem:
-            scan.problems.append(problem if report else _context(problem))
+            problems.append(problem if report else _context(problem))
             continue
         loaded.append((path, shown, kind, data))
         if report:
             reported.add(shown)
-    # A module is parsed only when one of its named files can declare a parameter.
+    # A module is parsed only when one of its named files can declare a parameter or call a
+    # module in a local directory (which may declare one with the inputs given here).
     if not any(
-        _relevant(data, kind != "tf")
+        _relevant(data, kind != "tf") or _calls_local_module(data)
         for _, shown, kind, data in loaded
         if kind != "tfvars" and shown in reported
     ):
-        return
+        return None, problems, read, frozenset(reported)
     module = terraform.Module()
     tfvars: list[tuple[str, str, bool]] = []
     for path, shown, kind, data in loaded:
         if kind == "tf" and not any(word in data for word in _MODULE_WORDS):
-            scan.files_read += shown in reported  # looked at, and nothing in it can matter
+            read += shown in reported  # looked at, and nothing in it can matter
             continue
         text, problem = _decode(data, shown)
         if problem or text is None:
             problem = problem or Problem(shown, "unreadable")
-            scan.problems.append(problem if shown in reported else _context(problem))
+            problems.append(problem if shown in reported else _context(problem))
             continue
-        scan.files_read += shown in reported
+        read += shown in reported
         if kind == "tf":
             terraform.read_hcl(path, shown, module, text)
         elif kind == "tf-json":
@@ -286,5 +355,10 @@ def _scan_module(entries: Iterable[tuple[Path, str, str, bool]], scan: Scan) -> 
         terraform.read_tfvars(shown, module, text, is_json)
     # A broken sibling read only for its variables and locals is still reported: names it
     # would have resolved may be missed, and Terraform would refuse the module anyway.
-    scan.problems.extend(p if p.file in reported else _context(p) for p in module.problems)
-    scan.parameters.extend(p for p in terraform.module_parameters(module) if p.file in reported)
+    problems.extend(p if p.file in reported else _context(p) for p in module.problems)
+    return module, problems, read, frozenset(reported)
+
+
+def _calls_local_module(data: bytes) -> bool:
+    # A module's source must be a literal string; a local one starts with ./ or ../
+    return b"module" in data and (b'"./' in data or b'"../' in data)

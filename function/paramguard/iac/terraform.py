@@ -67,10 +67,37 @@ def secret_source(paths: Sequence[str]) -> str | None:
 class Module:
     """The files of one directory, read: what resolution and the resources need."""
 
-    variables: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)  # defaults, then tfvars over them
+    defaults: dict[str, Any] = field(default_factory=dict)  # defaults only
     locals: dict[str, Any] = field(default_factory=dict)
     resources: list[_Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    calls: list[_CallSite] = field(default_factory=list)
+
+
+@dataclass
+class _CallSite:
+    """A `module` block as written."""
+
+    label: str
+    attributes: dict[str, Any]
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ModuleCall:
+    """A call of a module in a local directory, with its inputs evaluated in the caller."""
+
+    address: str  # module.db, module.app["eu"]
+    child: str  # the called directory, resolved, as a posix path
+    inputs: dict[str, Any]
+    file: str
+    line: int
+
+
+# Arguments of a module block that are not inputs of the module.
+_MODULE_META = frozenset({"source", "version", "for_each", "count", "providers", "depends_on"})
 
 
 @dataclass
@@ -157,9 +184,16 @@ def read_hcl(path: Path, shown: str, module: Module, text: str) -> None:
         if kind == "variable" and len(labels) == 2:
             attributes = _attributes(block)
             if "default" in attributes:
-                module.variables[labels[1]] = evaluate(attributes["default"], Scope())
+                default = evaluate(attributes["default"], Scope())
+                module.variables.setdefault(labels[1], default)
+                module.defaults[labels[1]] = default
         elif kind == "locals":
             module.locals.update(_attributes(block))
+        elif kind == "module" and len(labels) == 2:
+            meta = block._meta
+            module.calls.append(
+                _CallSite(labels[1], _attributes(block), shown, getattr(meta, "line", 0) or 0)
+            )
         elif kind == "resource" and len(labels) == 3 and labels[1] == RESOURCE_TYPE:
             meta = block._meta
             suppression = _leading_suppression(children, index) or _inner_suppression(block)
@@ -223,11 +257,18 @@ def read_tf_json(shown: str, module: Module, text: str) -> None:
         for name, spec in variables.items():
             for body in _json_blocks(spec):
                 if "default" in body:
-                    module.variables[name] = _plain(body["default"])
+                    module.variables.setdefault(name, _plain(body["default"]))
+                    module.defaults[name] = _plain(body["default"])
     for local_block in _json_blocks(document.get("locals")):
         for name, value in local_block.items():
             if name != "//":
                 module.locals[name] = JsonValue(value)
+    for calls in _json_blocks(document.get("module")):
+        for label, spec in calls.items():
+            line = calls.positions.get(label, (0, 0))[0] if isinstance(calls, Located) else 0
+            for body in _json_blocks(spec):
+                attributes = {k: JsonValue(v) for k, v in body.items() if k != "//"}
+                module.calls.append(_CallSite(label, attributes, shown, line))
     for resources in _json_blocks(document.get("resource")):
         for body_by_name in _json_blocks(resources.get(RESOURCE_TYPE)):
             for name, spec in body_by_name.items():
@@ -283,9 +324,8 @@ def read_tfvars(shown: str, module: Module, text: str, is_json: bool) -> None:
             )
 
 
-def _instances(resource: _Resource, scope: Scope) -> list[tuple[str, Scope, str | None]]:
+def _instances(attributes: Mapping[str, Any], scope: Scope) -> list[tuple[str, Scope, str | None]]:
     """(address suffix, scope, note) for each instance for_each/count makes (at least one)."""
-    attributes = resource.attributes
     if "for_each" in attributes:
         collection = evaluate(attributes["for_each"], scope)
         items: list[tuple[Any, Any]] | None = None
@@ -323,9 +363,47 @@ def _string_attribute(node: Any, scope: Scope) -> Resolved | None:
     return to_resolved(evaluate(node, scope))
 
 
-def module_parameters(module: Module, prefix: str = "") -> list[Parameter]:
-    """Every aws_ssm_parameter instance of a module, with names resolved in its scope."""
-    scope = Scope(module.variables, module.locals)
+def module_calls(
+    module: Module, directory: Path, inputs: Mapping[str, Any] | None = None, prefix: str = ""
+) -> list[ModuleCall]:
+    """The module's calls of local modules (source "./..." or "../..."), one per instance."""
+    scope = Scope({**module.variables, **(inputs or {})}, module.locals)
+    calls: list[ModuleCall] = []
+    for call in module.calls:
+        source = evaluate(call.attributes.get("source"), Scope())
+        if not isinstance(source, str) or not source.startswith(("./", "../")):
+            continue  # a registry or remote module: its code is not here
+        child = (directory / source).resolve().as_posix()
+        for suffix, item_scope, _ in _instances(call.attributes, scope):
+            arguments = {
+                name: evaluate(node, item_scope)
+                for name, node in call.attributes.items()
+                if name not in _MODULE_META
+            }
+            calls.append(
+                ModuleCall(
+                    f"{prefix}module.{call.label}{suffix}", child, arguments, call.file, call.line
+                )
+            )
+    return calls
+
+
+def module_parameters(
+    module: Module,
+    prefix: str = "",
+    inputs: Mapping[str, Any] | None = None,
+    via: str | None = None,
+) -> list[Parameter]:
+    """Every aws_ssm_parameter instance of a module, with names resolved in its scope.
+
+    inputs are what a calling module passes (they replace defaults and tfvars); via names the
+    call, for the notes.
+    """
+    variables = dict(module.variables)
+    if inputs is not None:
+        # A called module's variables are its caller's inputs or its defaults: never tfvars.
+        variables = {**module.defaults, **inputs}
+    scope = Scope(variables, module.locals)
     found: list[Parameter] = []
     for resource in module.resources:
         attributes = resource.attributes
@@ -333,7 +411,7 @@ def module_parameters(module: Module, prefix: str = "") -> list[Parameter]:
         if value_node is None and "value_wo" in attributes:
             value_node = None  # write-only values never reach state; nothing to inspect
         paths = _references(value_node)
-        for suffix, item_scope, note in _instances(resource, scope):
+        for suffix, item_scope, note in _instances(resource.attributes, scope):
             value = evaluate(value_node, item_scope) if value_node is not None else None
             literal = value if isinstance(value, str) else None
             found.append(
@@ -348,7 +426,7 @@ def module_parameters(module: Module, prefix: str = "") -> list[Parameter]:
                     value=literal,
                     value_source=secret_source(paths),
                     suppression=resource.suppression,
-                    notes=(note,) if note else (),
+                    notes=tuple(n for n in (via, note) if n),
                 )
             )
     return found
