@@ -74,7 +74,7 @@ def _location(location: Location) -> dict[str, Any]:
 def _uri(path: str) -> str:
     from urllib.parse import quote
 
-    return quote(path, safe="/:%")
+    return quote(path, safe="/:@!$&'()*+,;=")
 
 
 def sarif_log(
