@@ -74,7 +74,8 @@ def _location(location: Location) -> dict[str, Any]:
 def _uri(path: str) -> str:
     from urllib.parse import quote
 
-    return quote(path, safe="/:@!$&'()*+,;=")
+    # No ':' (a relative path's first segment would read as a URI scheme).
+    return quote(path, safe="/@!$&'()*+,;=")
 
 
 def sarif_log(
