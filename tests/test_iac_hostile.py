@@ -84,3 +84,26 @@ def test_binary_and_non_utf8_files_are_named(
     result = run(capsys, str(tmp_path))
     assert result.code == 2
     assert "main.tf" in result.out and "not UTF-8" in result.out
+
+
+def test_oversized_files_are_named_only_when_they_could_declare_a_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from paramguard.iac import scan
+
+    monkeypatch.setattr(scan, "MAX_FILE_BYTES", 4096)
+    filler = '"padding": "' + "x" * (3 * 1024 * 1024) + '"'
+    write(
+        tmp_path,
+        {
+            "data/huge.json": "{" + filler + "}",
+            "cfn/huge.json": "{" + filler + ', "T": "AWS::SSM::Parameter"}',
+            "main.tf": 'resource "aws_ssm_parameter" "p" {\n  name = "/a/api_key"\n'
+            '  type = "String"\n  value = "x"\n}\n',
+        },
+    )
+    result = run(capsys, str(tmp_path), "--errors-first")
+    assert result.code == 2
+    assert "cfn/huge.json: error: larger than" in result.out
+    assert "data/huge.json" not in result.out
+    assert "aws_ssm_parameter.p" in result.out

@@ -23,7 +23,7 @@ SKIPPED_DIRECTORIES = frozenset({".git", ".terraform", "node_modules", ".venv", 
 # parsers run only where a parameter can be (and on the variables/locals of its module).
 # JSON may spell any character as \u escape, so a JSON file with one is parsed too.
 _NEEDLES = (b"aws_ssm_parameter", b"AWS::SSM::Parameter")
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a plan of a large estate is tens of MB
 # In a module that can declare a parameter, a .tf file that holds none of these words has no
 # resource, variable, local or module call the scan needs (outputs.tf, versions.tf).
 _MODULE_WORDS = (b"aws_ssm_parameter", b"variable", b"locals", b"module")
@@ -103,15 +103,25 @@ def _module_context(files: Sequence[Path]) -> list[Path]:
     return list(context)
 
 
-def _read(path: Path, shown: str) -> tuple[str | None, bytes, Problem | None]:
+def _read(path: Path, shown: str) -> tuple[bytes, Problem | None]:
+    """The file's bytes; b"" and a problem when it cannot be read.
+
+    A file over MAX_FILE_BYTES is a problem only if it mentions a resource type (a large data
+    file elsewhere in the repository is no business of this scan); it is searched in chunks.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, b"", Problem(shown, f"larger than {MAX_FILE_BYTES} bytes; not read")
-        data = path.read_bytes()
+        if path.stat().st_size <= MAX_FILE_BYTES:
+            return path.read_bytes(), None
+        with path.open("rb") as handle:
+            tail = b""
+            while chunk := handle.read(1024 * 1024):
+                if any(n in tail + chunk for n in _NEEDLES):
+                    message = f"larger than {MAX_FILE_BYTES:,} bytes; not read"
+                    return b"", Problem(shown, message)
+                tail = chunk[-32:]
+        return b"", None
     except OSError as exc:
-        return None, b"", Problem(shown, f"cannot read: {exc.strerror or exc}")
-    return None, data, None
+        return b"", Problem(shown, f"cannot read: {exc.strerror or exc}")
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
@@ -272,7 +282,7 @@ def _shown(path: Path, base: Path | None) -> str:
 
 
 def _scan_template(path: Path, shown: str, scan: Scan) -> None:
-    _, data, problem = _read(path, shown)
+    data, problem = _read(path, shown)
     if problem:
         scan.problems.append(problem)
         return
@@ -316,7 +326,7 @@ def _read_module(
     loaded: list[tuple[Path, str, str, bytes]] = []
     reported: set[str] = set()
     for path, shown, kind, report in entries:
-        _, data, problem = _read(path, shown)
+        data, problem = _read(path, shown)
         if problem:
             problems.append(problem if report else _context(problem))
             continue
