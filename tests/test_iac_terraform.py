@@ -476,3 +476,33 @@ def test_module_nobody_calls_is_read_with_its_defaults(tmp_path: Path) -> None:
         },
     )
     assert findings(tmp_path)["aws_ssm_parameter.this"]["parameter_name"] == "/dev/api_key"
+
+
+def test_suppression_comment_placement(tmp_path: Path) -> None:
+    block = (
+        'resource "aws_ssm_parameter" "{}" {{\n  name = "/app/{}_token"\n  type = "String"\n'
+        '  value = "x"\n}}\n'
+    )
+    write(
+        tmp_path,
+        {
+            "top.tf": "# paramguard:ignore first block of the file\n# more words\n"
+            + block.format("a", "a"),
+            "trailing.tf": block.format("b", "b").rstrip("\n")
+            + "  # paramguard:ignore this is about b\n"
+            + block.format("c", "c"),
+            "above.tf": block.format("d", "d")
+            + "\n// paramguard:ignore reviewed\n/* another */\n"
+            + block.format("e", "e"),
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    assert sorted(r.parameter.address for r in scan.suppressed) == [
+        "aws_ssm_parameter.a",
+        "aws_ssm_parameter.e",
+    ]
+    assert sorted(r.parameter.address for r in scan.findings) == [
+        "aws_ssm_parameter.b",
+        "aws_ssm_parameter.c",
+        "aws_ssm_parameter.d",
+    ]

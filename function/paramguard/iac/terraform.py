@@ -129,8 +129,12 @@ def _leading_suppression(body_children: list[Any], index: int) -> Suppression | 
     lines = _comment_lines(previous)
     if lines and not lines[-1][0].strip():
         lines = lines[:-1]  # the newline that ends the last comment line
+    if index - 1 > 0:
+        # The first line is the rest of the line that ends the block before (`} # ...`):
+        # a comment there belongs to that block.
+        lines = lines[1:]
     found = None
-    for text, line in reversed(lines[1:] if len(lines) > 1 else lines):
+    for text, line in reversed(lines):
         if not text.strip():
             break
         found = suppression_in(text, line) or found
