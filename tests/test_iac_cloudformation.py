@@ -211,3 +211,30 @@ def test_broken_json_data_that_cannot_declare_a_parameter_is_not_a_problem(
     result = run(capsys, str(tmp_path))
     assert result.code == 2
     assert "template.json" in result.out and "report.json" not in result.out
+
+
+def test_fn_for_each_loops_are_expanded(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "loop.yaml": "Transform: AWS::LanguageExtensions\n"
+            "Parameters:\n  Names:\n    Type: CommaDelimitedList\n    Default: host,api_key\n"
+            "  Other:\n    Type: CommaDelimitedList\n"
+            "Resources:\n"
+            "  Fn::ForEach::Params:\n    - Leaf\n    - !Ref Names\n"
+            "    - Param&{Leaf}:\n        Type: AWS::SSM::Parameter\n        Properties:\n"
+            "          Name: !Sub /app/${Leaf}\n          Type: String\n          Value: v\n"
+            "  Fn::ForEach::Unknown:\n    - Leaf\n    - !Ref Other\n"
+            "    - Other${Leaf}:\n        Type: AWS::SSM::Parameter\n        Properties:\n"
+            "          Name: !Sub /other/${Leaf}/password\n          Type: String\n"
+            "          Value: v\n",
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    names = sorted((p.address, p.name.text if p.name else "", p.line) for p in scan.parameters)
+    assert names == [
+        ("Other${Leaf}", "/other/${Leaf}/password", 21),
+        ("Paramapi_key", "/app/api_key", 12),
+        ("Paramhost", "/app/host", 12),
+    ]
+    assert sorted(r.parameter.address for r in scan.findings) == ["Other${Leaf}", "Paramapi_key"]

@@ -77,6 +77,81 @@ def _comment_suppression(
     return None
 
 
+_FOR_EACH = "Fn::ForEach::"
+_MAX_LOOP_ITEMS = 1000
+_MAX_COPIED = 200_000  # values copied per loop
+
+
+def _resources(
+    resources: Mapping[str, Any], template: Template, depth: int = 0
+) -> list[tuple[str, Any, tuple[int, int], str | None]]:
+    """(logical ID, resource, position, note) for each resource, Fn::ForEach loops expanded.
+
+    A loop (AWS::LanguageExtensions) over a list the template fixes gives one resource per
+    item, its identifier replaced in the logical ID and in every string (${Id} and &{Id});
+    over a list it does not fix, one resource with the identifier left unresolved.
+    """
+    found: list[tuple[str, Any, tuple[int, int], str | None]] = []
+    for key, value in resources.items():
+        position = resources.position(key) if isinstance(resources, Located) else (0, 0)
+        if not (key.startswith(_FOR_EACH) and isinstance(value, list) and len(value) == 3):
+            found.append((key, value, position, None))
+            continue
+        identifier, collection, outputs = value
+        if not isinstance(identifier, str) or not isinstance(outputs, Mapping) or depth > 5:
+            continue
+        items = cfn_value(collection, template)
+        if isinstance(items, str):
+            items = [i.strip() for i in items.split(",")]  # a CommaDelimitedList default
+        note = None
+        if not (isinstance(items, list) and items and all(isinstance(i, str) for i in items)):
+            items = [None]
+            note = (
+                f"{key}: the collection is not fixed by the template; ${{{identifier}}} unresolved"
+            )
+        budget = [_MAX_COPIED]
+        for item in items[:_MAX_LOOP_ITEMS]:
+            expanded = _substitute(outputs, identifier, item, budget)
+            for inner_key, inner, inner_position, inner_note in _resources(
+                expanded, template, depth + 1
+            ):
+                if inner_position == (0, 0):
+                    inner_position = position
+                found.append((inner_key, inner, inner_position, inner_note or note))
+    return found
+
+
+def _substitute(value: Any, identifier: str, item: str | None, budget: list[int]) -> Any:
+    """A copy of value with ${identifier} and &{identifier} replaced by item (kept if None).
+
+    budget bounds the values copied (YAML aliases can make a small file a huge tree).
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
+    if isinstance(value, str):
+        if item is None:
+            return value
+        return value.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", item)
+    if isinstance(value, list):
+        return [_substitute(v, identifier, item, budget) for v in value]
+    if isinstance(value, Mapping):
+        copy = Located()
+        if isinstance(value, Located):
+            copy.line, copy.column, copy.end_line = value.line, value.column, value.end_line
+        for k, v in value.items():
+            new_key = (
+                k
+                if item is None
+                else k.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", item)
+            )
+            copy[new_key] = _substitute(v, identifier, item, budget)
+            if isinstance(value, Located) and k in value.positions:
+                copy.positions[new_key] = value.positions[k]
+        return copy
+    return value
+
+
 def template_parameters(
     document: Mapping[str, Any], shown: str, lines: list[str], spans: list[tuple[int, int]]
 ) -> list[Parameter]:
@@ -91,11 +166,10 @@ def template_parameters(
     if not isinstance(resources, Mapping):
         return []
     found: list[Parameter] = []
-    for logical_id, resource in resources.items():
+    for logical_id, resource, (line, column), loop_note in _resources(resources, template):
         if not isinstance(resource, Mapping) or resource.get("Type") != RESOURCE_TYPE:
             continue
         template.steps = 0  # the resolution budget is per resource
-        line, column = resources.position(logical_id) if isinstance(resources, Located) else (0, 0)
         last = resource.end_line if isinstance(resource, Located) else line
         properties = resource.get("Properties")
         properties = properties if isinstance(properties, Mapping) else {}
@@ -119,6 +193,8 @@ def template_parameters(
             address = f"{logical_id} ({metadata['aws:cdk:path']})"
         if "Condition" in resource:
             notes.append(f"created only under condition {resource['Condition']}")
+        if loop_note:
+            notes.append(loop_note)
         suppression = _metadata_suppression(resource, line)
         if suppression is None and lines and spans is not None:
             suppression = _comment_suppression(lines, line, last, spans)
