@@ -225,3 +225,11 @@ def test_the_console_example_in_the_docs_is_what_the_command_prints(
     for path, lines in expected.items():
         result = run(capsys, path)
         assert (result.out + result.err).splitlines() == lines
+
+
+def test_exclude(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"infra/main.tf": CLEAN, "examples/bad/main.tf": SECRET, "x/t.tf": SECRET})
+    assert run(capsys, str(tmp_path)).code == 1
+    assert run(capsys, str(tmp_path), "--exclude", "examples", "--exclude", "*/x/*").code == 0
+    result = run(capsys, str(tmp_path), "--exclude", "*.tf")
+    assert result.code == 2 and "nothing to scan" in result.err

@@ -64,6 +64,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: findings win and the exit code is 1)",
     )
     parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files and directories whose path or name matches (repeatable), "
+        "e.g. --exclude examples --exclude 'test/*'",
+    )
+    parser.add_argument(
         "--no-value-inspection",
         dest="inspect_values",
         action="store_false",
@@ -274,7 +282,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"paramguard iac: {printable(str(exc))}", file=err)
         return EXIT_ERROR
     paths = [Path(p) for p in args.paths]
-    scan = scan_paths(paths, dictionary, base=Path.cwd(), inspect_values=args.inspect_values)
+    scan = scan_paths(
+        paths,
+        dictionary,
+        base=Path.cwd(),
+        inspect_values=args.inspect_values,
+        exclude=args.exclude,
+    )
     if scan.files_seen == 0:
         missing = [p for p in scan.problems]
         for problem in missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,19 +65,38 @@ def _kind(path: Path) -> str | None:
     return None
 
 
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+def excluded(path: Path, patterns: Sequence[str]) -> bool:
+    """Whether a --exclude glob matches the path (as given) or any one of its parts."""
+    if not patterns:
+        return False
+    text = path.as_posix()
+    return any(
+        fnmatch.fnmatchcase(text, pattern)
+        or any(fnmatch.fnmatchcase(p, pattern) for p in path.parts)
+        for pattern in patterns
+    )
+
+
+def discover(
+    paths: Sequence[Path], exclude: Sequence[str] = ()
+) -> tuple[list[Path], list[Problem]]:
     """Every infrastructure file under paths (sorted), and paths that do not exist."""
     found: dict[Path, None] = {}
     problems: list[Problem] = []
     for path in paths:
         if path.is_file():
-            found[path] = None  # named explicitly: read whatever its suffix
+            if not excluded(path, exclude):
+                found[path] = None  # named explicitly: read whatever its suffix
         elif path.is_dir():
             for root, directories, files in os.walk(path):
-                directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
+                directories[:] = sorted(
+                    d
+                    for d in directories
+                    if d not in SKIPPED_DIRECTORIES and not excluded(Path(root) / d, exclude)
+                )
                 for name in sorted(files):
                     candidate = Path(root) / name
-                    if _kind(candidate) is not None:
+                    if _kind(candidate) is not None and not excluded(candidate, exclude):
                         found[candidate] = None
         else:
             problems.append(Problem(str(path), "no such file or directory"))
@@ -149,13 +169,14 @@ def scan_paths(
     base: Path | None = None,
     inspect_values: bool = True,
     jobs: int | None = None,
+    exclude: Sequence[str] = (),
 ) -> Scan:
     """Scan files and directories; never raises for a bad file (it becomes a Problem).
 
     Terraform modules are parsed in up to `jobs` processes (default: the available cores)
     when there are enough of them to pay for starting the processes.
     """
-    files, problems = discover(paths)
+    files, problems = discover(paths, exclude)
     scan = Scan(problems=problems)
     scan.files_seen = len(files)
     modules: dict[Path, list[tuple[Path, str, str, bool]]] = {}
