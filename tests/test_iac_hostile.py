@@ -107,3 +107,29 @@ def test_oversized_files_are_named_only_when_they_could_declare_a_parameter(
     assert "cfn/huge.json: error: larger than" in result.out
     assert "data/huge.json" not in result.out
     assert "aws_ssm_parameter.p" in result.out
+
+
+def test_parse_errors_never_quote_a_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "Zx9Qw3Er7Ty1Ui5Op2As8Df4"
+    write(
+        tmp_path,
+        {
+            "a/main.tf": 'resource "aws_ssm_parameter" "x" {\n  name = "a"\n'
+            f'  value = "{secret}\n}}\n',
+            "b/main.tf": f'resource "aws_ssm_parameter" "x" {{\n  value = {secret} x\n}}\n',
+            "c/main.tf": 'resource "aws_ssm_parameter" "x" {\n'
+            f'  value = "{secret}" "{secret}"\n}}\n',
+            "t.yaml": "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            f'      Value: "{secret}\n    Name: [\n',
+            "t.json": '{"Resources": {"A": {"Type": "AWS::SSM::Parameter", "Properties": '
+            f'{{"Value": "{secret}" "x"}}}}}}}}',
+        },
+    )
+    for fmt in ("text", "json", "sarif"):
+        result = run(capsys, str(tmp_path), "--format", fmt)
+        assert result.code == 2
+        assert secret not in result.out + result.err
+        assert secret[:6] not in result.out + result.err
+    assert run(capsys, str(tmp_path), "--format", "json").json()["summary"]["unreadable"] == 5

@@ -214,6 +214,18 @@ def read_hcl(path: Path, shown: str, module: Module, text: str) -> None:
             )
 
 
+_TOKEN_KINDS = {
+    "STRING_CHARS": "text inside a string",
+    "NAME": "name",
+    "DECIMAL": "number",
+    "INT_LITERAL": "number",
+    "FLOAT_LITERAL": "number",
+    "NL_OR_COMMENT": "line break or comment",
+    "HEREDOC_TEMPLATE": "heredoc",
+    "HEREDOC_TEMPLATE_TRIM": "heredoc",
+}
+
+
 def _hcl_problem(shown: str, exc: Exception) -> Problem:
     if isinstance(exc, RecursionError):
         return Problem(shown, "not read: nested too deeply for the HCL parser")
@@ -221,15 +233,21 @@ def _hcl_problem(shown: str, exc: Exception) -> Problem:
     column = getattr(exc, "column", None)
     token = getattr(exc, "token", None)
     if token is not None:
-        kind = getattr(token, "type", "")
+        # Only punctuation is quoted: any other token may be the text of a value, and a value
+        # is never printed (an unterminated string holding a password, for one).
+        kind = str(getattr(token, "type", ""))
         text = str(token).strip()
-        what = "end of file" if kind == "$END" else f"'{text[:40]}'" if text else "a line break"
-        message = f"unexpected {what}"
+        if kind == "$END":
+            message = "unexpected end of file"
+        elif text and len(text) <= 3 and not any(c.isalnum() for c in text):
+            message = f"unexpected '{text}'"
+        else:
+            message = f"unexpected {_TOKEN_KINDS.get(kind, 'token')}"
     elif getattr(exc, "char", None) is not None:
-        message = f"unexpected character '{exc.char}'"  # type: ignore[attr-defined]
+        char = str(exc.char)  # type: ignore[attr-defined]
+        message = "unexpected character" + (f" '{char}'" if not char.isalnum() else "")
     else:
-        lines = str(exc).strip().splitlines()
-        message = lines[0] if lines else type(exc).__name__
+        message = "the parser stopped here"
     if isinstance(line, int) and line > 0:
         return Problem(
             shown, f"not valid HCL: {message}", line, column if isinstance(column, int) else None
