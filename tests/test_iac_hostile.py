@@ -119,8 +119,8 @@ def test_parse_errors_never_quote_a_value(
             "a/main.tf": 'resource "aws_ssm_parameter" "x" {\n  name = "a"\n'
             f'  value = "{secret}\n}}\n',
             "b/main.tf": f'resource "aws_ssm_parameter" "x" {{\n  value = {secret} x\n}}\n',
-            "c/main.tf": 'resource "aws_ssm_parameter" "x" {\n'
-            f'  value = "{secret}" "{secret}"\n}}\n',
+            # The lexer reads everything after the stray '^' as one token: the secret.
+            "c/main.tf": f'resource "aws_ssm_parameter" "x" {{\n  value = "a" ^ {secret}\n}}\n',
             "t.yaml": "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
             f'      Value: "{secret}\n    Name: [\n',
             "t.json": '{"Resources": {"A": {"Type": "AWS::SSM::Parameter", "Properties": '
