@@ -238,3 +238,16 @@ def test_fn_for_each_loops_are_expanded(tmp_path: Path) -> None:
         ("Paramhost", "/app/host", 12),
     ]
     assert sorted(r.parameter.address for r in scan.findings) == ["Other${Leaf}", "Paramapi_key"]
+
+
+def test_type_chosen_by_a_condition(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "t.yaml": "Conditions:\n  List: !Equals [a, b]\nResources:\n"
+            "  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: /x/api_key\n"
+            "      Type: !If [List, StringList, String]\n      Value: v\n"
+        },
+    )
+    found = by_address(tmp_path)
+    assert found["A"]["level"] == "error" and found["A"]["parameter_type"] == "StringList"

@@ -506,3 +506,23 @@ def test_suppression_comment_placement(tmp_path: Path) -> None:
         "aws_ssm_parameter.c",
         "aws_ssm_parameter.d",
     ]
+
+
+def test_conditions_the_code_does_not_decide_count_both_ways(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "create" {\n  type = bool\n}\n'
+            'variable "list" {\n  type = bool\n}\n'
+            'resource "aws_ssm_parameter" "p" {\n'
+            '  for_each = var.create ? { jwt_secret = "a", region = "b" } : {}\n'
+            '  name  = "/app/${each.key}"\n'
+            '  type  = var.list ? "StringList" : "String"\n  value = each.value\n}\n'
+            'resource "aws_ssm_parameter" "q" {\n  name = "/app/api_key"\n'
+            '  type = var.list ? "SecureString" : "String"\n  value = "x"\n}\n'
+        },
+    )
+    found = findings(tmp_path)
+    assert sorted(found) == ['aws_ssm_parameter.p["jwt_secret"]', "aws_ssm_parameter.q"]
+    assert found['aws_ssm_parameter.p["jwt_secret"]']["level"] == "error"
+    assert found["aws_ssm_parameter.q"]["level"] == "warning"

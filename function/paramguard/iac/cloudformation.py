@@ -186,6 +186,14 @@ def template_parameters(
         declared = (
             to_resolved(cfn_value(properties["Type"], template)) if "Type" in properties else None
         )
+        condition = properties.get("Type")
+        if declared is not None and not declared.complete and isinstance(condition, Mapping):
+            choice = condition.get("Fn::If")
+            if isinstance(choice, list) and len(choice) == 3:
+                types = [cfn_value(c, template) for c in choice[1:]]
+                if all(t in ("String", "StringList") for t in types):
+                    declared = Resolved.known(str(types[0]))
+                    notes.append("the type is chosen by Fn::If: String or StringList either way")
         value = cfn_value(properties["Value"], template) if "Value" in properties else None
         address = str(logical_id)
         metadata = resource.get("Metadata")

@@ -287,6 +287,22 @@ def _object(node: Any, scope: Scope, depth: int) -> Any:
     return result
 
 
+def branches(node: Any, scope: Scope) -> list[Any] | None:
+    """The values of both branches of a conditional whose condition is not known, else None.
+
+    Where any outcome matters (the items for_each may create, the types a parameter may get),
+    both are taken into account.
+    """
+    while node is not None and node.lark_name() == "expr_term":
+        node = node.expression
+    if node is None or node.lark_name() != "conditional":
+        return None
+    parts = [c for c in node.children if c is not None and hasattr(c, "children")]
+    if len(parts) != 3 or isinstance(evaluate(parts[0], scope), bool):
+        return None
+    return [evaluate(parts[1], scope), evaluate(parts[2], scope)]
+
+
 def _conditional(node: Any, scope: Scope, depth: int) -> Any:
     parts = [c for c in node.children if c is not None and hasattr(c, "children")]
     if len(parts) != 3:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .documents import DocumentError, Located, load_json
 from .model import Parameter, Problem, Resolved, Suppression
-from .resolve import JsonValue, Scope, Unknown, evaluate, references, to_resolved
+from .resolve import JsonValue, Scope, Unknown, branches, evaluate, references, to_resolved
 
 RESOURCE_TYPE = "aws_ssm_parameter"
 MAX_INSTANCES = 10_000  # per resource: for_each over a literal map this big is not real code
@@ -350,6 +350,13 @@ def _instances(attributes: Mapping[str, Any], scope: Scope) -> list[tuple[str, S
     """(address suffix, scope, note) for each instance for_each/count makes (at least one)."""
     if "for_each" in attributes:
         collection = evaluate(attributes["for_each"], scope)
+        choices = (
+            branches(attributes["for_each"], scope) if isinstance(collection, Unknown) else None
+        )
+        if choices is not None and all(isinstance(c, Mapping) for c in choices):
+            collection = {k: v for choice in choices for k, v in choice.items()}
+        elif choices is not None and all(isinstance(c, list) for c in choices):
+            collection = [item for choice in choices for item in choice]
         items: list[tuple[Any, Any]] | None = None
         if isinstance(collection, Mapping):
             items = list(collection.items())
@@ -383,6 +390,18 @@ def _string_attribute(node: Any, scope: Scope) -> Resolved | None:
     if node is None:
         return None
     return to_resolved(evaluate(node, scope))
+
+
+def _type_attribute(node: Any, scope: Scope) -> tuple[Resolved | None, str | None]:
+    """The type, and a note when a condition chooses between two plaintext types."""
+    resolved = _string_attribute(node, scope)
+    if resolved is None or resolved.complete:
+        return resolved, None
+    choices = branches(node, scope)
+    if choices and all(c in ("String", "StringList") for c in choices):
+        note = f"the type is {resolved.text}: String or StringList either way"
+        return Resolved.known(str(choices[0])), note
+    return resolved, None
 
 
 def module_calls(
@@ -436,6 +455,7 @@ def module_parameters(
         for suffix, item_scope, note in _instances(resource.attributes, scope):
             value = evaluate(value_node, item_scope) if value_node is not None else None
             literal = value if isinstance(value, str) else None
+            declared, type_note = _type_attribute(attributes.get("type"), item_scope)
             found.append(
                 Parameter(
                     file=resource.file,
@@ -444,11 +464,11 @@ def module_parameters(
                     address=f"{prefix}{RESOURCE_TYPE}.{resource.label}{suffix}",
                     source_kind=resource.source_kind,
                     name=_string_attribute(attributes.get("name"), item_scope),
-                    type=_string_attribute(attributes.get("type"), item_scope),
+                    type=declared,
                     value=literal,
                     value_source=secret_source(paths),
                     suppression=resource.suppression,
-                    notes=tuple(n for n in (via, note) if n),
+                    notes=tuple(n for n in (via, note, type_note) if n),
                 )
             )
     return found
