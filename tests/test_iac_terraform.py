@@ -526,3 +526,25 @@ def test_conditions_the_code_does_not_decide_count_both_ways(tmp_path: Path) -> 
     assert sorted(found) == ['aws_ssm_parameter.p["jwt_secret"]', "aws_ssm_parameter.q"]
     assert found['aws_ssm_parameter.p["jwt_secret"]']["level"] == "error"
     assert found["aws_ssm_parameter.q"]["level"] == "warning"
+
+
+def test_for_expressions_in_for_each(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": "locals {\n"
+            '  params = [\n    { name = "db_password", secure = false },\n'
+            '    { name = "db_host", secure = false },\n'
+            '    { name = "api_key", secure = true },\n  ]\n'
+            "}\n"
+            'resource "aws_ssm_parameter" "p" {\n'
+            "  for_each = { for p in local.params : p.name => p if !p.secure }\n"
+            '  name  = "/app/${each.key}"\n  type  = "String"\n  value = "x"\n}\n'
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    assert sorted(p.address for p in scan.parameters) == [
+        'aws_ssm_parameter.p["db_host"]',
+        'aws_ssm_parameter.p["db_password"]',
+    ]
+    assert [r.parameter.address for r in scan.findings] == ['aws_ssm_parameter.p["db_password"]']

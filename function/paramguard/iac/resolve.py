@@ -121,6 +121,7 @@ class Scope:
     count_index: int | None = None
     _cache: dict[str, Any] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
+    bindings: Mapping[str, Any] = field(default_factory=dict)  # for-expression iterators
 
     def local(self, name: str, label: str) -> Any:
         """The value of local.name, evaluated once; a cycle or a missing local is unknown."""
@@ -142,6 +143,18 @@ class Scope:
     def item(self, each: tuple[Any, Any] | None, count_index: int | None) -> Scope:
         """The same module scope for one instance of a resource."""
         return Scope(self.variables, self.locals, each, count_index, self._cache, self._active)
+
+    def bind(self, names: Mapping[str, Any]) -> Scope:
+        """The same scope with for-expression iterators bound."""
+        return Scope(
+            self.variables,
+            self.locals,
+            self.each,
+            self.count_index,
+            self._cache,
+            self._active,
+            {**self.bindings, **names},
+        )
 
 
 def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
@@ -220,6 +233,11 @@ def _get_attr(node: Any, scope: Scope, depth: int) -> Any:
     root = _root_identifier(base)
     label = _label(node)
     if attribute is None:
+        return Unknown(label)
+    if root is not None and root in scope.bindings:
+        value = scope.bindings[root]
+        if isinstance(value, Mapping) and attribute in value:
+            return value[attribute]
         return Unknown(label)
     if root == "var":
         return scope.variables.get(attribute, Unknown(label))
@@ -301,6 +319,116 @@ def branches(node: Any, scope: Scope) -> list[Any] | None:
     if len(parts) != 3 or isinstance(evaluate(parts[0], scope), bool):
         return None
     return [evaluate(parts[1], scope), evaluate(parts[2], scope)]
+
+
+def _identifier(node: Any, scope: Scope, depth: int) -> Any:
+    name = str(node.serialize())
+    return scope.bindings.get(name, Unknown(_label(node)))
+
+
+def _for_items(intro: Any, scope: Scope, depth: int) -> list[dict[str, Any]] | None:
+    """The bindings of each iteration of a for expression, or None if the collection is unknown."""
+    collection = evaluate(intro.iterable, scope, depth)
+    first = str(intro.first_iterator.serialize())
+    second = intro.second_iterator
+    second_name = str(second.serialize()) if second is not None else None
+    if isinstance(collection, Mapping):
+        pairs: list[tuple[Any, Any]] = list(collection.items())
+    elif isinstance(collection, list):
+        pairs = list(enumerate(collection))
+    else:
+        return None
+    if len(pairs) > MAX_ITEMS:
+        return None
+    if second_name is None:
+        return [{first: value} for _, value in pairs]
+    return [{first: key, second_name: value} for key, value in pairs]
+
+
+def _kept(rule: Any, scope: Scope, depth: int) -> bool:
+    condition = rule.condition
+    if condition is None:
+        return True
+    # An `if` the code does not decide keeps the item: it may be created.
+    return evaluate(condition.condition_expr, scope, depth) is not False
+
+
+def _for_tuple(node: Any, scope: Scope, depth: int) -> Any:
+    items = _for_items(node.for_intro, scope, depth)
+    if items is None:
+        return Unknown(_label(node))
+    result = []
+    for names in items:
+        inner = scope.bind(names)
+        if _kept(node, inner, depth):
+            result.append(evaluate(node.value_expr, inner, depth))
+    return result
+
+
+def _for_object(node: Any, scope: Scope, depth: int) -> Any:
+    items = _for_items(node.for_intro, scope, depth)
+    if items is None or node.ellipsis is not None:
+        return Unknown(_label(node))  # grouping mode (...) builds lists: not worth modelling
+    result: dict[str, Any] = {}
+    for names in items:
+        inner = scope.bind(names)
+        if not _kept(node, inner, depth):
+            continue
+        key = evaluate(node.key_expr, inner, depth)
+        if isinstance(key, int | float) and not isinstance(key, bool):
+            key = _number(key)
+        if not isinstance(key, str):
+            return Unknown(_label(node))
+        result[key] = evaluate(node.value_expr, inner, depth)
+    return result
+
+
+def _known_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _unary(node: Any, scope: Scope, depth: int) -> Any:
+    operand = evaluate(node.expr_term, scope, depth)
+    operator = str(node.operator).strip()
+    if operator == "!" and isinstance(operand, bool):
+        return not operand
+    if operator == "-" and isinstance(operand, int | float) and not isinstance(operand, bool):
+        return -operand
+    return Unknown(_label(node))
+
+
+def _binary(node: Any, scope: Scope, depth: int) -> Any:
+    left = evaluate(node.expr_term, scope, depth)
+    term = node.binary_term
+    operator = str(term.binary_operator.serialize()).strip()
+    right = evaluate(term.expr_term, scope, depth)
+    if operator in ("&&", "||"):
+        decisive = operator == "||"  # true decides ||, false decides &&
+        if left is decisive or right is decisive:
+            return decisive
+        if isinstance(left, bool) and isinstance(right, bool):
+            return not decisive
+        return Unknown(_label(node))
+    if operator in ("==", "!=") and _known_scalar(left) and _known_scalar(right):
+        return (left == right) == (operator == "==")
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
+    if numbers:
+        try:
+            result = {
+                "+": lambda: left + right,
+                "-": lambda: left - right,
+                "*": lambda: left * right,
+                "/": lambda: left / right,
+                "%": lambda: left % right,
+                "<": lambda: left < right,
+                ">": lambda: left > right,
+                "<=": lambda: left <= right,
+                ">=": lambda: left >= right,
+            }[operator]()
+        except (KeyError, ZeroDivisionError, OverflowError):
+            return Unknown(_label(node))
+        return result
+    return Unknown(_label(node))
 
 
 def _conditional(node: Any, scope: Scope, depth: int) -> Any:
@@ -462,7 +590,28 @@ def _concat_lists(args: list[Any]) -> Any:
     return result if len(result) <= MAX_ITEMS else None
 
 
+def _lookup(args: list[Any]) -> Any:
+    if len(args) in (2, 3) and isinstance(args[0], Mapping) and isinstance(args[1], str):
+        if args[1] in args[0]:
+            return args[0][args[1]]
+        return args[2] if len(args) == 3 else None
+    return None
+
+
+def _keys(args: list[Any]) -> Any:
+    return sorted(args[0]) if len(args) == 1 and isinstance(args[0], Mapping) else None
+
+
+def _values(args: list[Any]) -> Any:
+    if len(args) == 1 and isinstance(args[0], Mapping):
+        return [args[0][k] for k in sorted(args[0])]
+    return None
+
+
 _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
+    "lookup": _lookup,
+    "keys": _keys,
+    "values": _values,
     "lower": _case(str.lower),
     "upper": _case(str.upper),
     "title": _case(str.title),
@@ -541,6 +690,11 @@ _HANDLERS: dict[str, Callable[[Any, Scope, int], Any]] = {
     "object": _object,
     "conditional": _conditional,
     "function_call": _call,
+    "identifier": _identifier,
+    "unary_op": _unary,
+    "binary_op": _binary,
+    "for_tuple_expr": _for_tuple,
+    "for_object_expr": _for_object,
 }
 
 
