@@ -205,6 +205,8 @@ def scan_paths(
         result = evaluate(parameter, dictionary, inspect_values)
         if result is not None:
             scan.results.append(result)
+    scan.results.sort(key=lambda r: (r.parameter.file, r.parameter.line, r.parameter.address))
+    scan.problems.sort(key=lambda p: (p.file, p.line or 0))
     return scan
 
 
