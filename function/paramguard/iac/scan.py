@@ -14,7 +14,6 @@ from .documents import DocumentError, load_json
 from .model import Parameter, Problem
 from .verdict import Result, evaluate
 
-TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
 TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")

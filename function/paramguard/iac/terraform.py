@@ -29,12 +29,12 @@ SECRET_ATTRIBUTES: dict[str, frozenset[str]] = {
     "aws_api_gateway_api_key": frozenset({"value"}),
     "aws_appsync_api_key": frozenset({"key"}),
     "aws_iot_certificate": frozenset({"private_key"}),
-    "aws_lightsail_key_pair": frozenset({"private_key", "encrypted_private_key"}),
+    "aws_lightsail_key_pair": frozenset({"private_key"}),
 }
 
 
 def suppression_in(comment: str, line: int) -> Suppression | None:
-    """The suppression a comment's text holds (markers already stripped), or None."""
+    """The suppression a comment holds (`# paramguard:ignore <reason>`, also // and /* */)."""
     text = comment.strip()
     for marker in ("#", "//", "/*"):
         if text.startswith(marker):
