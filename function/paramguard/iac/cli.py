@@ -93,7 +93,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def load_dictionary(spec: str | None) -> Any:
+def load_dictionary(spec: str | None, err: TextIO = sys.stderr) -> Any:
     """The bundled dictionary, a file, or an s3:// object, through the function's loader."""
     from ..dictionary_store import DEFAULT_MIN_RATIO_PERCENT, check_dictionary_bytes
     from ..matcher import load_default
@@ -121,11 +121,11 @@ def load_dictionary(spec: str | None) -> Any:
             raise _Failure(f"--dictionary {spec}: cannot read it: {exc.strerror or exc}") from None
     check = check_dictionary_bytes(body, spec, load_default(), DEFAULT_MIN_RATIO_PERCENT)
     for error in check.errors:
-        print(f"{spec}:{error.line}: {error.message}: {printable(error.text)}", file=sys.stderr)
+        print(f"{spec}:{error.line}: {error.message}: {printable(error.text)}", file=err)
     if check.unusable:
         raise _Failure(f"--dictionary {check.unusable}")
     for refusal in check.refusals:
-        print(f"paramguard: warning: the function would refuse it: {refusal}", file=sys.stderr)
+        print(f"paramguard: warning: the function would refuse it: {refusal}", file=err)
     return check.dictionary
 
 
@@ -277,7 +277,7 @@ def _version() -> str:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run `iac` with parsed arguments; returns the exit code."""
     try:
-        dictionary = load_dictionary(args.dictionary)
+        dictionary = load_dictionary(args.dictionary, err)
     except _Failure as exc:
         print(f"paramguard iac: {printable(str(exc))}", file=err)
         return EXIT_ERROR
