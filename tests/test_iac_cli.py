@@ -233,3 +233,16 @@ def test_exclude(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, str(tmp_path), "--exclude", "examples", "--exclude", "*/x/*").code == 0
     result = run(capsys, str(tmp_path), "--exclude", "*.tf")
     assert result.code == 2 and "nothing to scan" in result.err
+
+
+def test_dictionary_the_function_would_refuse_is_used_after_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    narrow = tmp_path / "narrow.txt"
+    narrow.write_text("hostname\nre:[\n")
+    write(tmp_path, {"tf/main.tf": CLEAN.replace("/a/host", "/a/hostname") + SECRET})
+    result = run(capsys, str(tmp_path / "tf"), "--dictionary", str(narrow), "--format", "json")
+    assert result.code == 1
+    assert [f["address"] for f in result.json()["findings"]] == ["aws_ssm_parameter.c"]
+    assert "would refuse it" in result.err and "canary" in result.err
+    assert f"{narrow}:2:" in result.err  # the invalid line is named
