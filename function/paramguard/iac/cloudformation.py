@@ -177,8 +177,9 @@ def template_parameters(
         if "Name" in properties:
             name: Resolved | None = to_resolved(cfn_value(properties["Name"], template))
         else:
-            # CloudFormation then names it CFN-<LogicalId>-<random suffix>: the logical ID
-            # is part of the name the deployed function will see.
+            # CloudFormation then names it CFN-<LogicalId>-<random suffix>, at most 40
+            # characters (aws-cloudformation-resource-providers-ssm, CreateHandler): the
+            # logical ID, perhaps shortened, is part of the name the function will see.
             name = Resolved(
                 f"CFN-{logical_id}-${{generated}}", False, f"CFN-{logical_id}-{PLACEHOLDER}"
             )
