@@ -91,6 +91,8 @@ def _fix(parameter: Parameter, literal_flagged: bool) -> str:
         else ""
     )
     if parameter.source_kind == "cloudformation":
+        # PutParameter's reference: "SecureString isn't currently supported for
+        # CloudFormation templates", so the fix is a reference, not a type change.
         return (
             "AWS::SSM::Parameter cannot create a SecureString: keep the secret in AWS Secrets "
             "Manager (AWS::SecretsManager::Secret with GenerateSecretString) or in a "
