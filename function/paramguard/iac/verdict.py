@@ -76,6 +76,8 @@ def _type_of(parameter: Parameter) -> tuple[str | None, str | None]:
     """(String|StringList|SecureString or None for unknown, note when unknown)."""
     declared = parameter.type
     if declared is None:
+        # Required in both: hashicorp/aws 6.25.0's schema marks aws_ssm_parameter.type
+        # required (shared/tools/tfschema), and AWS::SSM::Parameter's Type is "Required: Yes".
         return None, "no type is given (Terraform and CloudFormation both require one)"
     if not declared.complete:
         return None, f"the type is {declared.text}, which the code does not fix"
