@@ -548,3 +548,32 @@ def test_for_expressions_in_for_each(tmp_path: Path) -> None:
         'aws_ssm_parameter.p["db_password"]',
     ]
     assert [r.parameter.address for r in scan.findings] == ['aws_ssm_parameter.p["db_password"]']
+
+
+def test_blocks_the_scan_does_not_read_still_count_for_syntax_and_comment_placement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            "ok/main.tf": "# paramguard:ignore about the bucket\n"
+            'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'
+            'resource "aws_ssm_parameter" "a" {\n  name = "/x/api_key"\n  type = "String"\n'
+            '  value = "v"\n}\n'
+            'resource "aws_s3_bucket" "c" {\n  bucket = "x"\n}\n\n'
+            "# paramguard:ignore reviewed for d\n"
+            'resource "aws_ssm_parameter" "d" {\n  name = "/x/db_password"\n  type = "String"\n'
+            '  value = "v"\n}\n',
+            "broken/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = = "x"\n}\n'
+            'resource "aws_ssm_parameter" "a" {\n  name = "/x/host"\n  type = "String"\n'
+            '  value = "v"\n}\n',
+        },
+    )
+    report = run(capsys, str(tmp_path), "--format", "json").json()
+    assert [(f["address"], f["line"]) for f in report["findings"]] == [("aws_ssm_parameter.a", 5)]
+    assert [(s["address"], s["line"]) for s in report["suppressed"]] == [
+        ("aws_ssm_parameter.d", 15)
+    ]
+    assert [(p["file"].endswith("broken/main.tf"), p["line"]) for p in report["problems"]] == [
+        (True, 2)
+    ]

@@ -170,12 +170,59 @@ def _attributes(block: Any) -> dict[str, Any]:
     }
 
 
+_WANTED_BLOCKS = frozenset({"variable", "locals", "module"})
+
+
+def parse_hcl(text: str) -> Any:
+    """hcl2's tree of a file, with the blocks the scan never reads left out after parsing.
+
+    The whole file is parsed (lark), so a syntax error anywhere is still reported; only the
+    conversion to hcl2's rule objects, half of the time, is skipped for blocks other than
+    variables, locals, module calls and aws_ssm_parameter resources. Each one left out is
+    replaced by a line break, so the comments before the next block stay where they were.
+    """
+    import hcl2
+    from lark import Token, Tree
+
+    raw = hcl2.parses_to_tree(text)
+    body = raw.children[0] if raw.children else None
+    if isinstance(body, Tree) and body.data == "body":
+        kept = [
+            child
+            if not (isinstance(child, Tree) and child.data == "block") or _wanted(child)
+            else Tree("new_line_or_comment", [Token("NL_OR_COMMENT", "\n")])
+            for child in body.children
+        ]
+        raw = Tree("start", [Tree("body", kept, meta=body.meta)], meta=raw.meta)
+    return hcl2.transform(raw)
+
+
+def _raw_label(node: Any) -> str:
+    """The text of a block label in lark's raw tree (an identifier or a plain string)."""
+    from lark import Token
+
+    tokens = [t for t in node.scan_values(lambda v: isinstance(v, Token))]
+    return "".join(str(t) for t in tokens if t.type in ("NAME", "STRING_CHARS"))
+
+
+def _wanted(block: Any) -> bool:
+    from lark import Tree
+
+    labels = [
+        c for c in block.children if isinstance(c, Tree) and c.data in ("identifier", "string")
+    ]
+    if not labels:
+        return True  # not a shape this knows: keep it
+    kind = _raw_label(labels[0])
+    if kind in _WANTED_BLOCKS:
+        return True
+    return kind == "resource" and len(labels) > 1 and _raw_label(labels[1]) == RESOURCE_TYPE
+
+
 def read_hcl(path: Path, shown: str, module: Module, text: str) -> None:
     """Read one .tf file into module (variables, locals, resources)."""
-    import hcl2
-
     try:
-        tree = hcl2.parses(text)
+        tree = parse_hcl(text)
     except Exception as exc:  # noqa: BLE001 - lark raises many kinds; all mean "cannot parse"
         module.problems.append(_hcl_problem(shown, exc))
         return
