@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,10 +174,33 @@ def _attributes(block: Any) -> dict[str, Any]:
 _WANTED_BLOCKS = frozenset({"variable", "locals", "module"})
 
 
+@functools.cache
+def _parser() -> Any:
+    """hcl2's own grammar and post-lexer, without lark's position propagation.
+
+    Propagating positions to every node is a third of lark's time; tokens keep their line
+    and column anyway, and only blocks and comments need one (set from their first token).
+    """
+    import hcl2.parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    options: dict[str, Any] = {
+        "parser": "lalr",
+        "rel_to": hcl2.parser.__file__,
+        "propagate_positions": False,
+        "postlex": PostLexer(),
+    }
+    try:
+        return Lark.open("hcl2.lark", cache=True, **options)
+    except Exception:  # noqa: BLE001 - an unwritable cache directory: build it each time
+        return Lark.open("hcl2.lark", **options)
+
+
 def parse_hcl(text: str) -> Any:
     """hcl2's tree of a file, with the blocks the scan never reads left out after parsing.
 
-    The whole file is parsed (lark), so a syntax error anywhere is still reported; only the
+    The whole file is parsed, so a syntax error anywhere is still reported; only the
     conversion to hcl2's rule objects, half of the time, is skipped for blocks other than
     variables, locals, module calls and aws_ssm_parameter resources. Each one left out is
     replaced by a line break, so the comments before the next block stay where they were.
@@ -184,17 +208,36 @@ def parse_hcl(text: str) -> Any:
     import hcl2
     from lark import Token, Tree
 
-    raw = hcl2.parses_to_tree(text)
+    # The trailing newline is hcl2's own workaround: its grammar has no end-of-file token.
+    raw = _parser().parse(text + "\n")
     body = raw.children[0] if raw.children else None
     if isinstance(body, Tree) and body.data == "body":
-        kept = [
-            child
-            if not (isinstance(child, Tree) and child.data == "block") or _wanted(child)
-            else Tree("new_line_or_comment", [Token("NL_OR_COMMENT", "\n")])
-            for child in body.children
-        ]
-        raw = Tree("start", [Tree("body", kept, meta=body.meta)], meta=raw.meta)
+        kept = []
+        for child in body.children:
+            if isinstance(child, Tree) and child.data == "block" and not _wanted(child):
+                child = Tree("new_line_or_comment", [Token("NL_OR_COMMENT", "\n")])
+            _position(child)
+            if isinstance(child, Tree) and child.data == "block":
+                for inner in child.children:
+                    if isinstance(inner, Tree) and inner.data == "body":
+                        for element in inner.children:
+                            _position(element)
+            kept.append(child)
+        raw = Tree("start", [Tree("body", kept)])
     return hcl2.transform(raw)
+
+
+def _position(node: Any) -> None:
+    """Give a block or comment node the line and column of its first token."""
+    from lark import Token, Tree
+
+    if not isinstance(node, Tree):
+        return
+    first = next(node.scan_values(lambda v: isinstance(v, Token)), None)
+    if first is not None and getattr(first, "line", None) is not None:
+        meta = node.meta
+        meta.line, meta.column = first.line, first.column
+        meta.empty = False
 
 
 def _raw_label(node: Any) -> str:
