@@ -1,0 +1,224 @@
+"""CloudFormation, SAM and CDK (cdk.out) templates: AWS::SSM::Parameter resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .documents import DocumentError, Located, load_json, load_yaml
+from .model import PLACEHOLDER, Parameter, Problem, Resolved, Suppression
+from .resolve import Template, cfn_value, to_resolved
+from .terraform import suppression_in
+
+RESOURCE_TYPE = "AWS::SSM::Parameter"
+
+
+def is_template(document: Any) -> bool:
+    """Whether a parsed document is a CloudFormation/SAM template."""
+    return isinstance(document, Mapping) and (
+        "AWSTemplateFormatVersion" in document or isinstance(document.get("Resources"), Mapping)
+    )
+
+
+def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter], list[Problem]]:
+    """Every AWS::SSM::Parameter in a template, or why the file could not be read."""
+    spans: list[tuple[int, int]] = []
+    try:
+        if is_json:
+            documents = [load_json(text)]
+        else:
+            documents, spans = load_yaml(text)
+    except DocumentError as exc:
+        kind = "JSON" if is_json else "YAML"
+        return [], [Problem(shown, f"not valid {kind}: {exc}", exc.line, exc.column)]
+    templates = [d for d in documents if is_template(d)]
+    if not templates:
+        return [], []
+    lines = [] if is_json else text.splitlines()  # JSON has no comments
+    return [p for t in templates for p in template_parameters(t, shown, lines, spans)], []
+
+
+def _metadata_suppression(resource: Mapping[str, Any], line: int) -> Suppression | None:
+    metadata = resource.get("Metadata")
+    if not isinstance(metadata, Mapping):
+        return None
+    ours = metadata.get("paramguard")
+    if isinstance(ours, Mapping) and "ignore" in ours:
+        reason = ours.get("ignore")
+        return Suppression(reason.strip() if isinstance(reason, str) else "", line)
+    return None
+
+
+def _comment_suppression(
+    lines: list[str], first: int, last: int, spans: list[tuple[int, int]]
+) -> Suppression | None:
+    """A `# paramguard:ignore` comment directly above the resource or inside it (YAML)."""
+
+    def in_scalar(number: int) -> bool:
+        return any(a < number <= b for a, b in spans)
+
+    candidates: list[int] = []
+    above = first - 1
+    while above >= 1 and lines[above - 1].strip().startswith("#"):
+        candidates.append(above)
+        above -= 1
+    candidates.extend(range(first, min(last, len(lines)) + 1))
+    for number in candidates:
+        if in_scalar(number):
+            continue
+        text = lines[number - 1]
+        at = text.find("#")
+        while at >= 0:
+            if at == 0 or text[at - 1] in " \t":
+                found = suppression_in(text[at:], number)
+                if found:
+                    return found
+            at = text.find("#", at + 1)
+    return None
+
+
+_FOR_EACH = "Fn::ForEach::"
+_MAX_LOOP_ITEMS = 1000
+_MAX_COPIED = 200_000  # values copied per loop
+
+
+def _resources(
+    resources: Mapping[str, Any], template: Template, depth: int = 0
+) -> list[tuple[str, Any, tuple[int, int], str | None]]:
+    """(logical ID, resource, position, note) for each resource, Fn::ForEach loops expanded.
+
+    A loop (AWS::LanguageExtensions) over a list the template fixes gives one resource per
+    item, its identifier replaced in the logical ID and in every string (${Id} and &{Id});
+    over a list it does not fix, one resource with the identifier left unresolved.
+    """
+    found: list[tuple[str, Any, tuple[int, int], str | None]] = []
+    for key, value in resources.items():
+        position = resources.position(key) if isinstance(resources, Located) else (0, 0)
+        if not (key.startswith(_FOR_EACH) and isinstance(value, list) and len(value) == 3):
+            found.append((key, value, position, None))
+            continue
+        identifier, collection, outputs = value
+        if not isinstance(identifier, str) or not isinstance(outputs, Mapping) or depth > 5:
+            continue
+        items = cfn_value(collection, template)
+        if isinstance(items, str):
+            items = [i.strip() for i in items.split(",")]  # a CommaDelimitedList default
+        note = None
+        if not (isinstance(items, list) and items and all(isinstance(i, str) for i in items)):
+            items = [None]
+            note = (
+                f"{key}: the collection is not fixed by the template; ${{{identifier}}} unresolved"
+            )
+        budget = [_MAX_COPIED]
+        for item in items[:_MAX_LOOP_ITEMS]:
+            expanded = _substitute(outputs, identifier, item, budget)
+            for inner_key, inner, inner_position, inner_note in _resources(
+                expanded, template, depth + 1
+            ):
+                if inner_position == (0, 0):
+                    inner_position = position
+                found.append((inner_key, inner, inner_position, inner_note or note))
+    return found
+
+
+def _substitute(value: Any, identifier: str, item: str | None, budget: list[int]) -> Any:
+    """A copy of value with ${identifier} and &{identifier} replaced by item (kept if None).
+
+    budget bounds the values copied (YAML aliases can make a small file a huge tree).
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        return None
+    if isinstance(value, str):
+        if item is None:
+            return value
+        return value.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", item)
+    if isinstance(value, list):
+        return [_substitute(v, identifier, item, budget) for v in value]
+    if isinstance(value, Mapping):
+        copy = Located()
+        if isinstance(value, Located):
+            copy.line, copy.column, copy.end_line = value.line, value.column, value.end_line
+        for k, v in value.items():
+            new_key = (
+                k
+                if item is None
+                else k.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", item)
+            )
+            copy[new_key] = _substitute(v, identifier, item, budget)
+            if isinstance(value, Located) and k in value.positions:
+                copy.positions[new_key] = value.positions[k]
+        return copy
+    return value
+
+
+def template_parameters(
+    document: Mapping[str, Any], shown: str, lines: list[str], spans: list[tuple[int, int]]
+) -> list[Parameter]:
+    """The AWS::SSM::Parameter resources of a parsed template."""
+    parameters = document.get("Parameters")
+    mappings = document.get("Mappings")
+    template = Template(
+        parameters if isinstance(parameters, Mapping) else {},
+        mappings if isinstance(mappings, Mapping) else {},
+    )
+    resources = document.get("Resources")
+    if not isinstance(resources, Mapping):
+        return []
+    found: list[Parameter] = []
+    for logical_id, resource, (line, column), loop_note in _resources(resources, template):
+        if not isinstance(resource, Mapping) or resource.get("Type") != RESOURCE_TYPE:
+            continue
+        template.steps = 0  # the resolution budget is per resource
+        last = resource.end_line if isinstance(resource, Located) else line
+        properties = resource.get("Properties")
+        properties = properties if isinstance(properties, Mapping) else {}
+        notes: list[str] = []
+        if "Name" in properties:
+            name: Resolved | None = to_resolved(cfn_value(properties["Name"], template))
+        else:
+            # CloudFormation then names it CFN-<LogicalId>-<random suffix>, at most 40
+            # characters (aws-cloudformation-resource-providers-ssm, CreateHandler): the
+            # logical ID, perhaps shortened, is part of the name the function will see.
+            name = Resolved(
+                f"CFN-{logical_id}-${{generated}}", False, f"CFN-{logical_id}-{PLACEHOLDER}"
+            )
+            notes.append("no Name: CloudFormation generates one from the logical ID")
+        declared = (
+            to_resolved(cfn_value(properties["Type"], template)) if "Type" in properties else None
+        )
+        condition = properties.get("Type")
+        if declared is not None and not declared.complete and isinstance(condition, Mapping):
+            choice = condition.get("Fn::If")
+            if isinstance(choice, list) and len(choice) == 3:
+                types = [cfn_value(c, template) for c in choice[1:]]
+                if all(t in ("String", "StringList") for t in types):
+                    declared = Resolved.known(str(types[0]))
+                    notes.append("the type is chosen by Fn::If: String or StringList either way")
+        value = cfn_value(properties["Value"], template) if "Value" in properties else None
+        address = str(logical_id)
+        metadata = resource.get("Metadata")
+        if isinstance(metadata, Mapping) and isinstance(metadata.get("aws:cdk:path"), str):
+            address = f"{logical_id} ({metadata['aws:cdk:path']})"
+        if "Condition" in resource:
+            notes.append(f"created only under condition {resource['Condition']}")
+        if loop_note:
+            notes.append(loop_note)
+        suppression = _metadata_suppression(resource, line)
+        if suppression is None and lines and spans is not None:
+            suppression = _comment_suppression(lines, line, last, spans)
+        found.append(
+            Parameter(
+                file=shown,
+                line=line,
+                column=column,
+                address=address,
+                source_kind="cloudformation",
+                name=name,
+                type=declared,
+                value=value if isinstance(value, str) else None,
+                suppression=suppression,
+                notes=tuple(notes),
+            )
+        )
+    return found

@@ -1,0 +1,253 @@
+"""paramguard iac on CloudFormation, SAM and CDK templates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from paramguard.iac.scan import scan_paths
+from paramguard.matcher import load_default
+
+from .iac_support import run, write
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+  Service:
+    Type: String
+Mappings:
+  Names:
+    Keys:
+      Leaf: client_secret
+Resources:
+  DbPassword:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Sub "/${Env}/db/password"
+      Type: String
+      Value: !GetAtt Database.Endpoint.Address
+  Joined:
+    Type: "AWS::SSM::Parameter"
+    Properties:
+      Name: !Join ["/", ["", !Ref Env, !FindInMap [Names, Keys, Leaf]]]
+      Type: StringList
+      Value: a,b
+  Host:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Sub
+        - "/${Env}/${Svc}/host"
+        - Svc: !Ref Service
+      Type: String
+      Value: !If [IsProd, a, b]
+  Unnamed:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: x
+  ApiToken:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Type: String
+      Value: x
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "${AWS::StackName}-password"
+"""
+
+
+def by_address(directory: Path) -> dict[str, dict[str, object]]:
+    """Unsuppressed findings by logical ID."""
+    scan = scan_paths([directory], load_default())
+    return {r.parameter.address: r.to_dict() for r in scan.findings}
+
+
+def test_yaml_template_with_short_form_tags(tmp_path: Path) -> None:
+    write(tmp_path, {"template.yaml": TEMPLATE})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {
+        "DbPassword": "/prod/db/password",
+        "Joined": "/prod/client_secret",
+        "Host": "/prod/${Service}/host",
+        "Unnamed": "CFN-Unnamed-${generated}",
+        "ApiToken": "CFN-ApiToken-${generated}",
+    }
+    found = {r.parameter.address: r for r in scan.findings}
+    assert sorted(found) == ["ApiToken", "DbPassword", "Joined"]
+    assert (found["DbPassword"].parameter.line, found["DbPassword"].parameter.column) == (13, 3)
+    assert found["Joined"].parameter_type == "StringList"
+    assert "Secrets Manager" in found["DbPassword"].fix  # CloudFormation cannot make SecureString
+
+
+def test_json_template_and_cdk_out(tmp_path: Path) -> None:
+    template = {
+        "Resources": {
+            "SlackWebhookUrl1A2B3C4D": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {"Type": "String", "Value": "x", "Name": "/chat/slack/webhook_url"},
+                "Metadata": {"aws:cdk:path": "ChatStack/SlackWebhookUrl/Resource"},
+            },
+            "Region": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {"Type": "String", "Value": "x", "Name": "/chat/region"},
+            },
+        }
+    }
+    write(tmp_path, {"cdk.out/ChatStack.template.json": json.dumps(template, indent=1)})
+    found = by_address(tmp_path)
+    assert list(found) == ["SlackWebhookUrl1A2B3C4D (ChatStack/SlackWebhookUrl/Resource)"]
+    assert found[next(iter(found))]["line"] == 3
+
+
+def test_sam_template(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "template.yml": "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+            "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+            "      Handler: app.handler\n      Runtime: python3.13\n      CodeUri: .\n"
+            "  Token:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /sam/github_token\n      Type: String\n      Value: !Ref AWS::NoValue\n"
+        },
+    )
+    assert list(by_address(tmp_path)) == ["Token"]
+
+
+def test_type_missing_or_from_a_parameter_without_default_is_a_warning(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "t.yaml": "Parameters:\n  Kind:\n    Type: String\nResources:\n"
+            "  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/api_key\n      Type: !Ref Kind\n      Value: v\n"
+            "  B:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/db_password\n      Value: v\n"
+        },
+    )
+    found = by_address(tmp_path)
+    assert {k: v["level"] for k, v in found.items()} == {"A": "warning", "B": "warning"}
+    assert found["A"]["parameter_type"] == "unknown"
+
+
+def test_suppression_by_comment_and_by_metadata(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "t.yaml": "Resources:\n"
+            "  # paramguard:ignore bootstrap token, expires after first boot\n"
+            "  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/bootstrap_token\n      Type: String\n      Value: v\n"
+            "  B:\n    Type: AWS::SSM::Parameter\n    Properties:  # paramguard:ignore demo only\n"
+            "      Name: /x/db_password\n      Type: String\n      Value: v\n"
+            "  C:\n    Type: AWS::SSM::Parameter\n    Metadata:\n"
+            "      paramguard:\n        ignore: public key, not secret\n    Properties:\n"
+            "      Name: /x/signing_key\n      Type: String\n      Value: v\n"
+            "  D:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/api_key\n      Type: String\n"
+            "      Value: |\n        # paramguard:ignore inside a value is not a comment\n"
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    reasons = {
+        r.parameter.address: r.parameter.suppression.reason
+        for r in scan.suppressed
+        if r.parameter.suppression
+    }
+    assert reasons == {
+        "A": "bootstrap token, expires after first boot",
+        "B": "demo only",
+        "C": "public key, not secret",
+    }
+    assert [r.parameter.address for r in scan.findings] == ["D"]
+
+
+def test_yaml_that_is_not_a_template_is_ignored_and_a_broken_one_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            "k8s.yaml": "apiVersion: v1\nkind: ConfigMap\ndata:\n  password: x\n",
+            "workflow.yml": "on: push\njobs: {}\n",
+            "broken.yaml": "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n"
+            "    Properties: !Bogus x\n",
+        },
+    )
+    result = run(capsys, str(tmp_path))
+    assert result.code == 2
+    assert "broken.yaml:4" in result.out and "unknown tag !Bogus" in result.out
+    assert "k8s.yaml" not in result.out
+
+
+def test_yaml_stream_with_several_documents(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "stream.yaml": "kind: ConfigMap\nmetadata: {name: x}\n---\nResources:\n"
+            "  Secret:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/db_password\n      Type: String\n      Value: v\n"
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    assert [(r.parameter.address, r.parameter.line) for r in scan.findings] == [("Secret", 5)]
+
+
+def test_broken_json_data_that_cannot_declare_a_parameter_is_not_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            "data/report.json": '{"caf\\u00e9": 1,, }',
+            "data/template.json": '{"Resources": {"A": {"Type": "AWS::SSM::Parameter",}}}',
+        },
+    )
+    result = run(capsys, str(tmp_path))
+    assert result.code == 2
+    assert "template.json" in result.out and "report.json" not in result.out
+
+
+def test_fn_for_each_loops_are_expanded(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "loop.yaml": "Transform: AWS::LanguageExtensions\n"
+            "Parameters:\n  Names:\n    Type: CommaDelimitedList\n    Default: host,api_key\n"
+            "  Other:\n    Type: CommaDelimitedList\n"
+            "Resources:\n"
+            "  Fn::ForEach::Params:\n    - Leaf\n    - !Ref Names\n"
+            "    - Param&{Leaf}:\n        Type: AWS::SSM::Parameter\n        Properties:\n"
+            "          Name: !Sub /app/${Leaf}\n          Type: String\n          Value: v\n"
+            "  Fn::ForEach::Unknown:\n    - Leaf\n    - !Ref Other\n"
+            "    - Other${Leaf}:\n        Type: AWS::SSM::Parameter\n        Properties:\n"
+            "          Name: !Sub /other/${Leaf}/password\n          Type: String\n"
+            "          Value: v\n",
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    names = sorted((p.address, p.name.text if p.name else "", p.line) for p in scan.parameters)
+    assert names == [
+        ("Other${Leaf}", "/other/${Leaf}/password", 21),
+        ("Paramapi_key", "/app/api_key", 12),
+        ("Paramhost", "/app/host", 12),
+    ]
+    assert sorted(r.parameter.address for r in scan.findings) == ["Other${Leaf}", "Paramapi_key"]
+
+
+def test_type_chosen_by_a_condition(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "t.yaml": "Conditions:\n  List: !Equals [a, b]\nResources:\n"
+            "  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n      Name: /x/api_key\n"
+            "      Type: !If [List, StringList, String]\n      Value: v\n"
+        },
+    )
+    found = by_address(tmp_path)
+    assert found["A"]["level"] == "error" and found["A"]["parameter_type"] == "StringList"

@@ -1,0 +1,135 @@
+"""paramguard iac on hostile files: bounded time and memory, a clear error, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from paramguard.iac.scan import scan_paths
+from paramguard.matcher import load_default
+
+from .iac_support import run, write
+
+
+def test_yaml_alias_bomb_is_read_in_bounded_work(tmp_path: Path) -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 10):
+        refs = ", ".join([f"*a{n - 1}"] * 9)
+        levels.append(f"a{n}: &a{n} [{refs}]")
+    text = (
+        "Metadata:\n"
+        + "".join(f"  {line}\n" for line in levels)
+        + "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+        "      Name: /x/api_key\n      Type: String\n      Value: !Join ['', *a9]\n"
+    )
+    write(tmp_path, {"bomb.yaml": text})
+    scan = scan_paths([tmp_path], load_default())
+    assert [r.parameter.address for r in scan.findings] == ["P"]
+
+
+def test_locals_that_double_a_string_do_not_exhaust_memory(tmp_path: Path) -> None:
+    chain = ['  l0 = "db_password"'] + [
+        f'  l{n} = "${{local.l{n - 1}}}${{local.l{n - 1}}}"' for n in range(1, 60)
+    ]
+    write(
+        tmp_path,
+        {
+            "main.tf": "locals {\n" + "\n".join(chain) + "\n}\n"
+            'resource "aws_ssm_parameter" "p" {\n  name = "/x/${local.l59}"\n'
+            '  type = "String"\n  value = local.l59\n}\n'
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    assert len(scan.parameters) == 1
+    name = scan.parameters[0].name
+    assert name is not None and not name.complete
+
+
+def test_local_cycle_and_deep_nesting_are_unknown_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            "cycle/main.tf": 'locals {\n  a = "${local.b}/x"\n  b = "${local.a}/y"\n}\n'
+            'resource "aws_ssm_parameter" "p" {\n  name = "${local.a}/token"\n'
+            '  type = "String"\n  value = "v"\n}\n',
+            "deep/main.json": '{"Description": "AWS::SSM::Parameter", "Resources": '
+            + "[" * 5000
+            + "]" * 5000
+            + "}",
+            "deep/main.tf": 'resource "aws_ssm_parameter" "q" {\n  name = '
+            + "(" * 3000
+            + '"x"'
+            + ")" * 3000
+            + '\n  type = "String"\n  value = "v"\n}\n',
+        },
+    )
+    result = run(capsys, str(tmp_path), "--format", "json")
+    assert "Traceback" not in result.err
+    report = result.json()
+    assert [f["address"] for f in report["findings"]] == ["aws_ssm_parameter.p"]
+    problems = {
+        p["file"].rsplit("/", 2)[-2] + "/" + p["file"].rsplit("/", 1)[-1]
+        for p in report["problems"]
+    }
+    assert "deep/main.json" in problems
+    assert result.code == 1
+
+
+def test_binary_and_non_utf8_files_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "main.tf").write_bytes(b'resource "aws_ssm_parameter" "x" {\n name = "\xff"\n}\n')
+    result = run(capsys, str(tmp_path))
+    assert result.code == 2
+    assert "main.tf" in result.out and "not UTF-8" in result.out
+
+
+def test_oversized_files_are_named_only_when_they_could_declare_a_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from paramguard.iac import scan
+
+    monkeypatch.setattr(scan, "MAX_FILE_BYTES", 4096)
+    filler = '"padding": "' + "x" * (3 * 1024 * 1024) + '"'
+    write(
+        tmp_path,
+        {
+            "data/huge.json": "{" + filler + "}",
+            "cfn/huge.json": "{" + filler + ', "T": "AWS::SSM::Parameter"}',
+            "main.tf": 'resource "aws_ssm_parameter" "p" {\n  name = "/a/api_key"\n'
+            '  type = "String"\n  value = "x"\n}\n',
+        },
+    )
+    result = run(capsys, str(tmp_path), "--errors-first")
+    assert result.code == 2
+    assert "cfn/huge.json: error: larger than" in result.out
+    assert "data/huge.json" not in result.out
+    assert "aws_ssm_parameter.p" in result.out
+
+
+def test_parse_errors_never_quote_a_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "Zx9Qw3Er7Ty1Ui5Op2As8Df4"
+    write(
+        tmp_path,
+        {
+            "a/main.tf": 'resource "aws_ssm_parameter" "x" {\n  name = "a"\n'
+            f'  value = "{secret}\n}}\n',
+            "b/main.tf": f'resource "aws_ssm_parameter" "x" {{\n  value = {secret} x\n}}\n',
+            # The lexer reads everything after the stray '^' as one token: the secret.
+            "c/main.tf": f'resource "aws_ssm_parameter" "x" {{\n  value = "a" ^ {secret}\n}}\n',
+            "t.yaml": "Resources:\n  A:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            f'      Value: "{secret}\n    Name: [\n',
+            "t.json": '{"Resources": {"A": {"Type": "AWS::SSM::Parameter", "Properties": '
+            f'{{"Value": "{secret}" "x"}}}}}}}}',
+        },
+    )
+    for fmt in ("text", "json", "sarif"):
+        result = run(capsys, str(tmp_path), "--format", fmt)
+        assert result.code == 2
+        assert secret not in result.out + result.err
+        assert secret[:6] not in result.out + result.err
+    assert run(capsys, str(tmp_path), "--format", "json").json()["summary"]["unreadable"] == 5
