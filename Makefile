@@ -66,6 +66,7 @@ bench: venv
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.hostile
 	$(BIN)/python -m bench.latency
+	$(BIN)/python -m bench.iac
 
 # ---- owner: terraform (lint's checkov part, package, demo) ----
 # checkov pins dependencies that clash with the test tools (boto3, python-hcl2), so it lives
@@ -80,7 +81,7 @@ $(CHECKOV_VENV)/.installed:
 
 checkov: $(CHECKOV_VENV)/.installed
 	$(CHECKOV_VENV)/bin/checkov -d . --framework terraform --skip-download --quiet --compact \
-		--skip-path .venv --skip-path $(CHECKOV_VENV) --skip-path build --skip-path .terraform
+		--skip-path .venv --skip-path $(CHECKOV_VENV) --skip-path build --skip-path docs/examples --skip-path .terraform
 
 lint: venv checkov
 	$(BIN)/ruff check .

@@ -249,6 +249,13 @@ def main() -> int:
         print(f"\nDEMO FAILED: {exc}", file=sys.stderr)
     finally:
         server.stop()
+    from demo_iac import iac_scene  # scripts/demo_iac.py: before the write, no AWS needed
+
+    try:
+        iac_scene()
+    except RuntimeError as exc:
+        failed = True
+        print(f"\nDEMO FAILED: {exc}", file=sys.stderr)
     heading("Demo " + ("FAILED" if failed else "finished"))
     return 1 if failed else 0
 

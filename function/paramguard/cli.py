@@ -770,6 +770,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--verbose", action="store_true", help="also list every line's meaning")
     check.set_defaults(func=cmd_check_dictionary)
+
+    from .iac.cli import register as register_iac  # hcl2/yaml load only when `iac` runs
+
+    register_iac(commands)
     return parser
 
 
