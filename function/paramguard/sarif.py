@@ -3,6 +3,8 @@
 GitHub code scanning reads `ruleId`, `level`, `message.text`, the first physical location
 (`artifactLocation.uri` relative to the repository root, `region.startLine`/`startColumn`),
 `partialFingerprints` (to follow a result across commits) and `suppressions`.
+A location is a file relative to the scanned root (`paramguard iac`, a local log file) or an
+absolute URI (an s3:// log object, a parameter's ARN), which code scanning shows as is.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ class Rule:
 
 @dataclass(frozen=True)
 class Location:
-    """A place in a file: a path relative to the scanned root when possible, 1-based."""
+    """A place: a file path (relative to the scanned root when possible) or, with absolute,
+    a URI such as s3://bucket/key or an ARN; line and column are 1-based."""
 
     uri: str
     line: int | None = None
     column: int | None = None
+    absolute: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class Notification:
 
 def _location(location: Location) -> dict[str, Any]:
     artifact: dict[str, Any] = {"uri": location.uri}
-    if not location.uri.startswith("/") and "://" not in location.uri:
+    if not location.absolute and not location.uri.startswith("/"):
         artifact["uriBaseId"] = "%SRCROOT%"
     physical: dict[str, Any] = {"artifactLocation": artifact}
     if location.line and location.line > 0:
@@ -71,11 +75,16 @@ def _location(location: Location) -> dict[str, Any]:
     return {"physicalLocation": physical}
 
 
-def _uri(path: str) -> str:
+def _uri(location: Location) -> Location:
+    """The location with its URI percent-encoded."""
     from urllib.parse import quote
 
-    # No ':' (a relative path's first segment would read as a URI scheme).
-    return quote(path, safe="/@!$&'()*+,;=")
+    # No ':' in a path (a relative path's first segment would read as a URI scheme); an
+    # absolute URI keeps its scheme's and an ARN's colons.
+    safe = "/@!$&'()*+,;=" + (":" if location.absolute else "")
+    return Location(
+        quote(location.uri, safe=safe), location.line, location.column, location.absolute
+    )
 
 
 def sarif_log(
@@ -102,11 +111,7 @@ def sarif_log(
             },
         }
         if item.location is not None:
-            result["locations"] = [
-                _location(
-                    Location(_uri(item.location.uri), item.location.line, item.location.column)
-                )
-            ]
+            result["locations"] = [_location(_uri(item.location))]
         if item.properties:
             result["properties"] = item.properties
         if item.suppression_reason is not None:
@@ -122,17 +127,7 @@ def sarif_log(
             {
                 "level": n.level,
                 "message": {"text": n.message},
-                **(
-                    {
-                        "locations": [
-                            _location(
-                                Location(_uri(n.location.uri), n.location.line, n.location.column)
-                            )
-                        ]
-                    }
-                    if n.location
-                    else {}
-                ),
+                **({"locations": [_location(_uri(n.location))]} if n.location else {}),
             }
             for n in notifications
         ]
