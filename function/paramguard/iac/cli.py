@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import version
 from ..exit_codes import (
@@ -28,8 +28,10 @@ from ..exit_codes import (
 )
 from ..exit_codes import exit_code as shared_exit_code
 from ..report import printable
-from .scan import Scan, scan_paths
 from .verdict import RULES, Result
+
+if TYPE_CHECKING:  # the scanner needs the iac extra (PyYAML, python-hcl2): imported by run()
+    from .scan import Scan
 
 INFORMATION_URI = "https://github.com/paramguard/paramguard/blob/main/docs/iac.md"
 _MAX_DICTIONARY_BYTES = 1024 * 1024
@@ -64,7 +66,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE|s3://BUCKET/KEY",
         help="suspicious-name dictionary (default: the bundled one, as the function uses)",
     )
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default; for people), json (findings, suppressed, problems, summary), or "
+        "sarif (SARIF 2.1.0 for GitHub code scanning)",
+    )
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report here instead of standard output"
     )
@@ -287,6 +295,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         dictionary = load_dictionary(args.dictionary, err)
     except _Failure as exc:
         print(f"paramguard iac: {printable(str(exc))}", file=err)
+        return EXIT_ERROR
+    try:
+        from .scan import scan_paths
+    except ImportError as exc:  # installed without the extra: say how to get it
+        print(
+            f"paramguard iac: needs the iac extra ({exc.name or exc} is not installed): "
+            "pip install 'paramguard[iac]' (pipx install '.[iac]' from a checkout)",
+            file=err,
+        )
         return EXIT_ERROR
     paths = [Path(p) for p in args.paths]
     scan = scan_paths(
