@@ -474,3 +474,41 @@ def test_the_core_commands_work_without_the_iac_extra(tmp_path: Path) -> None:
     iac = bare("iac", str(REPO / "docs" / "examples" / "iac" / "before"))
     assert iac.code == 2 and "pip install 'paramguard[iac]'" in iac.err
     assert "Traceback" not in iac.err
+
+
+# ---- check-dictionary (verified: it already did all of this; now run as a user runs it) -------
+
+
+def test_check_dictionary_as_a_user_runs_it(aws: Any, env: dict[str, str], tmp_path: Path) -> None:
+    default = (REPO / "dictionary" / "dictionary.txt").read_text(encoding="utf-8")
+    s3 = client(aws, env, "s3")
+    s3.create_bucket(Bucket="dicts")
+    padded = default + "".join(f"widget{i}\n" for i in range(2000))
+    s3.put_object(Bucket="dicts", Key="in-use.txt", Body=padded.encode())
+    s3.put_object(Bucket="dicts", Key="new.txt", Body=default.encode())
+    names = tmp_path / "names.txt"
+    names.write_text("/prod/widget7\n/prod/db/password\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+
+    summary = paramguard("check-dictionary", "s3://dicts/new.txt", env=env)
+    assert summary.code == 0 and "the deployed function would accept it" in summary.out
+    assert "# line" not in summary.out  # a summary: the listing is behind --verbose
+    verbose = paramguard("check-dictionary", "--verbose", "s3://dicts/new.txt", env=env)
+    assert verbose.code == 0 and "# line" in verbose.out
+
+    upload = paramguard(
+        "check-dictionary",
+        "s3://dicts/new.txt",
+        "--against",
+        "s3://dicts/in-use.txt",
+        "--names",
+        str(names),
+        env=env,
+    )
+    assert upload.code == 2
+    assert "would REFUSE this dictionary" in upload.out and "in use" in upload.out
+    assert "no longer flagged: 1" in upload.out and "/prod/widget7" in upload.out
+
+    nothing = paramguard("check-dictionary", str(empty), env=env)
+    assert nothing.code == 2 and "is empty (0 bytes): it has no entries" in nothing.out

@@ -35,6 +35,7 @@ from .exit_codes import (
     EXIT_FOUND,
     FAIL_ON_HELP,
     LEVELS,
+    HelpFormatter,
     exit_code,
     exit_table,
 )
@@ -1035,7 +1036,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"paramguard {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
-    raw = argparse.RawDescriptionHelpFormatter
+    raw = HelpFormatter
     scan = commands.add_parser(
         "scan",
         help="scan CloudTrail log files, folders, s3://bucket/prefix or - (standard input)",

@@ -8,6 +8,7 @@ examined at all is always 2: a scan of nothing must never read as clean.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -40,8 +41,17 @@ def exit_table(examined: str) -> str:
     return (
         "exit status:\n"
         "  0  nothing found, and everything could be read\n"
-        "  1  findings at or above --fail-on (even if something else could not be read)\n"
-        "  2  a failure and no finding that fails the run (or any failure with "
-        "--errors-first);\n"
-        f"     usage errors; nothing examined at all ({examined})\n"
+        "  1  findings at or above --fail-on, even if something else could not be read\n"
+        "  2  a failure and no finding that fails the run, or any failure with\n"
+        "     --errors-first; usage errors; nothing examined at all\n"
+        f"     ({examined})\n"
     )
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Wraps descriptions as usual; keeps text already laid out in lines (the epilogs)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)

@@ -24,6 +24,7 @@ from ..exit_codes import (
     EXIT_FOUND,
     FAIL_ON_HELP,
     LEVELS,
+    HelpFormatter,
     exit_table,
 )
 from ..exit_codes import exit_code as shared_exit_code
@@ -112,7 +113,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "holds a secret, in Terraform (.tf, .tf.json, plan JSON) and CloudFormation/SAM/CDK "
         "templates, before they are deployed.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     add_arguments(parser)
     parser.set_defaults(func=run)
