@@ -223,6 +223,22 @@ def test_scan_exit_code_table(
     assert "paramguard: scan: " in result.summary
 
 
+def accepted_by_code_scanning(log: dict[str, Any]) -> None:
+    """Valid SARIF 2.1.0, and every artifact URI one GitHub code scanning takes.
+
+    Code scanning rejects the whole upload when an artifact URI has a scheme other than the
+    checkout's `file` ("SARIF URI scheme "s3" did not match the checkout URI scheme "file"")
+    and checks each URI as a uri-reference.
+    """
+    jsonschema.validate(log, SCHEMA)
+    for result in log["runs"][0]["results"]:
+        assert result["locations"], "code scanning shows a result at its first location"
+        for location in result["locations"]:
+            uri = location["physicalLocation"]["artifactLocation"]["uri"]
+            assert uri and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", uri), uri
+            assert re.fullmatch(r"[A-Za-z0-9\-._~%!$&'()*+,;=:@/]+", uri), uri
+
+
 # ---- formats ---------------------------------------------------------------------------------
 
 
@@ -264,7 +280,7 @@ def test_scan_sarif_is_valid_sarif_2_1_0_located_at_the_log_object(
 
     assert result.code == 1, result.err
     log = json.loads(result.out)
-    jsonschema.validate(log, SCHEMA)
+    accepted_by_code_scanning(log)
     run = log["runs"][0]
     assert run["tool"]["driver"]["name"] == "paramguard"
     rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
@@ -273,8 +289,9 @@ def test_scan_sarif_is_valid_sarif_2_1_0_located_at_the_log_object(
     secret, unknown = by_name["/prod/db/password"], by_name["/prod/api_token"]
     assert (secret["ruleId"], secret["level"]) == ("plaintext-secret-name", "error")
     assert unknown["level"] == "warning"  # type unknown: it may be plain text
-    s3_location = secret["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert s3_location == {"uri": f"s3://trail/{key}"}
+    s3_location = secret["locations"][0]
+    assert s3_location["physicalLocation"]["artifactLocation"]["uri"] == f"s3/trail/{key}"
+    assert s3_location["logicalLocations"][0]["fullyQualifiedName"] == f"s3://trail/{key}"
     local_location = unknown["locations"][0]["physicalLocation"]["artifactLocation"]
     assert local_location == {"uri": "here/u.json.gz", "uriBaseId": "%SRCROOT%"}
     assert "password" in secret["message"]["text"] and WHO in secret["message"]["text"]
@@ -375,11 +392,15 @@ def test_inventory_sarif_is_located_at_the_parameter_arn(
     )
     assert result.code == 1, result.err
     log = json.loads(target.read_text())
-    jsonschema.validate(log, SCHEMA)
+    accepted_by_code_scanning(log)
     [found] = log["runs"][0]["results"]
-    assert found["locations"][0]["physicalLocation"]["artifactLocation"] == {
-        "uri": f"arn:aws:ssm:eu-west-1:{ACCOUNT}:parameter/prod/db/password"
-    }
+    arn = f"arn:aws:ssm:eu-west-1:{ACCOUNT}:parameter/prod/db/password"
+    location = found["locations"][0]
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == arn
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == (
+        f"arn/aws/ssm/eu-west-1/{ACCOUNT}/parameter/prod/db/password"
+    )
+    assert arn in found["message"]["text"]
     assert found["ruleId"] == "plaintext-secret-name" and found["level"] == "error"
     assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True
 

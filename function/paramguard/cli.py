@@ -455,9 +455,10 @@ def parameter_arn(finding: Finding) -> str | None:
 
 
 def _log_location(read_from: str) -> Location:
-    """Where a scanned log was read: an s3:// URI, or a file relative to here if below it."""
+    """Where a scanned log was read: s3/BUCKET/KEY for an object (code scanning takes no
+    s3:// URI), or the file, relative to here if below it."""
     if read_from.startswith("s3://"):
-        return Location(read_from, absolute=True)
+        return Location("s3/" + read_from[5:], logical_name=read_from)
     if os.path.isabs(read_from):
         relative = os.path.relpath(read_from)
         return Location(read_from if relative.startswith("..") else relative)
@@ -483,7 +484,8 @@ def _sarif_message(finding: Finding) -> str:
             text += f" (line {finding.matched_line})"
         if finding.value_matched:
             text += f"; its value is flagged too ({printable(finding.value_matched)})"
-    return f"{text}. {_FIX}"
+    arn = parameter_arn(finding)
+    return f"{text}{f' ({arn})' if arn else ''}. {_FIX}"
 
 
 _SARIF_PROPERTIES = (
@@ -525,7 +527,8 @@ def format_sarif(findings: Sequence[Finding], failures: Sequence[str]) -> str:
     for finding in findings:
         arn = parameter_arn(finding)
         if finding.origin == "inventory" and arn:
-            location = Location(arn, absolute=True)
+            # arn/aws/ssm/REGION/ACCOUNT/parameter/NAME: a path, as code scanning needs.
+            location = Location("arn/" + arn[4:].replace(":", "/"), logical_name=arn)
         else:
             location = _log_location(finding.read_from)
         published = finding.to_dict()

@@ -3,8 +3,11 @@
 GitHub code scanning reads `ruleId`, `level`, `message.text`, the first physical location
 (`artifactLocation.uri` relative to the repository root, `region.startLine`/`startColumn`),
 `partialFingerprints` (to follow a result across commits) and `suppressions`.
-A location is a file relative to the scanned root (`paramguard iac`, a local log file) or an
-absolute URI (an s3:// log object, a parameter's ARN), which code scanning shows as is.
+A location's URI is always a path without a scheme: code scanning rejects a whole upload
+whose artifact URI has a scheme other than the checkout's `file` ("SARIF URI scheme "s3" did
+not match the checkout URI scheme "file"", see docs.github.com, SARIF support, "Source file
+locations"). What is not a file (an s3:// log object, a parameter's ARN) gets a path made of
+its parts and, as a logical location, its real name.
 """
 
 from __future__ import annotations
@@ -31,13 +34,13 @@ class Rule:
 
 @dataclass(frozen=True)
 class Location:
-    """A place: a file path (relative to the scanned root when possible) or, with absolute,
-    a URI such as s3://bucket/key or an ARN; line and column are 1-based."""
+    """A place: a file path, relative to the scanned root when possible (1-based line and
+    column), and for what is not a file its real name (an s3:// URI, an ARN)."""
 
     uri: str
     line: int | None = None
     column: int | None = None
-    absolute: bool = False
+    logical_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class Notification:
 
 def _location(location: Location) -> dict[str, Any]:
     artifact: dict[str, Any] = {"uri": location.uri}
-    if not location.absolute and not location.uri.startswith("/"):
+    if not location.uri.startswith("/"):
         artifact["uriBaseId"] = "%SRCROOT%"
     physical: dict[str, Any] = {"artifactLocation": artifact}
     if location.line and location.line > 0:
@@ -72,19 +75,21 @@ def _location(location: Location) -> dict[str, Any]:
         if location.column and location.column > 0:
             region["startColumn"] = location.column
         physical["region"] = region
-    return {"physicalLocation": physical}
+    found: dict[str, Any] = {"physicalLocation": physical}
+    if location.logical_name:
+        found["logicalLocations"] = [
+            {"fullyQualifiedName": location.logical_name, "kind": "resource"}
+        ]
+    return found
 
 
 def _uri(location: Location) -> Location:
     """The location with its URI percent-encoded."""
     from urllib.parse import quote
 
-    # No ':' in a path (a relative path's first segment would read as a URI scheme); an
-    # absolute URI keeps its scheme's and an ARN's colons.
-    safe = "/@!$&'()*+,;=" + (":" if location.absolute else "")
-    return Location(
-        quote(location.uri, safe=safe), location.line, location.column, location.absolute
-    )
+    # No ':' (a relative path's first segment would read as a URI scheme).
+    uri = quote(location.uri, safe="/@!$&'()*+,;=")
+    return Location(uri, location.line, location.column, location.logical_name)
 
 
 def sarif_log(
