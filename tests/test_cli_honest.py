@@ -408,6 +408,16 @@ def test_inventory_sarif_is_located_at_the_parameter_arn(
 # ---- redrive -----------------------------------------------------------------------------------
 
 
+def function_settings(env: dict[str, str]) -> dict[str, str]:
+    """The environment with the function's settings, for a redrive without --function."""
+    return dict(
+        env,
+        DICTIONARY_BUCKET="paramguard-dictionary",
+        DICTIONARY_KEY="dictionary.txt",
+        SNS_TOPIC_ARN=f"arn:aws:sns:us-east-1:{ACCOUNT}:paramguard-findings",
+    )
+
+
 def test_a_rerun_right_after_a_failed_redrive_sees_the_messages_again(
     aws: Any, env: dict[str, str]
 ) -> None:
@@ -417,12 +427,7 @@ def test_a_rerun_right_after_a_failed_redrive_sees_the_messages_again(
     )["QueueUrl"]
     for number in range(3):  # events the function cannot process: each one fails
         sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"not": number}))
-    function_env = dict(
-        env,
-        DICTIONARY_BUCKET="paramguard-dictionary",
-        DICTIONARY_KEY="dictionary.txt",
-        SNS_TOPIC_ARN=f"arn:aws:sns:us-east-1:{ACCOUNT}:paramguard-findings",
-    )
+    function_env = function_settings(env)
 
     first = paramguard("redrive", queue_url, env=function_env)
     second = paramguard("redrive", queue_url, env=function_env)
@@ -533,3 +538,19 @@ def test_check_dictionary_as_a_user_runs_it(aws: Any, env: dict[str, str], tmp_p
 
     nothing = paramguard("check-dictionary", str(empty), env=env)
     assert nothing.code == 2 and "is empty (0 bytes): it has no entries" in nothing.out
+
+
+def test_redrive_does_not_call_a_queue_done_while_another_reader_holds_messages(
+    aws: Any, env: dict[str, str]
+) -> None:
+    sqs = client(aws, env, "sqs")
+    queue_url = sqs.create_queue(QueueName="paramguard-failures")["QueueUrl"]
+    sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"Records": []}))
+    sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"Records": []}))
+    sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=600)
+
+    result = paramguard("redrive", queue_url, env=function_settings(env))
+
+    assert result.code == 2, result.err
+    assert "0 messages, 0 re-processed and deleted, 0 kept, 2 in flight elsewhere" in result.out
+    assert "2 more messages are in flight, not received by this run" in result.err

@@ -763,12 +763,31 @@ def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"paramguard: kept in the queue: {failure}", file=err)
     for error in report.return_errors:
         print(f"paramguard: visible again only after {visibility} s: {error}", file=err)
+    # Messages another reader holds were not seen by this run: an empty run is not "done".
+    elsewhere = max(_in_flight(sqs, args.queue_url) - len(report.return_errors), 0)
+    if elsewhere:
+        _say(
+            err,
+            f"{elsewhere} more messages are in flight, not received by this run (another "
+            "reader holds them; visible again when its visibility timeout ends): run again then",
+        )
     print(
         f"paramguard: {report.received} messages, {report.succeeded} re-processed and deleted, "
-        f"{len(report.failed)} kept",
+        f"{len(report.failed)} kept" + (f", {elsewhere} in flight elsewhere" if elsewhere else ""),
         file=out,
     )
-    return EXIT_ERROR if report.failed else EXIT_CLEAN
+    return EXIT_ERROR if report.failed or elsewhere else EXIT_CLEAN
+
+
+def _in_flight(sqs: Any, queue_url: str) -> int:
+    """The queue's messages received and not yet deleted (approximate, as SQS counts them)."""
+    try:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+        )["Attributes"]
+        return int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0))
+    except Exception:  # noqa: BLE001 - the run's own outcome is already known and printed
+        return 0
 
 
 @dataclass
@@ -1002,8 +1021,9 @@ REDRIVE_EPILOG = _epilog(
     ],
     "exit status:\n"
     "  0  every message received was re-processed and deleted (or the queue was empty)\n"
-    "  2  some kept in the queue (each named on stderr, visible again at once); the queue\n"
-    "     or the function does not exist or cannot be reached; usage errors\n",
+    "  2  some kept in the queue (each named on stderr, visible again at once), or some\n"
+    "     in flight that another reader holds; the queue or the function does not exist\n"
+    "     or cannot be reached; usage errors\n",
 )
 CHECK_EPILOG = _epilog(
     [
