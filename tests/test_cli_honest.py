@@ -124,6 +124,23 @@ def test_version_comes_from_pyproject() -> None:
     assert result.out.strip() == f"paramguard {expected}"
 
 
+def test_the_version_falls_back_to_pyproject_when_not_installed() -> None:
+    expected = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    script = (
+        "import importlib.metadata as m\n"
+        "def missing(name):\n"
+        "    raise m.PackageNotFoundError(name)\n"
+        "m.version = missing\n"
+        "import paramguard\n"
+        "print(paramguard.version(), paramguard.__version__)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO / "function"))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split() == [expected, expected]
+
+
 @pytest.mark.parametrize("command", ["scan", "inventory", "redrive", "check-dictionary", "iac"])
 def test_each_subcommand_has_help_with_examples_and_the_exit_table(command: str) -> None:
     result = paramguard(command, "--help")

@@ -356,7 +356,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    parser = argparse.ArgumentParser(prog="paramguard iac", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="paramguard iac",
+        description="Find String/StringList SSM parameters whose name (or literal value) holds "
+        "a secret, in Terraform and CloudFormation code, before they are deployed.",
+        epilog=EPILOG,
+        formatter_class=HelpFormatter,
+    )
     add_arguments(parser)
     try:
         args = parser.parse_args(argv)
