@@ -1,3 +1,36 @@
 """paramguard: catches secrets written to SSM Parameter Store in plain text."""
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+from pathlib import Path
+
+_UNKNOWN = "0+unknown"
+
+
+def version() -> str:
+    """The version: pyproject.toml's, as installed (importlib.metadata) or in a checkout.
+
+    Looked up on demand, not at import: the Lambda imports this package on every cold start.
+    """
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("paramguard")
+    except PackageNotFoundError:  # run from a checkout (PYTHONPATH=function), not installed
+        pass
+    pyproject = Path(__file__).resolve().parent.parent.parent / "pyproject.toml"
+    try:
+        import tomllib
+
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+    except (OSError, ValueError):
+        return _UNKNOWN
+    found = project.get("version") if isinstance(project, dict) else None
+    return found if isinstance(found, str) and found else _UNKNOWN
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        return version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,10 +15,12 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
+from . import version
 from .aws_io import read_object, resolve_candidates
 from .dictionary_store import (
     DEFAULT_MIN_RATIO_PERCENT,
@@ -26,13 +28,25 @@ from .dictionary_store import (
     check_dictionary_bytes,
     shrink_refusal,
 )
-from .finding import Finding
+from .exit_codes import (
+    ERRORS_FIRST_HELP,
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FOUND,
+    FAIL_ON_HELP,
+    LEVELS,
+    HelpFormatter,
+    exit_code,
+    exit_table,
+)
+from .finding import PLAINTEXT_TYPES, Finding
 from .logfile import LogFormatError, classify_key, is_digest, is_log_name
 from .matcher import BUILTIN_CANARIES, Dictionary, load_default
 from .report import printable
+from .sarif import Item, Location, Notification, Rule, sarif_log
 from .scan import scan_blob
 
-EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+LOG_FILES = "*.json or *.json.gz, digests skipped"
 MAX_LOG_BYTES = 1024 * 1024 * 1024
 PROGRESS_EVERY = 100
 STDIN = "-"
@@ -180,12 +194,22 @@ def _scan_path(
         report.errors.append(f"{name}: cannot read it: {_reason(exc)}")
         return
     if stat.S_ISDIR(mode) and not walked:
+        logs = others = 0
         for child in _walk(path, report):
             base = os.path.basename(child)
             if not is_log_name(base) or is_digest(child):
                 report.skipped += 1
+                others += 1
                 continue
+            logs += 1
             _scan_path(child, dictionary, report, progress, walked=True)
+        if not logs:
+            # A folder with nothing to scan is a failure, not a clean result: a mistyped path
+            # or a sync that has not run must not pass for "no secrets".
+            report.errors.append(
+                f"{name}: nothing to scan: no CloudTrail log file ({LOG_FILES}) in this folder"
+                + (f", only {others} other files" if others else ", it is empty")
+            )
         return
     # Named on the command line, a pipe or a terminal is read as a stream (/dev/stdin, a
     # FIFO); found in a folder, only regular files are, as opening a FIFO could block.
@@ -241,10 +265,19 @@ def _scan_s3(uri: str, dictionary: Dictionary, report: ScanReport, progress: Pro
     except Exception as exc:
         report.errors.append(f"{uri}: cannot list objects: {exc}")
         return
-    for key in keys:
-        if key != prefix and classify_key(key).kind != "log":
-            report.skipped += 1
-            continue
+    logs = [key for key in keys if key == prefix or classify_key(key).kind == "log"]
+    report.skipped += len(keys) - len(logs)
+    if not logs:
+        report.errors.append(
+            f"{uri}: nothing to scan: "
+            + (
+                f"no CloudTrail log file among the {len(keys)} objects under this prefix"
+                if keys
+                else "no object under this prefix"
+            )
+            + " (CloudTrail writes AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/...)"
+        )
+    for key in logs:
         ref = ObjectRef(bucket, key)
         try:
             raw = read_object(s3, ref, MAX_LOG_BYTES)
@@ -298,23 +331,80 @@ def scan_sources(
 
 
 def format_finding(finding: Finding) -> str:
-    """One line of text output for a finding, every field escaped (report.printable)."""
+    """One line of text output for a finding, every field escaped (report.printable).
+
+    A field the record did not give is left out, not shown as a placeholder.
+    """
 
     def show(value: object) -> str:
-        return printable(str(value)) if value not in (None, "") else "?"
+        return printable(str(value))
 
-    return (
-        f"{show(finding.read_from)}: {show(finding.event_time)} "
-        f"{show(finding.account_id)}/{show(finding.region)} "
-        f"{show(finding.parameter_name)} ({show(finding.parameter_type)}) "
-        f"matched '{show(finding.matched)}'"
-        + (
-            f" value '{show(finding.value_matched)}'"
-            if finding.value_matched and finding.value_matched != finding.matched
-            else ""
+    where = "/".join(show(v) for v in (finding.account_id, finding.region) if v)
+    line = f"{show(finding.read_from)}:"
+    if finding.event_time:
+        line += f" {show(finding.event_time)}"
+    if where:
+        line += f" {where}"
+    line += f" {show(finding.parameter_name)} ({show(finding.parameter_type)})"
+    line += f" matched '{show(finding.matched)}'"
+    if finding.value_matched and finding.value_matched != finding.matched:
+        line += f" value '{show(finding.value_matched)}'"
+    if finding.actor:
+        line += f" by {show(finding.actor)}"
+    if finding.source_ip:
+        line += f" from {show(finding.source_ip)}"
+    if finding.event_id:
+        line += f" [event {show(finding.event_id)}]"
+    return line
+
+
+INVENTORY_COLUMNS = ("ACCOUNT", "REGION", "NAME", "TYPE", "LAST MODIFIED", "MODIFIED BY", "MATCHED")
+
+
+def _utc(timestamp: str | None) -> str:
+    """An ISO 8601 time as UTC to the second (2026-11-30T02:08:05Z)."""
+    from datetime import UTC, datetime
+
+    if not timestamp:
+        return "-"
+    try:
+        moment = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return printable(timestamp)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_inventory(findings: Sequence[Finding]) -> str:
+    """The inventory's findings as aligned columns under a header, every field escaped.
+
+    '-' stands only for what DescribeParameters did not return (it returns all of them).
+    """
+    rows = [INVENTORY_COLUMNS] + [
+        (
+            printable(f.account_id or "-"),
+            printable(f.region or "-"),
+            printable(f.parameter_name),
+            printable(f.parameter_type),
+            _utc(f.event_time),
+            printable(f.actor or "-"),
+            printable(f.matched)
+            + (
+                f" (value: {printable(f.value_matched)})"
+                if f.value_matched and f.value_matched != f.matched
+                else ""
+            ),
         )
-        + f" by {show(finding.actor)} "
-        f"from {show(finding.source_ip)} [event {show(finding.event_id)}]"
+        for f in findings
+    ]
+    widths = [max(len(row[n]) for row in rows) for n in range(len(INVENTORY_COLUMNS) - 1)]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + row[-1]
+        + "\n"
+        for row in rows
     )
 
 
@@ -336,12 +426,153 @@ def _json_escape(ch: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-def _print_findings(findings: Sequence[Finding], as_json: bool, out: TextIO) -> None:
+RULE_NAME, RULE_VALUE = "plaintext-secret-name", "plaintext-secret-value"
+INFORMATION_URI = "https://github.com/paramguard/paramguard/blob/main/docs/findings.md"
+_FIX = (
+    "Make it a SecureString (put-parameter --overwrite --type SecureString, or delete and "
+    "recreate it), rotate the secret, and check who read it; see docs/findings.md."
+)
+
+
+def finding_level(finding: Finding) -> str:
+    """'error' for a String/StringList parameter, 'warning' when its type is not known."""
+    return "error" if finding.parameter_type in PLAINTEXT_TYPES else "warning"
+
+
+def parameter_arn(finding: Finding) -> str | None:
+    """The parameter's ARN, when its account and region are known."""
+    if not finding.account_id or not finding.region:
+        return None
+    region = finding.region
+    partition = "aws"
+    if region.startswith("cn-"):
+        partition = "aws-cn"
+    elif region.startswith("us-gov-"):
+        partition = "aws-us-gov"
+    name = finding.parameter_name
+    path = name if name.startswith("/") else f"/{name}"
+    return f"arn:{partition}:ssm:{region}:{finding.account_id}:parameter{path}"
+
+
+def _log_location(read_from: str) -> Location:
+    """Where a scanned log was read: s3/BUCKET/KEY for an object (code scanning takes no
+    s3:// URI), or the file, relative to here if below it."""
+    if read_from.startswith("s3://"):
+        return Location("s3/" + read_from[5:], logical_name=read_from)
+    if os.path.isabs(read_from):
+        relative = os.path.relpath(read_from)
+        return Location(read_from if relative.startswith("..") else relative)
+    return Location(os.path.normpath(read_from))
+
+
+def _sarif_message(finding: Finding) -> str:
+    name = printable(finding.parameter_name)
+    text = f"{printable(finding.parameter_type)} parameter '{name}'"
+    if finding.origin == "inventory":
+        text += " exists in plain text"
+    else:
+        text += " was written in plain text"
+        if finding.event_time:
+            text += f" at {printable(finding.event_time)}"
+    if finding.actor:
+        text += f" by {printable(finding.actor)}"
+    if finding.matched.startswith("value:"):
+        text += f": its value is flagged ({printable(finding.matched)}); the value is not shown"
+    else:
+        text += f": its name matches dictionary entry '{printable(finding.matched)}'"
+        if finding.matched_line:
+            text += f" (line {finding.matched_line})"
+        if finding.value_matched:
+            text += f"; its value is flagged too ({printable(finding.value_matched)})"
+    arn = parameter_arn(finding)
+    return f"{text}{f' ({arn})' if arn else ''}. {_FIX}"
+
+
+_SARIF_PROPERTIES = (
+    "parameter_name",
+    "parameter_type",
+    "matched",
+    "matched_line",
+    "value_matched",
+    "event_id",
+    "event_time",
+    "account_id",
+    "region",
+    "actor",
+    "source_ip",
+    "source",
+)
+
+
+def format_sarif(findings: Sequence[Finding], failures: Sequence[str]) -> str:
+    """The findings as SARIF 2.1.0 for code scanning: a rule per kind of dictionary entry
+    that matched (a name entry, a value detector), located at the log object or the
+    parameter's ARN. Failures become tool notifications (executionSuccessful false)."""
+    rules = [
+        Rule(
+            RULE_NAME,
+            "PlaintextSecretName",
+            "A String or StringList SSM parameter whose name matches the suspicious-name "
+            "dictionary",
+            _FIX,
+        ),
+        Rule(
+            RULE_VALUE,
+            "PlaintextSecretValue",
+            "A String or StringList SSM parameter whose value a value detector flags",
+            _FIX,
+        ),
+    ]
+    items = []
     for finding in findings:
-        if as_json:
-            print(json_line(finding.to_dict()), file=out)
+        arn = parameter_arn(finding)
+        if finding.origin == "inventory" and arn:
+            # arn/aws/ssm/REGION/ACCOUNT/parameter/NAME: a path, as code scanning needs.
+            location = Location("arn/" + arn[4:].replace(":", "/"), logical_name=arn)
         else:
-            print(format_finding(finding), file=out)
+            location = _log_location(finding.read_from)
+        published = finding.to_dict()
+        items.append(
+            Item(
+                rule_id=RULE_VALUE if finding.matched.startswith("value:") else RULE_NAME,
+                level=finding_level(finding),
+                message=_sarif_message(finding),
+                location=location,
+                identity=f"{arn or finding.parameter_name}\0{finding.dedup_key}",
+                properties={
+                    key: published[key]
+                    for key in _SARIF_PROPERTIES
+                    if published.get(key) not in (None, "")
+                },
+            )
+        )
+    notifications = [Notification(printable(failure)) for failure in failures]
+    log = sarif_log("paramguard", version(), INFORMATION_URI, rules, items, notifications)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(findings: Sequence[Finding], failures: Sequence[str], fmt: str, table: bool) -> str:
+    """The report in --format; table: the inventory's columns instead of one line each."""
+    if fmt == "sarif":
+        return format_sarif(findings, failures)
+    if fmt == "json":
+        return "".join(json_line(finding.to_dict()) + "\n" for finding in findings)
+    if table:
+        return format_inventory(findings) if findings else ""
+    return "".join(format_finding(finding) + "\n" for finding in findings)
+
+
+def _write(report: str, output: str | None, out: TextIO) -> None:
+    """The report to --output FILE, or standard output."""
+    if output is None:
+        out.write(report)
+        out.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(report)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write it: {_reason(exc)}") from None
 
 
 def _say(err: TextIO, text: str) -> None:
@@ -349,28 +580,61 @@ def _say(err: TextIO, text: str) -> None:
     print(f"paramguard: {printable(text)}", file=err)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def cmd_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard scan: report plaintext parameters with suspicious names in CloudTrail logs."""
     if args.sources.count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be given once")
+    started = time.monotonic()
     dictionary = load_dictionary(args.dictionary)
     report = scan_sources(args.sources, dictionary, err, getattr(args, "stdin", None))
-    _print_findings(report.findings, args.json, out)
+    nothing = report.files == 0
+    if not nothing:
+        _write(render(report.findings, report.errors, args.format, False), args.output, out)
     for error in report.errors:
         _say(err, error)
-    if report.files >= PROGRESS_EVERY or report.errors:
-        print(
-            f"paramguard: {report.files} log files ({report.bytes / 1e6:.1f} MB), "
-            f"{len(report.findings)} findings, {len(report.errors)} unreadable",
-            file=err,
+    if nothing:
+        _say(
+            err,
+            f"nothing scanned: no CloudTrail log file ({LOG_FILES}) could be read from "
+            + ", ".join(display(source) for source in args.sources),
         )
-    if report.errors:
+    _say(
+        err,
+        f"scan: {_plural(report.files, 'log file')} ({report.bytes / 1e6:.1f} MB, "
+        f"{_plural(report.records, 'record')}) in {time.monotonic() - started:.1f} s: "
+        f"{_plural(len(report.findings), 'finding')}, {_plural(len(report.errors), 'failure')}"
+        + (f", {report.skipped} other files skipped" if report.skipped else ""),
+    )
+    if nothing:
         return EXIT_ERROR
-    return EXIT_FOUND if report.findings else EXIT_CLEAN
+    levels = [finding_level(f) for f in report.findings]
+    return exit_code(levels, len(report.errors), args.fail_on, args.errors_first)
+
+
+def _caller_account(boto3: Any, region: str) -> str | None:
+    """The account these credentials belong to (sts:GetCallerIdentity needs no permission)."""
+    try:
+        account = boto3.client("sts", region_name=region).get_caller_identity()["Account"]
+    except Exception:  # noqa: BLE001 - only labels the output; the ARNs carry it too
+        return None
+    return account if isinstance(account, str) else None
+
+
+def _has_parameters(ssm: Any) -> bool | None:
+    """Whether a region holds any parameter at all (of any type); None if it cannot be told."""
+    try:
+        return bool(ssm.describe_parameters(MaxResults=1).get("Parameters"))
+    except Exception:  # noqa: BLE001 - only tells an empty region from a SecureString-only one
+        return None
 
 
 def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard inventory: existing String/StringList parameters whose names match."""
+    started = time.monotonic()
     dictionary = load_dictionary(args.dictionary)
     import boto3
     from botocore.config import Config as BotoConfig
@@ -395,30 +659,55 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         results = sweep_regions(client, regions, dictionary, inspect_values=args.inspect_values)
     finally:
         quiet.disabled = was_disabled
+    account = _caller_account(boto3, regions[0])
+    listed = 0
+    empty: list[str] = []
     # Each region on its own: one that fails is named (exit 2), the others still printed.
     for result in results:
         findings.extend(result.findings)  # a region that failed part-way keeps what it found
+        listed += result.listed
         if result.error is not None:
             errors.append(
                 f"{result.region}: cannot list parameters: {result.error} "
                 f"(after {result.listed} listed, {len(result.findings)} findings)"
             )
             continue
+        nothing_there = result.listed == 0 and _has_parameters(client(result.region)) is False
+        if nothing_there:
+            empty.append(result.region)
         _say(
             err,
             f"{result.region}: {result.listed} String/StringList parameters, "
             f"{len(result.findings)} findings"
-            + (
-                f", {len(result.not_inspected)} values not inspected" if args.inspect_values else ""
-            ),
+            + (f", {len(result.not_inspected)} values not inspected" if args.inspect_values else "")
+            + (" (no parameter of any type in this region)" if nothing_there else ""),
         )
         errors += [f"{result.region}: {name}: {reason}" for name, reason in result.not_inspected]
-    _print_findings(findings, args.json, out)
+    for finding in findings:
+        finding.account_id = finding.account_id or account
+    nothing = not errors and len(empty) == len(results)
+    if not nothing:
+        _write(render(findings, errors, args.format, True), args.output, out)
     for error in errors:
         _say(err, error)
-    if errors:
+    of_account = f" of account {account}" if account else ""
+    if nothing:
+        _say(
+            err,
+            "nothing checked: no parameter of any type in "
+            + ", ".join(regions)
+            + f"{of_account}; is it the right region (--region) and account (AWS_PROFILE)?",
+        )
+    _say(
+        err,
+        f"inventory: {_plural(listed, 'String/StringList parameter')} in "
+        f"{_plural(len(results), 'region')}{of_account} in {time.monotonic() - started:.1f} s: "
+        f"{_plural(len(findings), 'finding')}, {_plural(len(errors), 'failure')}",
+    )
+    if nothing:
         return EXIT_ERROR
-    return EXIT_FOUND if findings else EXIT_CLEAN
+    levels = [finding_level(f) for f in findings]
+    return exit_code(levels, len(errors), args.fail_on, args.errors_first)
 
 
 def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -435,6 +724,9 @@ def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     region = found[1] if found else None
     try:
         sqs = boto3.client("sqs", region_name=region)
+        # Everything a run needs is checked once, before any message is received: a missing
+        # queue, function or setting must not turn every message into a failure.
+        queue_visibility = rd.queue_visibility_timeout(sqs, args.queue_url)
         if args.function:
             timeout = rd.function_timeout(boto3.client("lambda", region_name=region), args.function)
             visibility = args.visibility_timeout or rd.visibility_for_function(timeout)
@@ -452,8 +744,10 @@ def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             process = rd.invoke_function(invoker, args.function)
         else:
             from . import handler
+            from .config import Config as FunctionConfig
 
-            visibility = args.visibility_timeout or rd.queue_visibility_timeout(sqs, args.queue_url)
+            FunctionConfig.from_env()  # the function's settings, as the handler will read them
+            visibility = args.visibility_timeout or queue_visibility
             source = "the queue's visibility timeout"
 
             def process(event: object) -> object:
@@ -469,12 +763,31 @@ def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"paramguard: kept in the queue: {failure}", file=err)
     for error in report.return_errors:
         print(f"paramguard: visible again only after {visibility} s: {error}", file=err)
+    # Messages another reader holds were not seen by this run: an empty run is not "done".
+    elsewhere = max(_in_flight(sqs, args.queue_url) - len(report.return_errors), 0)
+    if elsewhere:
+        _say(
+            err,
+            f"{elsewhere} more messages are in flight, not received by this run (another "
+            "reader holds them; visible again when its visibility timeout ends): run again then",
+        )
     print(
         f"paramguard: {report.received} messages, {report.succeeded} re-processed and deleted, "
-        f"{len(report.failed)} kept",
+        f"{len(report.failed)} kept" + (f", {elsewhere} in flight elsewhere" if elsewhere else ""),
         file=out,
     )
-    return EXIT_ERROR if report.failed else EXIT_CLEAN
+    return EXIT_ERROR if report.failed or elsewhere else EXIT_CLEAN
+
+
+def _in_flight(sqs: Any, queue_url: str) -> int:
+    """The queue's messages received and not yet deleted (approximate, as SQS counts them)."""
+    try:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+        )["Attributes"]
+        return int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0))
+    except Exception:  # noqa: BLE001 - the run's own outcome is already known and printed
+        return 0
 
 
 @dataclass
@@ -653,9 +966,76 @@ def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
 def _finding_options(command: argparse.ArgumentParser) -> None:
     """The options of the commands that report findings (scan, inventory)."""
     command.add_argument(
-        "--dictionary", metavar="PATH|s3://BUCKET/KEY", help="default: the bundled dictionary"
+        "--dictionary",
+        metavar="PATH|s3://BUCKET/KEY",
+        help="the suspicious-name dictionary, through the function's own loader "
+        "(default: the bundled one)",
     )
-    command.add_argument("--json", action="store_true", help="one JSON object per finding")
+    command.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default; for people), json (one JSON object per finding and line), or "
+        "sarif (SARIF 2.1.0 for GitHub code scanning)",
+    )
+    command.add_argument(
+        "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        help="the same as --format json",
+    )
+    command.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report here instead of standard output"
+    )
+    command.add_argument("--fail-on", choices=tuple(LEVELS), default="warning", help=FAIL_ON_HELP)
+    command.add_argument("--errors-first", action="store_true", help=ERRORS_FIRST_HELP)
+
+
+def _epilog(examples: Sequence[str], table: str) -> str:
+    return "examples:\n" + "".join(f"  {line}\n" for line in examples) + "\n" + table
+
+
+SCAN_EPILOG = _epilog(
+    [
+        "paramguard scan ~/trail-logs/",
+        "paramguard scan --format sarif -o trail.sarif s3://my-trail-bucket/AWSLogs/",
+        "aws s3 cp s3://my-trail-bucket/AWSLogs/.../x.json.gz - | paramguard scan -",
+        "paramguard scan --json --errors-first AWSLogs/ > findings.jsonl",
+    ],
+    exit_table("no CloudTrail log file in any SOURCE"),
+)
+INVENTORY_EPILOG = _epilog(
+    [
+        "paramguard inventory --region eu-west-1 --region us-east-1",
+        "paramguard inventory --inspect-values --format sarif -o parameters.sarif",
+        "paramguard inventory --json > parameters.jsonl",
+    ],
+    exit_table("no parameter of any type in any REGION"),
+)
+REDRIVE_EPILOG = _epilog(
+    [
+        "paramguard redrive https://sqs.eu-west-1.amazonaws.com/123456789012/"
+        "paramguard-analyzer-failures --function paramguard-analyzer",
+        "paramguard redrive QUEUE_URL --limit 10 --visibility-timeout 900",
+    ],
+    "exit status:\n"
+    "  0  every message received was re-processed and deleted (or the queue was empty)\n"
+    "  2  some kept in the queue (each named on stderr, visible again at once), or some\n"
+    "     in flight that another reader holds; the queue or the function does not exist\n"
+    "     or cannot be reached; usage errors\n",
+)
+CHECK_EPILOG = _epilog(
+    [
+        "paramguard check-dictionary dictionary/dictionary.txt",
+        "paramguard check-dictionary my.txt --against s3://my-bucket/dictionary.txt",
+        "paramguard check-dictionary my.txt --names names.txt --verbose",
+    ],
+    "exit status:\n"
+    "  0  the deployed function would accept it as it is\n"
+    "  2  invalid lines, the function would refuse it (canaries, shrink guard, empty),\n"
+    "     or it could not be read; usage errors\n",
+)
 
 
 def _visibility_timeout(text: str) -> int:
@@ -674,29 +1054,45 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paramguard",
         description="Find secrets written to SSM Parameter Store as plain String/StringList.",
+        epilog="Run 'paramguard COMMAND --help' for a command's options, examples and exit "
+        "status. Documentation: docs/cli.md.",
     )
+    parser.add_argument("--version", action="version", version=f"paramguard {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
+    raw = HelpFormatter
     scan = commands.add_parser(
         "scan",
         help="scan CloudTrail log files, folders, s3://bucket/prefix or - (standard input)",
         description=(
-            "SOURCE is a log file (.json or .json.gz), a folder (recursive), a named pipe, "
-            "s3://bucket/prefix, or - for one log on standard input (gzip or plain JSON). "
+            "Reports every successful PutParameter of a String/StringList parameter whose "
+            "name matches the dictionary, as the deployed function would. "
             "Names only: CloudTrail hides every value, so scan cannot inspect values; "
             "use 'inventory --inspect-values' for the parameters as they are now. "
-            "Exit 0: nothing found; 1: findings; 2: usage error or unreadable SOURCE."
+            "One summary line on stderr at the end: log files, findings, failures, time."
         ),
+        epilog=SCAN_EPILOG,
+        formatter_class=raw,
     )
     _finding_options(scan)
-    scan.add_argument("sources", nargs="+", metavar="SOURCE")
+    scan.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="a log file (.json or .json.gz), a folder (recursive; other files skipped), a "
+        "named pipe, s3://BUCKET/PREFIX, or - for one log on standard input (gzip or plain)",
+    )
     scan.set_defaults(func=cmd_scan)
     inventory = commands.add_parser(
         "inventory",
         help="report existing String/StringList parameters whose names (or values) match",
         description=(
-            "Exit 0: nothing found; 1: findings; 2: usage error, a region failed, or a value "
-            "could not be inspected."
+            "Lists the String/StringList parameters of each REGION (ssm:DescribeParameters, "
+            "names and metadata only) and reports those whose names match the dictionary: "
+            "account, region, name, type, last modified and by whom, what matched. "
+            "One summary line on stderr at the end: parameters, findings, failures, time."
         ),
+        epilog=INVENTORY_EPILOG,
+        formatter_class=raw,
     )
     _finding_options(inventory)
     inventory.add_argument(
@@ -709,7 +1105,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     inventory.add_argument(
-        "--region", action="append", metavar="REGION", help="repeatable; default: your region"
+        "--region",
+        action="append",
+        metavar="REGION",
+        help="a region to sweep, repeatable; default: your region (AWS_REGION, the profile)",
     )
     inventory.set_defaults(func=cmd_inventory)
     again = commands.add_parser(
@@ -719,13 +1118,29 @@ def build_parser() -> argparse.ArgumentParser:
             "Re-processes each message of the failure queue and deletes only those that "
             "succeeded. With --function, the deployed function does the work; without it, "
             "this process does, configured by the function's environment variables. "
-            "A message that fails is returned to the queue at the end of the run. "
-            "Exit 0: all re-processed; 2: some kept in the queue."
+            "The queue (and the function, or the environment) is checked before any message "
+            "is received. A message that fails is returned to the queue (visible again at "
+            "once) at the end of the run, so a rerun sees it."
         ),
+        epilog=REDRIVE_EPILOG,
+        formatter_class=raw,
     )
-    again.add_argument("queue_url", metavar="QUEUE_URL")
-    again.add_argument("--function", metavar="NAME", help="invoke this deployed function")
-    again.add_argument("--limit", type=int, default=1000, help="at most this many messages")
+    again.add_argument(
+        "queue_url",
+        metavar="QUEUE_URL",
+        help="the failure queue's URL (terraform output failure_queue_url); it names the region",
+    )
+    again.add_argument(
+        "--function",
+        metavar="NAME",
+        help="re-process by invoking this deployed function (synchronously, once per message)",
+    )
+    again.add_argument(
+        "--limit",
+        type=int,
+        default=1000,
+        help="receive at most this many messages (default %(default)s)",
+    )
     again.add_argument(
         "--visibility-timeout",
         type=_visibility_timeout,
@@ -743,9 +1158,10 @@ def build_parser() -> argparse.ArgumentParser:
             "Parses FILE with the function's own loader and says whether the deployed "
             "function would accept it (valid lines, canaries, shrink guard, safe regular "
             "expressions). With --names, lists the names it newly flags and no longer flags "
-            "compared with --against. Exit 0: accepted as is; 2: invalid lines, refused, "
-            "or unreadable."
+            "compared with --against. Prints a summary; --verbose adds every line."
         ),
+        epilog=CHECK_EPILOG,
+        formatter_class=raw,
     )
     check.add_argument("file", metavar="FILE", help="a dictionary file or s3://BUCKET/KEY")
     check.add_argument(

@@ -14,16 +14,37 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from .. import version
+from ..exit_codes import (
+    ERRORS_FIRST_HELP,
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FOUND,
+    FAIL_ON_HELP,
+    LEVELS,
+    HelpFormatter,
+    exit_table,
+)
+from ..exit_codes import exit_code as shared_exit_code
 from ..report import printable
-from .scan import Scan, scan_paths
 from .verdict import RULES, Result
 
-EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-LEVELS = {"warning": 1, "error": 2, "never": 3}
+if TYPE_CHECKING:  # the scanner needs the iac extra (PyYAML, python-hcl2): imported by run()
+    from .scan import Scan
+
 INFORMATION_URI = "https://github.com/paramguard/paramguard/blob/main/docs/iac.md"
 _MAX_DICTIONARY_BYTES = 1024 * 1024
+
+
+EPILOG = (
+    "examples:\n"
+    "  paramguard iac .\n"
+    "  paramguard iac --format sarif --output paramguard.sarif infra/\n"
+    "  paramguard iac --fail-on error --exclude examples modules/\n\n"
+    + exit_table("no Terraform or CloudFormation file under the PATHs")
+)
 
 
 class _Failure(Exception):
@@ -46,7 +67,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE|s3://BUCKET/KEY",
         help="suspicious-name dictionary (default: the bundled one, as the function uses)",
     )
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text (default; for people), json (findings, suppressed, problems, summary), or "
+        "sarif (SARIF 2.1.0 for GitHub code scanning)",
+    )
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report here instead of standard output"
     )
@@ -54,14 +81,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fail-on",
         choices=tuple(LEVELS),
         default="warning",
-        help="lowest finding level that makes the exit code 1: warning (default; a parameter "
-        "whose type the code does not fix), error (only String/StringList), or never",
+        help=FAIL_ON_HELP,
     )
     parser.add_argument(
         "--errors-first",
         action="store_true",
-        help="exit 2 when a file could not be read even if there are findings "
-        "(default: findings win and the exit code is 1)",
+        help=ERRORS_FIRST_HELP,
     )
     parser.add_argument(
         "--exclude",
@@ -87,6 +112,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         description="Find String/StringList SSM parameters whose name (or literal value) "
         "holds a secret, in Terraform (.tf, .tf.json, plan JSON) and CloudFormation/SAM/CDK "
         "templates, before they are deployed.",
+        epilog=EPILOG,
+        formatter_class=HelpFormatter,
     )
     add_arguments(parser)
     parser.set_defaults(func=run)
@@ -193,7 +220,7 @@ def format_json(scan: Scan) -> str:
 
 def format_sarif(scan: Scan, version: str) -> str:
     """The report for code scanning (GitHub's upload-sarif, IDEs)."""
-    from .sarif import Item, Location, Notification, Rule, sarif_log
+    from ..sarif import Item, Location, Notification, Rule, sarif_log
 
     rules = [
         Rule(
@@ -258,20 +285,9 @@ def summary_counts(scan: Scan) -> dict[str, int]:
 
 def exit_code(scan: Scan, fail_on: str, errors_first: bool) -> int:
     """0/1/2 from what was found (see the table in docs/iac.md)."""
-    threshold = LEVELS[fail_on]
-    failing = any(LEVELS[r.level] >= threshold for r in scan.findings)
-    if scan.problems and (errors_first or not failing):
-        return EXIT_ERROR
-    return EXIT_FOUND if failing else EXIT_CLEAN
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("paramguard")
-    except Exception:  # noqa: BLE001 - not installed (run from a checkout)
-        return "0.0.0"
+    return shared_exit_code(
+        (r.level for r in scan.findings), len(scan.problems), fail_on, errors_first
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -280,6 +296,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         dictionary = load_dictionary(args.dictionary, err)
     except _Failure as exc:
         print(f"paramguard iac: {printable(str(exc))}", file=err)
+        return EXIT_ERROR
+    try:
+        from .scan import scan_paths
+    except ImportError as exc:  # installed without the extra: say how to get it
+        print(
+            f"paramguard iac: needs the iac extra ({exc.name or exc} is not installed): "
+            "pip install 'paramguard[iac]' (pipx install '.[iac]' from a checkout)",
+            file=err,
+        )
         return EXIT_ERROR
     paths = [Path(p) for p in args.paths]
     scan = scan_paths(
@@ -303,7 +328,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "json":
         report = format_json(scan)
     elif args.format == "sarif":
-        report = format_sarif(scan, _version())
+        report = format_sarif(scan, version())
     else:
         report = format_text(scan)
     if args.output:
@@ -331,7 +356,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    parser = argparse.ArgumentParser(prog="paramguard iac", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="paramguard iac",
+        description="Find String/StringList SSM parameters whose name (or literal value) holds "
+        "a secret, in Terraform and CloudFormation code, before they are deployed.",
+        epilog=EPILOG,
+        formatter_class=HelpFormatter,
+    )
     add_arguments(parser)
     try:
         args = parser.parse_args(argv)

@@ -3,6 +3,11 @@
 GitHub code scanning reads `ruleId`, `level`, `message.text`, the first physical location
 (`artifactLocation.uri` relative to the repository root, `region.startLine`/`startColumn`),
 `partialFingerprints` (to follow a result across commits) and `suppressions`.
+A location's URI is always a path without a scheme: code scanning rejects a whole upload
+whose artifact URI has a scheme other than the checkout's `file` ("SARIF URI scheme "s3" did
+not match the checkout URI scheme "file"", see docs.github.com, SARIF support, "Source file
+locations"). What is not a file (an s3:// log object, a parameter's ARN) gets a path made of
+its parts and, as a logical location, its real name.
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ class Rule:
 
 @dataclass(frozen=True)
 class Location:
-    """A place in a file: a path relative to the scanned root when possible, 1-based."""
+    """A place: a file path, relative to the scanned root when possible (1-based line and
+    column), and for what is not a file its real name (an s3:// URI, an ARN)."""
 
     uri: str
     line: int | None = None
     column: int | None = None
+    logical_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class Notification:
 
 def _location(location: Location) -> dict[str, Any]:
     artifact: dict[str, Any] = {"uri": location.uri}
-    if not location.uri.startswith("/") and "://" not in location.uri:
+    if not location.uri.startswith("/"):
         artifact["uriBaseId"] = "%SRCROOT%"
     physical: dict[str, Any] = {"artifactLocation": artifact}
     if location.line and location.line > 0:
@@ -68,14 +75,21 @@ def _location(location: Location) -> dict[str, Any]:
         if location.column and location.column > 0:
             region["startColumn"] = location.column
         physical["region"] = region
-    return {"physicalLocation": physical}
+    found: dict[str, Any] = {"physicalLocation": physical}
+    if location.logical_name:
+        found["logicalLocations"] = [
+            {"fullyQualifiedName": location.logical_name, "kind": "resource"}
+        ]
+    return found
 
 
-def _uri(path: str) -> str:
+def _uri(location: Location) -> Location:
+    """The location with its URI percent-encoded."""
     from urllib.parse import quote
 
     # No ':' (a relative path's first segment would read as a URI scheme).
-    return quote(path, safe="/@!$&'()*+,;=")
+    uri = quote(location.uri, safe="/@!$&'()*+,;=")
+    return Location(uri, location.line, location.column, location.logical_name)
 
 
 def sarif_log(
@@ -102,11 +116,7 @@ def sarif_log(
             },
         }
         if item.location is not None:
-            result["locations"] = [
-                _location(
-                    Location(_uri(item.location.uri), item.location.line, item.location.column)
-                )
-            ]
+            result["locations"] = [_location(_uri(item.location))]
         if item.properties:
             result["properties"] = item.properties
         if item.suppression_reason is not None:
@@ -122,17 +132,7 @@ def sarif_log(
             {
                 "level": n.level,
                 "message": {"text": n.message},
-                **(
-                    {
-                        "locations": [
-                            _location(
-                                Location(_uri(n.location.uri), n.location.line, n.location.column)
-                            )
-                        ]
-                    }
-                    if n.location
-                    else {}
-                ),
+                **({"locations": [_location(_uri(n.location))]} if n.location else {}),
             }
             for n in notifications
         ]
