@@ -133,3 +133,25 @@ def test_parse_errors_never_quote_a_value(
         assert secret not in result.out + result.err
         assert secret[:6] not in result.out + result.err
     assert run(capsys, str(tmp_path), "--format", "json").json()["summary"]["unreadable"] == 5
+
+
+def test_a_fifo_with_an_infrastructure_suffix_is_named_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_ssm_parameter" "p" {\n  name = "/x/db_password"\n'
+            '  type = "String"\n  value = "v"\n}\n'
+        },
+    )
+    os.mkfifo(tmp_path / "pipe.tf")  # opening it for reading would block until a writer came
+    os.mkfifo(tmp_path / "pipe.yaml")
+    scan = scan_paths([tmp_path], load_default())
+    assert [r.parameter.address for r in scan.findings] == ["aws_ssm_parameter.p"]
+    assert sorted((p.file.rsplit("/", 1)[-1], p.message) for p in scan.problems) == [
+        ("pipe.tf", "not a regular file; not read"),
+        ("pipe.yaml", "not a regular file; not read"),
+    ]
+    named = scan_paths([tmp_path / "pipe.tf"], load_default())
+    assert [p.message for p in named.problems] == ["not a regular file or a directory; not read"]

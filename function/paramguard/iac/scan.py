@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import cloudformation, terraform
 from .documents import DocumentError, load_json
@@ -97,6 +98,8 @@ def discover(
                     candidate = Path(root) / name
                     if _kind(candidate) is not None and not excluded(candidate, exclude):
                         found[candidate] = None
+        elif path.exists():
+            problems.append(Problem(str(path), "not a regular file or a directory; not read"))
         else:
             problems.append(Problem(str(path), "no such file or directory"))
     return list(found), problems
@@ -129,18 +132,30 @@ def _read(path: Path, shown: str) -> tuple[bytes, Problem | None]:
     file elsewhere in the repository is no business of this scan); it is searched in chunks.
     """
     try:
-        if path.stat().st_size <= MAX_FILE_BYTES:
-            return path.read_bytes(), None
-        with path.open("rb") as handle:
-            tail = b""
-            while chunk := handle.read(1024 * 1024):
-                if any(n in tail + chunk for n in _NEEDLES):
-                    message = f"larger than {MAX_FILE_BYTES:,} bytes; not read"
-                    return b"", Problem(shown, message)
-                tail = chunk[-32:]
-        return b"", None
+        # Opened without blocking and checked before reading: a FIFO named main.tf would
+        # otherwise wait for a writer forever, and a device never ends.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         return b"", Problem(shown, f"cannot read: {exc.strerror or exc}")
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            return _read_open(handle, shown)
+        except OSError as exc:
+            return b"", Problem(shown, f"cannot read: {exc.strerror or exc}")
+
+
+def _read_open(handle: BinaryIO, shown: str) -> tuple[bytes, Problem | None]:
+    status = os.fstat(handle.fileno())
+    if not stat.S_ISREG(status.st_mode):
+        return b"", Problem(shown, "not a regular file; not read")
+    if status.st_size <= MAX_FILE_BYTES:
+        return handle.read(), None
+    tail = b""
+    while chunk := handle.read(1024 * 1024):
+        if any(n in tail + chunk for n in _NEEDLES):
+            return b"", Problem(shown, f"larger than {MAX_FILE_BYTES:,} bytes; not read")
+        tail = chunk[-32:]
+    return b"", None
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
