@@ -155,3 +155,25 @@ def test_a_fifo_with_an_infrastructure_suffix_is_named_not_waited_on(tmp_path: P
     ]
     named = scan_paths([tmp_path / "pipe.tf"], load_default())
     assert [p.message for p in named.problems] == ["not a regular file or a directory; not read"]
+
+
+def test_alias_bomb_inside_an_fn_for_each_loop_is_expanded_in_bounded_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    levels = ['a0: &a0 {"k": [x, x, x, x, x, x, x, x, x]}']
+    for n in range(1, 10):
+        refs = ", ".join(f'"k{i}": *a{n - 1}' for i in range(9))
+        levels.append(f"a{n}: &a{n} {{{refs}}}")
+    text = (
+        "Transform: AWS::LanguageExtensions\nMappings:\n"
+        + "".join(f"  {line}\n" for line in levels)
+        + "Resources:\n  Fn::ForEach::Loop:\n    - X\n    - [a, b, c]\n    - P${X}:\n"
+        "        Type: AWS::SSM::Parameter\n        Properties:\n"
+        "          Name: /x/${X}/db_password\n          Type: String\n"
+        "          Value: *a9\n          Tags: *a9\n"
+    )
+    write(tmp_path, {"bomb.yaml": text})
+    result = run(capsys, "--format", "json", str(tmp_path))
+    assert "Traceback" not in result.err
+    names = sorted(f["parameter_name"] for f in result.json()["findings"])
+    assert names == ["/x/a/db_password", "/x/b/db_password", "/x/c/db_password"]

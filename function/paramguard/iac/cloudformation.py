@@ -111,7 +111,7 @@ def _resources(
             )
         budget = [_MAX_COPIED]
         for item in items[:_MAX_LOOP_ITEMS]:
-            expanded = _substitute(outputs, identifier, item, budget)
+            expanded = _substitute(outputs, identifier, item, budget, {})
             for inner_key, inner, inner_position, inner_note in _resources(
                 expanded, template, depth + 1
             ):
@@ -121,35 +121,39 @@ def _resources(
     return found
 
 
-def _substitute(value: Any, identifier: str, item: str | None, budget: list[int]) -> Any:
+def _substitute(
+    value: Any, identifier: str, item: str | None, budget: list[int], copied: dict[int, Any]
+) -> Any:
     """A copy of value with ${identifier} and &{identifier} replaced by item (kept if None).
 
-    budget bounds the values copied (YAML aliases can make a small file a huge tree).
+    A subtree YAML aliases share is copied once per item (copied, by id), and budget bounds
+    the values copied in all: past it a subtree is kept as it is, not replaced, so a huge
+    tree costs bounded work and never loses the resources in it.
     """
+    if item is None or not isinstance(value, str | list | Mapping):
+        return value
+    if isinstance(value, str):
+        return value.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", item)
+    if id(value) in copied:
+        return copied[id(value)]
     budget[0] -= 1
     if budget[0] < 0:
-        return None
-    if isinstance(value, str):
-        if item is None:
-            return value
-        return value.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", item)
+        return value
     if isinstance(value, list):
-        return [_substitute(v, identifier, item, budget) for v in value]
-    if isinstance(value, Mapping):
-        copy = Located()
+        result: Any = [_substitute(v, identifier, item, budget, copied) for v in value]
+    else:
+        result = Located()
         if isinstance(value, Located):
-            copy.line, copy.column, copy.end_line = value.line, value.column, value.end_line
+            result.line, result.column, result.end_line = value.line, value.column, value.end_line
         for k, v in value.items():
-            new_key = (
-                k
-                if item is None
-                else k.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", item)
+            new_key = k.replace("${" + identifier + "}", item).replace(
+                "&{" + identifier + "}", item
             )
-            copy[new_key] = _substitute(v, identifier, item, budget)
+            result[new_key] = _substitute(v, identifier, item, budget, copied)
             if isinstance(value, Located) and k in value.positions:
-                copy.positions[new_key] = value.positions[k]
-        return copy
-    return value
+                result.positions[new_key] = value.positions[k]
+    copied[id(value)] = result
+    return result
 
 
 def template_parameters(
