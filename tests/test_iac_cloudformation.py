@@ -251,3 +251,43 @@ def test_type_chosen_by_a_condition(tmp_path: Path) -> None:
     )
     found = by_address(tmp_path)
     assert found["A"]["level"] == "error" and found["A"]["parameter_type"] == "StringList"
+
+
+def test_split_and_list_parameters_resolve(tmp_path: Path) -> None:
+    text = """\
+Parameters:
+  Names:
+    Type: CommaDelimitedList
+    Default: "prod, db_password"
+  Paths:
+    Type: List<String>
+    Default: [/a/api_key, /a/host]
+Resources:
+  Split:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Select [1, !Split ["|", "x|/prod/jwt_secret"]]
+      Type: String
+      Value: v
+  FromList:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Sub ["/${Env}/${Leaf}", {Env: !Select [0, !Ref Names], Leaf: !Select [1, !Ref Names]}]
+      Type: String
+      Value: v
+  Joined:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Select [0, !Ref Paths]
+      Type: StringList
+      Value: !Join [",", !Ref Names]
+"""
+    write(tmp_path, {"template.yaml": text})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {
+        "Split": "/prod/jwt_secret",
+        "FromList": "/prod/db_password",
+        "Joined": "/a/api_key",
+    }
+    assert sorted(r.parameter.address for r in scan.findings) == ["FromList", "Joined", "Split"]

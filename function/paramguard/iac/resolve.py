@@ -780,6 +780,13 @@ def cfn_value(value: Any, template: Template, depth: int = 0) -> Any:
             if isinstance(separator, str) and isinstance(items, list):
                 return _join([separator, items])
         return Unknown(_cfn_label(key, argument))
+    if key == "Fn::Split":
+        if isinstance(argument, list) and len(argument) == 2:
+            delimiter = cfn_value(argument[0], template, depth + 1)
+            source = cfn_value(argument[1], template, depth + 1)
+            if isinstance(delimiter, str) and delimiter and isinstance(source, str):
+                return source.split(delimiter)
+        return Unknown(_cfn_label(key, argument))
     if key == "Fn::Select":
         if isinstance(argument, list) and len(argument) == 2:
             index = cfn_value(argument[0], template, depth + 1)
@@ -819,10 +826,18 @@ def _ref(argument: Any, template: Template) -> Any:
     parameter = template.parameters.get(argument)
     if isinstance(parameter, Mapping) and "Default" in parameter:
         default = parameter["Default"]
-        if isinstance(default, str | int | float) and not isinstance(default, bool):
-            return _number(default) if not isinstance(default, str) else default
+        if isinstance(default, bool) or not isinstance(default, str | int | float | list):
+            return Unknown("${" + argument + "}")
         if isinstance(default, list):
-            return ",".join(str(d) for d in default)
+            items = [_number(d) if isinstance(d, int | float) else str(d) for d in default]
+        else:
+            text = default if isinstance(default, str) else _number(default)
+            items = [text]
+        kind = parameter.get("Type")
+        if isinstance(kind, str) and (kind == "CommaDelimitedList" or kind.startswith("List<")):
+            # Ref to a list parameter is a list; its members are space-trimmed
+            return [i.strip() for item in items for i in item.split(",")]
+        return ",".join(items)
     return Unknown("${" + argument + "}")
 
 
