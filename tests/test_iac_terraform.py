@@ -577,3 +577,52 @@ def test_blocks_the_scan_does_not_read_still_count_for_syntax_and_comment_placem
     assert [(p["file"].endswith("broken/main.tf"), p["line"]) for p in report["problems"]] == [
         (True, 2)
     ]
+
+
+def test_count_over_a_list_and_try_with_a_fallback(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """\
+variable "names" { default = ["/a/secret_key", "/a/host"] }
+variable "params" {
+  default = {
+    a = { name = "/x/db_password" }
+    b = { name = "/x/api_token", type = "SecureString" }
+  }
+}
+resource "aws_ssm_parameter" "listed" {
+  count = length(var.names)
+  name  = var.names[count.index]
+  type  = "String"
+  value = "v"
+}
+resource "aws_ssm_parameter" "element" {
+  count = 2
+  name  = element(split(",", "/b/host,/b/client_secret"), count.index + 1)
+  type  = "StringList"
+  value = "v"
+}
+resource "aws_ssm_parameter" "fallback" {
+  for_each = var.params
+  name     = each.value.name
+  type     = try(each.value.type, "String")
+  value    = "v"
+}
+resource "aws_ssm_parameter" "unknown_first" {
+  name  = "/c/password"
+  type  = try(data.external.kind.result.type, "String")
+  value = "v"
+}
+"""
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    found = {r.parameter.address: (r.parameter.name.text, r.level) for r in scan.findings}  # type: ignore[union-attr]
+    assert found == {
+        "aws_ssm_parameter.listed[0]": ("/a/secret_key", "error"),
+        "aws_ssm_parameter.element[0]": ("/b/client_secret", "error"),
+        'aws_ssm_parameter.fallback["a"]': ("/x/db_password", "error"),
+        # a reference Terraform may well resolve: not the fallback, the type stays unknown
+        "aws_ssm_parameter.unknown_first": ("/c/password", "warning"),
+    }

@@ -34,6 +34,12 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class Missing(Unknown):
+    """An attribute or key a known object does not have: an error in Terraform, which try()
+    passes over (where an Unknown might be anything, a Missing is certainly not a value)."""
+
+
+@dataclass(frozen=True)
 class Partial:
     """A string with unknown pieces."""
 
@@ -236,8 +242,8 @@ def _get_attr(node: Any, scope: Scope, depth: int) -> Any:
         return Unknown(label)
     if root is not None and root in scope.bindings:
         value = scope.bindings[root]
-        if isinstance(value, Mapping) and attribute in value:
-            return value[attribute]
+        if isinstance(value, Mapping):
+            return value[attribute] if attribute in value else Missing(label)
         return Unknown(label)
     if root == "var":
         return scope.variables.get(attribute, Unknown(label))
@@ -258,8 +264,8 @@ def _get_attr(node: Any, scope: Scope, depth: int) -> Any:
     if root is not None:
         return Unknown(label)  # a resource, data source, module, path or terraform reference
     value = evaluate(base, scope, depth)
-    if isinstance(value, Mapping) and attribute in value:
-        return value[attribute]
+    if isinstance(value, Mapping):
+        return value[attribute] if attribute in value else Missing(label)
     return Unknown(label)
 
 
@@ -270,11 +276,10 @@ def _index(node: Any, scope: Scope, depth: int) -> Any:
         (c for c in index_rule.children if c is not None and c.lark_name() == "expr_term"), None
     )
     key = evaluate(key_node, scope, depth) if key_node is not None else Unknown("?")
-    if isinstance(base, Mapping) and isinstance(key, str) and key in base:
-        return base[key]
+    if isinstance(base, Mapping) and isinstance(key, str):
+        return base[key] if key in base else Missing(_label(node))
     if isinstance(base, list) and isinstance(key, int) and not isinstance(key, bool):
-        if 0 <= key < len(base):
-            return base[key]
+        return base[key] if 0 <= key < len(base) else Missing(_label(node))
     return Unknown(_label(node))
 
 
@@ -557,6 +562,50 @@ def _coalesce(args: list[Any]) -> Any:
     return None
 
 
+def _try(args: list[Any]) -> Any:
+    for arg in args:
+        if isinstance(arg, Missing):
+            continue  # Terraform's error: try() takes the next argument
+        return None if _has_unknown(arg) else arg
+    return None
+
+
+def _has_unknown(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Unknown | Partial):
+            return True
+        if isinstance(current, Mapping):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
+
+
+def _length(args: list[Any]) -> Any:
+    if len(args) != 1 or isinstance(args[0], Unknown | Partial):
+        return None
+    return len(args[0]) if isinstance(args[0], str | list | Mapping) else None
+
+
+def _element(args: list[Any]) -> Any:
+    if len(args) != 2 or not isinstance(args[0], list) or not args[0]:
+        return None
+    index = args[1]
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        return None
+    return args[0][index % len(args[0])]  # element() wraps around
+
+
+def _split(args: list[Any]) -> Any:
+    values = _strings(args, 2)
+    if values is None or not values[0]:
+        return None
+    parts = values[1].split(values[0])
+    return parts if len(parts) <= MAX_ITEMS else None
+
+
 def _toset(args: list[Any]) -> Any:
     if len(args) == 1 and isinstance(args[0], list):
         seen: dict[Any, None] = {}
@@ -628,6 +677,10 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "tostring": _identity,
     "merge": _merge,
     "concat": _concat_lists,
+    "try": _try,
+    "length": _length,
+    "element": _element,
+    "split": _split,
 }
 
 
