@@ -626,3 +626,60 @@ resource "aws_ssm_parameter" "unknown_first" {
         # a reference Terraform may well resolve: not the fallback, the type stays unknown
         "aws_ssm_parameter.unknown_first": ("/c/password", "warning"),
     }
+
+
+def test_a_type_chosen_by_can_try_and_conversions_resolves_per_call(tmp_path: Path) -> None:
+    # The shape of terraform-aws-modules/ssm-parameter: the module picks the type itself.
+    module = """\
+variable "name" {}
+variable "value" { default = null }
+variable "values" { default = [] }
+variable "type" { default = null }
+variable "secure_type" { default = false }
+locals {
+  type = var.type != null ? var.type : (
+    length(var.values) > 0 ? "StringList" : (
+      can(tostring(var.value)) ? (
+        try(tobool(var.secure_type) == true, false) ? "SecureString" : "String"
+      ) : "StringList"
+  ))
+}
+resource "aws_ssm_parameter" "this" {
+  name  = var.name
+  type  = local.type
+  value = var.value
+}
+"""
+    caller = """\
+locals {
+  parameters = {
+    db_password = { value = "v" }
+    api_token   = { secure_type = true, value = "v" }
+    jwt_secret  = { values = ["a", "b"] }
+    host        = { value = "v" }
+  }
+}
+module "multiple" {
+  source      = "./modules/parameter"
+  for_each    = local.parameters
+  name        = try(each.value.name, each.key)
+  value       = try(each.value.value, null)
+  values      = try(each.value.values, [])
+  type        = try(each.value.type, null)
+  secure_type = try(each.value.secure_type, null)
+}
+"""
+    write(tmp_path, {"main.tf": caller, "modules/parameter/main.tf": module})
+    scan = scan_paths([tmp_path], load_default())
+    types = {p.address: p.type.text for p in scan.parameters if p.type}
+    assert types == {
+        'module.multiple["db_password"].aws_ssm_parameter.this': "String",
+        'module.multiple["api_token"].aws_ssm_parameter.this': "SecureString",
+        'module.multiple["jwt_secret"].aws_ssm_parameter.this': "StringList",
+        'module.multiple["host"].aws_ssm_parameter.this': "String",
+    }
+    found = {r.parameter.address: r.level for r in scan.findings}
+    assert found == {
+        'module.multiple["db_password"].aws_ssm_parameter.this': "error",
+        'module.multiple["jwt_secret"].aws_ssm_parameter.this': "error",
+    }

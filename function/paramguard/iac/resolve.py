@@ -459,6 +459,8 @@ def _call(node: Any, scope: Scope, depth: int) -> Any:
             for c in arguments.children
             if c is not None and hasattr(c, "children") and c.lark_name() != "new_line_or_comment"
         ]
+    if name not in ("try", "can") and any(isinstance(a, Missing) for a in args):
+        return Missing(_label(node))  # an error inside propagates to the try() or can() around
     function = _FUNCTIONS.get(name)
     if function is None:
         return Unknown(_label(node))
@@ -466,7 +468,65 @@ def _call(node: Any, scope: Scope, depth: int) -> Any:
         result = function(args)
     except (TypeError, ValueError, IndexError):
         result = None
+    if result is _NULL:
+        return None
+    if result is _ERROR:
+        return Missing(_label(node))
     return Unknown(_label(node)) if result is None else result
+
+
+# What a function returns for null and for an error (its None means "not known").
+_NULL = object()
+_ERROR = object()
+
+
+def _can(args: list[Any]) -> Any:
+    if len(args) != 1:
+        return None
+    if isinstance(args[0], Missing):
+        return False
+    return None if _has_unknown(args[0]) else True
+
+
+def _to_string(args: list[Any]) -> Any:
+    if len(args) != 1 or _has_unknown(args[0]):
+        return None
+    value = args[0]
+    if value is None:
+        return _NULL
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number(value)
+    return value if isinstance(value, str) else _ERROR  # a list or an object
+
+
+def _to_bool(args: list[Any]) -> Any:
+    if len(args) != 1 or _has_unknown(args[0]):
+        return None
+    value = args[0]
+    if value is None:
+        return _NULL
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(value, _ERROR) if isinstance(value, str) else _ERROR
+
+
+def _to_number(args: list[Any]) -> Any:
+    if len(args) != 1 or _has_unknown(args[0]):
+        return None
+    value = args[0]
+    if value is None:
+        return _NULL
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return _ERROR
+        return int(number) if number.is_integer() and "." not in value else number
+    return _ERROR
 
 
 def _strings(args: list[Any], count: int) -> list[str] | None:
@@ -566,7 +626,9 @@ def _try(args: list[Any]) -> Any:
     for arg in args:
         if isinstance(arg, Missing):
             continue  # Terraform's error: try() takes the next argument
-        return None if _has_unknown(arg) else arg
+        if _has_unknown(arg):
+            return None
+        return _NULL if arg is None else arg
     return None
 
 
@@ -674,7 +736,10 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "toset": _toset,
     "tomap": _identity,
     "tolist": _identity,
-    "tostring": _identity,
+    "tostring": _to_string,
+    "tobool": _to_bool,
+    "tonumber": _to_number,
+    "can": _can,
     "merge": _merge,
     "concat": _concat_lists,
     "try": _try,
