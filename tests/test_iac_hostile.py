@@ -177,3 +177,36 @@ def test_alias_bomb_inside_an_fn_for_each_loop_is_expanded_in_bounded_work(
     assert "Traceback" not in result.err
     names = sorted(f["parameter_name"] for f in result.json()["findings"])
     assert names == ["/x/a/db_password", "/x/b/db_password", "/x/c/db_password"]
+
+
+def test_a_bug_on_one_file_is_named_and_the_others_are_still_scanned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paramguard.iac import cloudformation, terraform
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("hunter2-SEEDVALUE")  # an exception's text may quote a value
+
+    write(
+        tmp_path,
+        {
+            "bad/main.tf": 'resource "aws_ssm_parameter" "p" {\n  name = "/x/db_password"\n'
+            '  type = "String"\n  value = "v"\n}\n',
+            "bad.yaml": "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/api_key\n      Type: String\n      Value: v\n",
+            "good.json": '{"Resources": {"Q": {"Type": "AWS::SSM::Parameter", "Properties": '
+            '{"Name": "/x/client_secret", "Type": "String", "Value": "v"}}}}',
+        },
+    )
+    monkeypatch.setattr(terraform, "module_parameters", broken)
+    monkeypatch.setattr(cloudformation, "read_template", broken)
+    result = run(capsys, "--format", "json", str(tmp_path))
+    assert result.code == 1  # the finding in good.json
+    assert "Traceback" not in result.err and "SEEDVALUE" not in result.out + result.err
+    report = result.json()
+    assert [f["address"] for f in report["findings"]] == ["Q"]
+    assert sorted(p["file"].rsplit("/", 1)[-1] for p in report["problems"]) == [
+        "bad.yaml",
+        "main.tf",
+    ]
+    assert all("RuntimeError" in p["message"] for p in report["problems"])

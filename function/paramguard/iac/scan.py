@@ -199,7 +199,11 @@ def scan_paths(
         if kind in ("tf", "tf-json", "tfvars"):
             modules.setdefault(path.parent, []).append((path, _shown(path, base), kind, True))
         else:
-            _scan_template(path, _shown(path, base), scan)
+            shown = _shown(path, base)
+            try:
+                _scan_template(path, shown, scan)
+            except Exception as exc:  # noqa: BLE001 - one file's bug must not end the scan
+                scan.problems.append(_internal_error(shown, exc))
     for path in _module_context(files):
         modules.setdefault(path.parent, []).append(
             (path, _shown(path, base), _kind(path) or "", False)
@@ -249,10 +253,28 @@ class _ModuleScan:
     reported: frozenset[str]
 
 
+def _internal_error(shown: str, exc: BaseException) -> Problem:
+    """A bug met on one file: named with the kind of error only (its text may quote a value)."""
+    return Problem(
+        shown,
+        f"not scanned: paramguard failed on it ({type(exc).__name__}); please report this",
+    )
+
+
 def _module_job(entries: Entries) -> _ModuleScan:
     """One module, scanned alone (in a worker process when there are many)."""
     directory = entries[0][0].parent
     key = directory.resolve().as_posix()
+    try:
+        return _scan_module(entries, key)
+    except Exception as exc:  # noqa: BLE001 - one module's bug must not end the scan
+        named = [shown for _, shown, _, report in entries if report]
+        problems = [_internal_error(shown, exc) for shown in named]
+        return _ModuleScan(key, [], problems, 0, [], frozenset(named))
+
+
+def _scan_module(entries: Entries, key: str) -> _ModuleScan:
+    directory = entries[0][0].parent
     module, problems, read, reported = _read_module(entries)
     if module is None:
         return _ModuleScan(key, [], problems, read, [], reported)
@@ -282,6 +304,12 @@ def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Sca
     reached: set[str] = set()
 
     def expand(call: terraform.ModuleCall, chain: tuple[str, ...]) -> None:
+        try:
+            expand_call(call, chain)
+        except Exception as exc:  # noqa: BLE001 - one call's bug must not end the scan
+            scan.problems.append(_internal_error(call.file, exc))
+
+    def expand_call(call: terraform.ModuleCall, chain: tuple[str, ...]) -> None:
         if call.child not in by_key or call.child in chain or len(chain) > _MAX_MODULE_DEPTH:
             return
         if call.child not in parsed:
