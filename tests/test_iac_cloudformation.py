@@ -291,3 +291,28 @@ Resources:
         "Joined": "/a/api_key",
     }
     assert sorted(r.parameter.address for r in scan.findings) == ["FromList", "Joined", "Split"]
+
+
+def test_yaml_of_other_tools_with_their_own_tags_is_not_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            # An Ansible playbook that stores a parameter, and a GitLab CI file that deploys
+            # one: both mention the resource type, neither is a template.
+            "playbook.yml": "- hosts: localhost\n  vars:\n    db_pass: !vault |\n"
+            "      $ANSIBLE_VAULT;1.1;AES256\n      6233\n  tasks:\n"
+            "    - community.aws.aws_ssm_parameter_store:\n        name: /prod/db/password\n",
+            ".gitlab-ci.yml": "deploy:\n  script:\n    - !reference [.setup, script]\n"
+            "    - echo creates AWS::SSM::Parameter\n",
+            "template.yaml": "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/api_key\n      Type: String\n      Value: !Vault x\n",
+        },
+    )
+    result = run(capsys, str(tmp_path))
+    assert "playbook.yml" not in result.out and ".gitlab-ci.yml" not in result.out
+    # A template with a tag CloudFormation does not know is named, and still scanned.
+    assert "template.yaml:7:14: error: not valid CloudFormation: unknown tag !Vault" in result.out
+    assert "P: String parameter '/x/api_key'" in result.out
+    assert result.code == 1

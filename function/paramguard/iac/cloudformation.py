@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .documents import DocumentError, Located, load_json, load_yaml
+from .documents import DocumentError, Located, Tags, load_json, load_yaml
 from .model import PLACEHOLDER, Parameter, Problem, Resolved, Suppression
 from .resolve import Template, cfn_value, to_resolved
 from .terraform import suppression_in
@@ -23,19 +23,32 @@ def is_template(document: Any) -> bool:
 def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter], list[Problem]]:
     """Every AWS::SSM::Parameter in a template, or why the file could not be read."""
     spans: list[tuple[int, int]] = []
+    unknown_tags: list[Tags] = [[]]
     try:
         if is_json:
             documents = [load_json(text)]
         else:
-            documents, spans = load_yaml(text)
+            documents, spans, unknown_tags = load_yaml(text)
     except DocumentError as exc:
         kind = "JSON" if is_json else "YAML"
         return [], [Problem(shown, f"not valid {kind}: {exc}", exc.line, exc.column)]
     templates = [d for d in documents if is_template(d)]
     if not templates:
         return [], []
+    problems = [
+        Problem(
+            shown,
+            f"not valid CloudFormation: unknown tag {tag} (not a CloudFormation intrinsic "
+            f"function) at line {line} column {column}",
+            line,
+            column,
+        )
+        for document, tags in zip(documents, unknown_tags, strict=True)
+        if is_template(document)
+        for tag, line, column in tags[:1]
+    ]
     lines = [] if is_json else text.splitlines()  # JSON has no comments
-    return [p for t in templates for p in template_parameters(t, shown, lines, spans)], []
+    return [p for t in templates for p in template_parameters(t, shown, lines, spans)], problems
 
 
 def _metadata_suppression(resource: Mapping[str, Any], line: int) -> Suppression | None:
