@@ -316,3 +316,37 @@ def test_yaml_of_other_tools_with_their_own_tags_is_not_a_problem(
     assert "template.yaml:7:14: error: not valid CloudFormation: unknown tag !Vault" in result.out
     assert "P: String parameter '/x/api_key'" in result.out
     assert result.code == 1
+
+
+def test_ref_to_an_ssm_typed_template_parameter_is_its_value_not_its_default(
+    tmp_path: Path,
+) -> None:
+    # Ref to an AWS::SSM::Parameter::Value<> parameter is the value stored under the name
+    # in Default (CloudFormation reads it at deploy time), not that name.
+    text = """\
+Parameters:
+  NameFromStore:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /config/db/password
+  Plain:
+    Type: String
+    Default: /config/api_key
+Resources:
+  FromStore:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Ref NameFromStore
+      Type: String
+      Value: v
+  FromPlain:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Ref Plain
+      Type: String
+      Value: v
+"""
+    write(tmp_path, {"template.yaml": text})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {"FromStore": "${NameFromStore}", "FromPlain": "/config/api_key"}
+    assert [r.parameter.address for r in scan.findings] == ["FromPlain"]

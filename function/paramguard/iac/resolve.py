@@ -942,6 +942,10 @@ def _ref(argument: Any, template: Template) -> Any:
     if argument in _PSEUDO and _PSEUDO[argument] is not None:
         return _PSEUDO[argument]
     parameter = template.parameters.get(argument)
+    kind = parameter.get("Type") if isinstance(parameter, Mapping) else None
+    if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value<"):
+        # Its Default names a parameter; Ref is the value stored there, read at deploy time.
+        return Unknown("${" + argument + "}")
     if isinstance(parameter, Mapping) and "Default" in parameter:
         default = parameter["Default"]
         if isinstance(default, bool) or not isinstance(default, str | int | float | list):
@@ -951,7 +955,6 @@ def _ref(argument: Any, template: Template) -> Any:
         else:
             text = default if isinstance(default, str) else _number(default)
             items = [text]
-        kind = parameter.get("Type")
         if isinstance(kind, str) and (kind == "CommaDelimitedList" or kind.startswith("List<")):
             # Ref to a list parameter is a list; its members are space-trimmed
             return [i.strip() for item in items for i in item.split(",")]
