@@ -683,3 +683,33 @@ module "multiple" {
         'module.multiple["db_password"].aws_ssm_parameter.this': "error",
         'module.multiple["jwt_secret"].aws_ssm_parameter.this': "error",
     }
+
+
+def test_terraform_json_interpolations_with_quoted_arguments(tmp_path: Path) -> None:
+    # In Terraform JSON an interpolation is written as in HCL: its string arguments are in
+    # plain double quotes (JSON-escaped in the file), and the text around it is literal.
+    document = {
+        "variable": {"env": {"default": "prod"}},
+        "locals": {"leaf": '${upper("private_key")}'},
+        "resource": {
+            "aws_ssm_parameter": {
+                "formatted": {
+                    "name": '${format("/%s/%s", var.env, "db_password")}',
+                    "type": "String",
+                    "value": "x",
+                },
+                "local": {"name": "/${var.env}/${local.leaf}", "type": "String", "value": "x"},
+                "quoted": {"name": '/"q"/${lower("API_KEY")}', "type": "String", "value": "x"},
+                "escaped": {"name": "/$${var.env}/host", "type": "String", "value": "x"},
+            }
+        },
+    }
+    write(tmp_path, {"main.tf.json": json.dumps(document, indent=2)})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {
+        "aws_ssm_parameter.formatted": "/prod/db_password",
+        "aws_ssm_parameter.local": "/prod/PRIVATE_KEY",
+        "aws_ssm_parameter.quoted": '/"q"/api_key',
+        "aws_ssm_parameter.escaped": "/${var.env}/host",
+    }

@@ -765,15 +765,56 @@ def template_node(text: str) -> Any:
     """Parse a Terraform JSON string as the template it is, with hcl2's own parser."""
     import hcl2
 
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    tree = hcl2.parses(f'x = "{escaped}"\n')
+    tree = hcl2.parses(f'x = "{_hcl_quoted(text)}"\n')
     return tree.body.children[0].expression
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _hcl_quoted(text: str) -> str:
+    """The body of an HCL quoted template with the same meaning as a Terraform JSON string.
+
+    Literal text is escaped; an interpolation or directive is copied as written, since its
+    expressions (their quoted arguments too) are HCL already.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith(("$${", "%%{"), i):
+            out.append(text[i : i + 3])
+            i += 3
+        elif text.startswith(("${", "%{"), i):
+            end = _template_end(text, i + 2)
+            out.append(text[i:end])
+            i = end
+        else:
+            out.append(_ESCAPES.get(text[i], text[i]))
+            i += 1
+    return "".join(out)
+
+
+def _template_end(text: str, i: int) -> int:
+    """Where the interpolation opened before i ends (after its closing brace)."""
+    depth = 1
+    quote = False
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quote = False
+        elif char == '"':
+            quote = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)  # unclosed: hcl2 will say it is not a template
 
 
 def _json_value(node: Any, scope: Scope, depth: int) -> Any:
