@@ -350,3 +350,83 @@ Resources:
     names = {p.address: p.name.text for p in scan.parameters if p.name}
     assert names == {"FromStore": "${NameFromStore}", "FromPlain": "/config/api_key"}
     assert [r.parameter.address for r in scan.findings] == ["FromPlain"]
+
+
+def test_serverless_framework_resources(tmp_path: Path) -> None:
+    text = """\
+service: orders
+provider:
+  name: aws
+  stage: ${opt:stage, 'dev'}
+resources:
+  Resources:
+    DbPassword:
+      Type: AWS::SSM::Parameter
+      Properties:
+        Name: /${self:service}/${sls:stage}/db_password
+        Type: String
+        Value: ${env:DB_PASSWORD}
+    # paramguard:ignore read by the public web client
+    ClientKey:
+      Type: AWS::SSM::Parameter
+      Properties:
+        Name: !Sub /orders/${AWS::Region}/api_key
+        Type: String
+        Value: x
+    Joined:
+      Type: AWS::SSM::Parameter
+      Properties:
+        Name: ${self:custom.pass}word
+        Type: StringList
+        Value: x
+"""
+    write(tmp_path, {"serverless.yml": text})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {
+        "DbPassword": "/${self:service}/${sls:stage}/db_password",
+        "ClientKey": "/orders/${AWS::Region}/api_key",
+        "Joined": "${self:custom.pass}word",
+    }
+    # A Serverless variable is unknown like any other: its text is never matched.
+    assert [r.parameter.address for r in scan.findings] == ["DbPassword"]
+    assert [r.parameter.address for r in scan.suppressed] == ["ClientKey"]
+
+
+def test_a_comment_above_a_resource_does_not_suppress_the_one_before(tmp_path: Path) -> None:
+    text = """\
+Resources:
+  DbPassword:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /x/db_password
+      Type: String
+      Value: x
+
+  # paramguard:ignore read by the public web client
+  ClientKey:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /x/api_key
+      Type: String
+      Value: x
+  JwtSecret:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /x/jwt_secret
+      Type: String
+      Value: x
+    # paramguard:ignore the last line of the resource, indented under it
+"""
+    write(tmp_path, {"template.yaml": text})
+    scan = scan_paths([tmp_path], load_default())
+    assert [r.parameter.address for r in scan.findings] == ["DbPassword"]
+    reasons = {
+        r.parameter.address: r.parameter.suppression.reason
+        for r in scan.suppressed
+        if r.parameter.suppression
+    }
+    assert reasons == {
+        "ClientKey": "read by the public web client",
+        "JwtSecret": "the last line of the resource, indented under it",
+    }

@@ -7,7 +7,7 @@ from typing import Any
 
 from .documents import DocumentError, Located, Tags, load_json, load_yaml
 from .model import PLACEHOLDER, Parameter, Problem, Resolved, Suppression
-from .resolve import Template, cfn_value, to_resolved
+from .resolve import Partial, Template, Unknown, cfn_value, concat, to_resolved
 from .terraform import suppression_in
 
 RESOURCE_TYPE = "AWS::SSM::Parameter"
@@ -18,6 +18,21 @@ def is_template(document: Any) -> bool:
     return isinstance(document, Mapping) and (
         "AWSTemplateFormatVersion" in document or isinstance(document.get("Resources"), Mapping)
     )
+
+
+def templates_in(document: Any) -> list[tuple[Mapping[str, Any], bool]]:
+    """(template, written for the Serverless Framework) for each template a document holds.
+
+    A serverless.yml adds CloudFormation under `resources:` (a mapping, or a list of them),
+    where `${...}` in a plain string is the Framework's variable, resolved before deploy.
+    """
+    if is_template(document):
+        return [(document, False)]
+    if not isinstance(document, Mapping) or "service" not in document:
+        return []
+    resources = document.get("resources")
+    parts = resources if isinstance(resources, list) else [resources]
+    return [(p, True) for p in parts if isinstance(p, Mapping) and is_template(p)]
 
 
 def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter], list[Problem]]:
@@ -32,7 +47,7 @@ def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter]
     except DocumentError as exc:
         kind = "JSON" if is_json else "YAML"
         return [], [Problem(shown, f"not valid {kind}: {exc}", exc.line, exc.column)]
-    templates = [d for d in documents if is_template(d)]
+    templates = [t for d in documents for t in templates_in(d)]
     if not templates:
         return [], []
     problems = [
@@ -44,11 +59,16 @@ def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter]
             column,
         )
         for document, tags in zip(documents, unknown_tags, strict=True)
-        if is_template(document)
+        if templates_in(document)
         for tag, line, column in tags[:1]
     ]
     lines = [] if is_json else text.splitlines()  # JSON has no comments
-    return [p for t in templates for p in template_parameters(t, shown, lines, spans)], problems
+    parameters = [
+        p
+        for template, serverless in templates
+        for p in template_parameters(template, shown, lines, spans, serverless)
+    ]
+    return parameters, problems
 
 
 def _metadata_suppression(resource: Mapping[str, Any], line: int) -> Suppression | None:
@@ -63,7 +83,7 @@ def _metadata_suppression(resource: Mapping[str, Any], line: int) -> Suppression
 
 
 def _comment_suppression(
-    lines: list[str], first: int, last: int, spans: list[tuple[int, int]]
+    lines: list[str], first: int, last: int, spans: list[tuple[int, int]], column: int = 1
 ) -> Suppression | None:
     """A `# paramguard:ignore` comment directly above the resource or inside it (YAML)."""
 
@@ -75,7 +95,17 @@ def _comment_suppression(
     while above >= 1 and lines[above - 1].strip().startswith("#"):
         candidates.append(above)
         above -= 1
-    candidates.extend(range(first, min(last, len(lines)) + 1))
+    # YAML ends a mapping where the next key starts, so that key and the comment lines above
+    # it fall in this one's range: trailing lines not indented deeper than this resource's
+    # logical ID belong to what follows.
+    last = min(last, len(lines))
+    while last > first and not in_scalar(last):
+        text = lines[last - 1]
+        stripped = text.lstrip()
+        if stripped and len(text) - len(stripped) >= column:
+            break
+        last -= 1
+    candidates.extend(range(first, last + 1))
     for number in candidates:
         if in_scalar(number):
             continue
@@ -169,10 +199,55 @@ def _substitute(
     return result
 
 
+def _framework_variables(value: Any) -> Any:
+    """A value with the Serverless Framework's ${...} variables in its strings made unknown."""
+    if isinstance(value, str):
+        return concat(_split_variables(value)) if "${" in value else value
+    if isinstance(value, Partial):
+        return concat(
+            [
+                piece
+                for part in value.parts
+                for piece in (_split_variables(part) if isinstance(part, str) else [part])
+            ]
+        )
+    return value
+
+
+def _split_variables(text: str) -> list[Any]:
+    pieces: list[Any] = []
+    i = 0
+    while (start := text.find("${", i)) >= 0:
+        pieces.append(text[i:start])
+        depth, end = 0, start
+        while end < len(text):  # ${opt:stage, ${self:provider.stage}} nests
+            if text.startswith("${", end):
+                depth += 1
+                end += 1
+            elif text[end] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            end += 1
+        pieces.append(Unknown(text[start : end + 1]))
+        i = end + 1
+    pieces.append(text[i:])
+    return pieces
+
+
 def template_parameters(
-    document: Mapping[str, Any], shown: str, lines: list[str], spans: list[tuple[int, int]]
+    document: Mapping[str, Any],
+    shown: str,
+    lines: list[str],
+    spans: list[tuple[int, int]],
+    serverless: bool = False,
 ) -> list[Parameter]:
     """The AWS::SSM::Parameter resources of a parsed template."""
+
+    def resolve(value: Any) -> Any:
+        resolved = cfn_value(value, template)
+        return _framework_variables(resolved) if serverless else resolved
+
     parameters = document.get("Parameters")
     mappings = document.get("Mappings")
     template = Template(
@@ -192,7 +267,7 @@ def template_parameters(
         properties = properties if isinstance(properties, Mapping) else {}
         notes: list[str] = []
         if "Name" in properties:
-            name: Resolved | None = to_resolved(cfn_value(properties["Name"], template))
+            name: Resolved | None = to_resolved(resolve(properties["Name"]))
         else:
             # CloudFormation then names it CFN-<LogicalId>-<random suffix>, at most 40
             # characters (aws-cloudformation-resource-providers-ssm, CreateHandler): the
@@ -201,9 +276,7 @@ def template_parameters(
                 f"CFN-{logical_id}-${{generated}}", False, f"CFN-{logical_id}-{PLACEHOLDER}"
             )
             notes.append("no Name: CloudFormation generates one from the logical ID")
-        declared = (
-            to_resolved(cfn_value(properties["Type"], template)) if "Type" in properties else None
-        )
+        declared = to_resolved(resolve(properties["Type"])) if "Type" in properties else None
         condition = properties.get("Type")
         if declared is not None and not declared.complete and isinstance(condition, Mapping):
             choice = condition.get("Fn::If")
@@ -212,7 +285,7 @@ def template_parameters(
                 if all(t in ("String", "StringList") for t in types):
                     declared = Resolved.known(str(types[0]))
                     notes.append("the type is chosen by Fn::If: String or StringList either way")
-        value = cfn_value(properties["Value"], template) if "Value" in properties else None
+        value = resolve(properties["Value"]) if "Value" in properties else None
         address = str(logical_id)
         metadata = resource.get("Metadata")
         if isinstance(metadata, Mapping) and isinstance(metadata.get("aws:cdk:path"), str):
@@ -223,7 +296,7 @@ def template_parameters(
             notes.append(loop_note)
         suppression = _metadata_suppression(resource, line)
         if suppression is None and lines and spans is not None:
-            suppression = _comment_suppression(lines, line, last, spans)
+            suppression = _comment_suppression(lines, line, last, spans, column)
         found.append(
             Parameter(
                 file=shown,

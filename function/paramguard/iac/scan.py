@@ -374,8 +374,11 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
         if document is not None:
             if terraform.is_plan(document):
                 scan.parameters.extend(terraform.plan_parameters(document, shown))
-            elif cloudformation.is_template(document):
-                scan.parameters.extend(cloudformation.template_parameters(document, shown, [], []))
+            else:
+                for template, serverless in cloudformation.templates_in(document):
+                    scan.parameters.extend(
+                        cloudformation.template_parameters(template, shown, [], [], serverless)
+                    )
             return
     parameters, problems = cloudformation.read_template(text, shown, is_json=False)
     scan.parameters.extend(parameters)
