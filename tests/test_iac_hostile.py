@@ -210,3 +210,32 @@ def test_a_bug_on_one_file_is_named_and_the_others_are_still_scanned(
         "main.tf",
     ]
     assert all("RuntimeError" in p["message"] for p in report["problems"])
+
+
+def test_broken_files_are_named_without_their_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = "Zq8vLEAKSEED"
+    head = 'resource "aws_ssm_parameter" "p" {\n  name = "/x/db_password"\n  type = "String"\n'
+    template = "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+    write(
+        tmp_path,
+        {
+            "unterminated.tf": head + f'  value = "{seed}\n}}\n',
+            "bare.tf": head + f"  value = {seed} {seed}\n}}\n",
+            "heredoc.tf": head + f"  value = <<EOT\n{seed}\n",
+            "control.json": '{"Resources": {"P": {"Type": "AWS::SSM::Parameter", '
+            f'"Properties": {{"Value": "{seed}\x01"}}}}}}}}',
+            "quoted.yaml": template + f'      Value: "{seed}\n',
+            "escape.yaml": template + f'      Value: "{seed}\\q"\n',
+            "template.tf.json": '{"resource": {"aws_ssm_parameter": {"p": {"name": "/x/a", '
+            f'"type": "String", "value": "${{{seed}"}}}}}}}}',
+        },
+    )
+    for output in ("text", "json", "sarif"):
+        result = run(capsys, "--format", output, str(tmp_path))
+        assert result.code == 2
+        assert seed not in result.out + result.err
+        assert "Traceback" not in result.err
+    assert "control.json:1:" in run(capsys, str(tmp_path)).out
+    assert "character at at" not in run(capsys, str(tmp_path)).out

@@ -60,6 +60,7 @@ class _JsonReader:
 
     def fail(self, message: str, offset: int) -> DocumentError:
         line, column = self.where(offset)
+        message = message.removesuffix(" at")  # json's "Invalid control character at"
         return DocumentError(f"{message} at line {line} column {column}", line, column)
 
     def skip(self, offset: int) -> int:
