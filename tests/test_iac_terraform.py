@@ -713,3 +713,39 @@ def test_terraform_json_interpolations_with_quoted_arguments(tmp_path: Path) -> 
         "aws_ssm_parameter.quoted": '/"q"/api_key',
         "aws_ssm_parameter.escaped": "/${var.env}/host",
     }
+
+
+def test_plan_saved_as_utf16_by_powershell_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Windows PowerShell 5's `terraform show -json plan > plan.json` writes UTF-16 with a BOM.
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_ssm_parameter.db",
+                        "mode": "managed",
+                        "type": "aws_ssm_parameter",
+                        "name": "db",
+                        "values": {"name": "/prod/db_password", "type": "String", "value": "v"},
+                    }
+                ]
+            }
+        },
+    }
+    text = json.dumps(plan, indent=2)
+    (tmp_path / "plan.json").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_ssm_parameter" "p" {\n  name = "/x/api_key"\n  type = "String"\n'
+        '  value = "v"\n}\n',
+        encoding="utf-16",
+    )
+    result = run(capsys, "--format", "json", str(tmp_path))
+    report = result.json()
+    assert sorted(f["address"] for f in report["findings"]) == [
+        "aws_ssm_parameter.db",
+        "aws_ssm_parameter.p",
+    ]
+    assert result.code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import os
 import stat
@@ -149,13 +150,36 @@ def _read_open(handle: BinaryIO, shown: str) -> tuple[bytes, Problem | None]:
     if not stat.S_ISREG(status.st_mode):
         return b"", Problem(shown, "not a regular file; not read")
     if status.st_size <= MAX_FILE_BYTES:
-        return handle.read(), None
+        return _as_utf8(handle.read(), shown)
     tail = b""
     while chunk := handle.read(1024 * 1024):
         if any(n in tail + chunk for n in _NEEDLES):
             return b"", Problem(shown, f"larger than {MAX_FILE_BYTES:,} bytes; not read")
         tail = chunk[-32:]
     return b"", None
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _as_utf8(data: bytes, shown: str) -> tuple[bytes, Problem | None]:
+    """UTF-16/32 text (with its byte order mark) as UTF-8; other bytes as they are.
+
+    Windows PowerShell 5 writes `terraform show -json plan > plan.json` as UTF-16, where no
+    resource type is found byte for byte: read as it is, the plan would be skipped unread.
+    """
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).encode("utf-8"), None
+            except UnicodeDecodeError as exc:
+                return b"", Problem(shown, f"not {encoding.upper()} text ({exc.reason})")
+    return data, None
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
