@@ -749,3 +749,22 @@ def test_plan_saved_as_utf16_by_powershell_is_read(
         "aws_ssm_parameter.p",
     ]
     assert result.code == 1
+
+
+def test_a_saved_binary_plan_is_named_not_passed_as_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    # What `terraform plan -out=tfplan` writes: a zip of the plan, the states and the config.
+    with zipfile.ZipFile(tmp_path / "tfplan", "w", zipfile.ZIP_DEFLATED) as plan:
+        plan.writestr("tfplan", b"\x00" * 64)
+        plan.writestr("tfstate", "{}")
+        plan.writestr(
+            "tfconfig/m-/main.tf",
+            'resource "aws_ssm_parameter" "p" {\n  name = "/x/db_password"\n  type = "String"\n'
+            '  value = "v"\n}\n' * 20,
+        )
+    result = run(capsys, str(tmp_path / "tfplan"))
+    assert result.code == 2
+    assert "terraform show -json" in result.out

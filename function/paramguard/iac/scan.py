@@ -376,6 +376,11 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
         scan.problems.append(problem)
         return
     is_json = path.name.lower().endswith(".json")
+    if data.startswith(b"PK\x03\x04") and b"tfplan" in data:
+        # Compressed, it shows no resource type: skipped, it would pass as clean.
+        message = "a saved Terraform plan (binary): scan the output of `terraform show -json` of it"
+        scan.problems.append(Problem(shown, message))
+        return
     if not _relevant(data, is_json):
         return
     text, problem = _decode(data, shown)
