@@ -768,3 +768,24 @@ def test_a_saved_binary_plan_is_named_not_passed_as_clean(
     result = run(capsys, str(tmp_path / "tfplan"))
     assert result.code == 2
     assert "terraform show -json" in result.out
+
+
+def test_a_plan_log_stream_is_named_with_what_to_scan_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `terraform plan -json` prints one UI message a line, not the plan document.
+    lines = [
+        {"@level": "info", "@message": "Terraform 1.11.4", "type": "version"},
+        {
+            "@level": "info",
+            "@message": "aws_ssm_parameter.db: Plan to create",
+            "type": "planned_change",
+            "change": {"resource": {"addr": "aws_ssm_parameter.db"}, "action": "create"},
+        },
+    ]
+    (tmp_path / "plan.json").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    (tmp_path / "plan.log").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    for name in ("plan.json", "plan.log"):
+        result = run(capsys, str(tmp_path / name))
+        assert result.code == 2
+        assert "`terraform plan -json` log, not a plan" in result.out

@@ -392,6 +392,13 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
         try:
             document = load_json(text)
         except DocumentError as exc:
+            if _is_log_stream(text):
+                message = (
+                    "a `terraform plan -json` log, not a plan: scan the output of "
+                    "`terraform show -json` of the saved plan"
+                )
+                scan.problems.append(Problem(shown, message))
+                return
             if is_json:
                 if any(n in data for n in _NEEDLES):
                     problem = Problem(shown, f"not valid JSON: {exc}", exc.line, exc.column)
@@ -412,6 +419,16 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
     parameters, problems = cloudformation.read_template(text, shown, is_json=False)
     scan.parameters.extend(parameters)
     scan.problems.extend(problems)
+
+
+def _is_log_stream(text: str) -> bool:
+    """Whether text is Terraform's machine-readable UI log (one JSON message a line)."""
+    first = text.lstrip().split("\n", 1)[0]
+    try:
+        message = load_json(first)
+    except DocumentError:
+        return False
+    return isinstance(message, dict) and "@message" in message and "@level" in message
 
 
 def _read_module(
