@@ -789,3 +789,52 @@ def test_a_plan_log_stream_is_named_with_what_to_scan_instead(
         result = run(capsys, str(tmp_path / name))
         assert result.code == 2
         assert "`terraform plan -json` log, not a plan" in result.out
+
+
+def test_optional_attribute_defaults_of_a_variable_type_apply(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """\
+variable "parameters" {
+  type = map(object({
+    name  = string
+    type  = optional(string, "SecureString")
+    tier  = optional(string)
+  }))
+  default = {
+    db   = { name = "/x/db_password" }
+    api  = { name = "/x/api_key", type = "String" }
+    null = { name = "/x/jwt_secret", type = null }
+  }
+}
+variable "listed" {
+  type    = list(object({ name = string, kind = optional(string, "StringList") }))
+  default = [{ name = "/y/client_secret" }]
+}
+resource "aws_ssm_parameter" "map" {
+  for_each = var.parameters
+  name     = each.value.name
+  type     = each.value.type
+  value    = "v"
+}
+resource "aws_ssm_parameter" "list" {
+  name  = var.listed[0].name
+  type  = var.listed[0].kind
+  value = "v"
+}
+"""
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    types = {p.address: p.type.text for p in scan.parameters if p.type}
+    assert types == {
+        'aws_ssm_parameter.map["db"]': "SecureString",
+        'aws_ssm_parameter.map["api"]': "String",
+        'aws_ssm_parameter.map["null"]': "SecureString",  # null takes the default too
+        "aws_ssm_parameter.list": "StringList",
+    }
+    assert sorted(r.parameter.address for r in scan.findings) == [
+        "aws_ssm_parameter.list",
+        'aws_ssm_parameter.map["api"]',
+    ]

@@ -749,6 +749,88 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
 }
 
 
+def _unwrap(node: Any) -> Any:
+    while node is not None and node.lark_name() == "expr_term":
+        node = node.expression
+    return node
+
+
+def _call_parts(node: Any) -> tuple[str, list[Any]] | None:
+    """(function name, argument nodes) of a function call node, else None."""
+    node = _unwrap(node)
+    if node is None or node.lark_name() != "function_call":
+        return None
+    arguments = next(
+        (c for c in node.children if c is not None and c.lark_name() == "arguments"), None
+    )
+    args = [
+        c
+        for c in (arguments.children if arguments is not None else [])
+        if c is not None and hasattr(c, "children") and c.lark_name() != "new_line_or_comment"
+    ]
+    return str(node.children[0].serialize()), args
+
+
+def type_defaults(node: Any, depth: int = 0) -> Any:
+    """What a variable's type constraint fills in: optional(type, default) attributes.
+
+    ("object", {attribute: (spec, optional, default)}), ("collection", spec) for
+    map/list/set, or None where nothing is filled in.
+    """
+    parts = _call_parts(node) if depth < _MAX_DEPTH else None
+    if parts is None:
+        return None
+    name, args = parts
+    if name in ("map", "list", "set") and len(args) == 1:
+        inner = type_defaults(args[0], depth + 1)
+        return ("collection", inner) if inner is not None else None
+    if name != "object" or len(args) != 1:
+        return None
+    shape = _unwrap(args[0])
+    if shape is None or shape.lark_name() != "object":
+        return None
+    attributes: dict[str, tuple[Any, bool, Any]] = {}
+    for element in shape.children:
+        if element is None or element.lark_name() != "object_elem":
+            continue
+        key = element.children[0].children[0] if element.children[0].children else None
+        if key is None or key.lark_name() != "identifier":
+            continue
+        value = element.children[-1]
+        optional = _call_parts(value)
+        if optional is not None and optional[0] == "optional" and optional[1]:
+            inner = type_defaults(optional[1][0], depth + 1)
+            default = evaluate(optional[1][1], Scope()) if len(optional[1]) > 1 else None
+            attributes[str(key.serialize())] = (inner, True, default)
+        else:
+            attributes[str(key.serialize())] = (type_defaults(value, depth + 1), False, None)
+    if not any(opt or inner is not None for inner, opt, _ in attributes.values()):
+        return None
+    return ("object", attributes)
+
+
+def with_defaults(spec: Any, value: Any) -> Any:
+    """value with the defaults of its type's optional attributes filled in, as Terraform does."""
+    if spec is None:
+        return value
+    kind, inner = spec
+    if kind == "collection":
+        if isinstance(value, Mapping):
+            return {k: with_defaults(inner, v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [with_defaults(inner, v) for v in value]
+        return value
+    if not isinstance(value, Mapping):
+        return value
+    result = dict(value)
+    for attribute, (attribute_spec, optional, default) in inner.items():
+        if result.get(attribute) is not None:
+            result[attribute] = with_defaults(attribute_spec, result[attribute])
+        elif optional:  # absent or null: the default (null when there is none)
+            result[attribute] = with_defaults(attribute_spec, default)
+    return result
+
+
 class JsonValue:
     """A value from Terraform's JSON syntax, where every string is a template."""
 

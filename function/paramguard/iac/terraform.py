@@ -10,7 +10,17 @@ from typing import Any
 
 from .documents import DocumentError, Located, load_json
 from .model import Parameter, Problem, Resolved, Suppression
-from .resolve import JsonValue, Scope, Unknown, branches, evaluate, references, to_resolved
+from .resolve import (
+    JsonValue,
+    Scope,
+    Unknown,
+    branches,
+    evaluate,
+    references,
+    to_resolved,
+    type_defaults,
+    with_defaults,
+)
 
 RESOURCE_TYPE = "aws_ssm_parameter"
 MAX_INSTANCES = 10_000  # per resource: for_each over a literal map this big is not real code
@@ -74,6 +84,11 @@ class Module:
     resources: list[_Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     calls: list[_CallSite] = field(default_factory=list)
+    types: dict[str, Any] = field(default_factory=dict)  # optional() defaults of variable types
+
+    def scope_variables(self, variables: Mapping[str, Any]) -> dict[str, Any]:
+        """Variable values with the optional attribute defaults of their types filled in."""
+        return {k: with_defaults(self.types.get(k), v) for k, v in variables.items()}
 
 
 @dataclass
@@ -277,6 +292,10 @@ def read_hcl(path: Path, shown: str, module: Module, text: str) -> None:
         kind = labels[0] if labels else ""
         if kind == "variable" and len(labels) == 2:
             attributes = _attributes(block)
+            if "type" in attributes:
+                spec = type_defaults(attributes["type"])
+                if spec is not None:
+                    module.types[labels[1]] = spec
             if "default" in attributes:
                 default = evaluate(attributes["default"], Scope())
                 module.variables.setdefault(labels[1], default)
@@ -498,7 +517,7 @@ def module_calls(
     module: Module, directory: Path, inputs: Mapping[str, Any] | None = None, prefix: str = ""
 ) -> list[ModuleCall]:
     """The module's calls of local modules (source "./..." or "../..."), one per instance."""
-    scope = Scope({**module.variables, **(inputs or {})}, module.locals)
+    scope = Scope(module.scope_variables({**module.variables, **(inputs or {})}), module.locals)
     calls: list[ModuleCall] = []
     for call in module.calls:
         source = evaluate(call.attributes.get("source"), Scope())
@@ -534,7 +553,7 @@ def module_parameters(
     if inputs is not None:
         # A called module's variables are its caller's inputs or its defaults: never tfvars.
         variables = {**module.defaults, **inputs}
-    scope = Scope(variables, module.locals)
+    scope = Scope(module.scope_variables(variables), module.locals)
     found: list[Parameter] = []
     for resource in module.resources:
         attributes = resource.attributes
