@@ -308,10 +308,14 @@ def test_yaml_of_other_tools_with_their_own_tags_is_not_a_problem(
             "    - echo creates AWS::SSM::Parameter\n",
             "template.yaml": "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
             "      Name: /x/api_key\n      Type: String\n      Value: !Vault x\n",
+            # AWS's Rain packages these directives into CloudFormation: a valid source template.
+            "rain.yaml": "Resources:\n  Q:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/host\n      Type: String\n      Value: !Rain::Embed config.txt\n",
         },
     )
     result = run(capsys, str(tmp_path))
     assert "playbook.yml" not in result.out and ".gitlab-ci.yml" not in result.out
+    assert "rain.yaml" not in result.out
     # A template with a tag CloudFormation does not know is named, and still scanned.
     assert "template.yaml:7:14: error: not valid CloudFormation: unknown tag !Vault" in result.out
     assert "P: String parameter '/x/api_key'" in result.out

@@ -20,6 +20,11 @@ def is_template(document: Any) -> bool:
     )
 
 
+# Directives of AWS's Rain (`rain pkg` replaces them with CloudFormation before deploy): a
+# template written for it is valid, and the values they stand for are unknown here.
+_PREPROCESSOR_TAGS = ("!Rain::",)
+
+
 def templates_in(document: Any) -> list[tuple[Mapping[str, Any], bool]]:
     """(template, written for the Serverless Framework) for each template a document holds.
 
@@ -60,7 +65,7 @@ def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter]
         )
         for document, tags in zip(documents, unknown_tags, strict=True)
         if templates_in(document)
-        for tag, line, column in tags[:1]
+        for tag, line, column in [t for t in tags if not t[0].startswith(_PREPROCESSOR_TAGS)][:1]
     ]
     lines = [] if is_json else text.splitlines()  # JSON has no comments
     parameters = [
