@@ -239,3 +239,35 @@ def test_broken_files_are_named_without_their_values(
         assert "Traceback" not in result.err
     assert "control.json:1:" in run(capsys, str(tmp_path)).out
     assert "character at at" not in run(capsys, str(tmp_path)).out
+
+
+def test_nested_module_fan_out_is_bounded_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paramguard.iac import scan as scan_module
+
+    # Each level multiplies: with the real bounds, 100 keys four levels deep (10^8 instances)
+    # stops in seconds; here 10 keys and small bounds make the same shape quick to test.
+    monkeypatch.setattr(scan_module, "_MAX_MODULE_INSTANCES", 50)
+    monkeypatch.setattr(scan_module, "_MAX_EXPANDED_PARAMETERS", 10_000)
+    keys = "{" + ", ".join(f'k{i} = "{i}"' for i in range(10)) + "}"
+    level = (
+        'variable "p" { default = "x" }\nmodule "m" {\n  source = "./CHILD"\n'
+        f"  for_each = {keys}\n"
+        '  p = "${var.p}-${each.key}"\n}\n'
+    )
+    write(
+        tmp_path,
+        {
+            "main.tf": level.replace("CHILD", "l1"),
+            "l1/main.tf": level.replace("CHILD", "l2"),
+            "l1/l2/main.tf": level.replace("CHILD", "l3"),
+            "l1/l2/l3/main.tf": 'variable "p" {}\nresource "aws_ssm_parameter" "x" {\n'
+            '  name = "/${var.p}/password"\n  type = "String"\n  value = "v"\n}\n',
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    assert len(scan.parameters) < 50
+    assert [p.message.split(";")[0] for p in scan.problems] == [
+        "module calls expand to more than 50 module instances or 10,000 parameters"
+    ]

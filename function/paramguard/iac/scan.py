@@ -308,6 +308,8 @@ def _scan_module(entries: Entries, key: str) -> _ModuleScan:
 
 
 _MAX_MODULE_DEPTH = 8
+_MAX_MODULE_INSTANCES = 5_000  # module instances expanded per scan
+_MAX_EXPANDED_PARAMETERS = 50_000  # parameters from module instances per scan
 
 
 def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Scan) -> None:
@@ -326,6 +328,8 @@ def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Sca
             scan.parameters.extend(result.parameters)
     parsed: dict[str, terraform.Module | None] = {}
     reached: set[str] = set()
+    budget = [_MAX_MODULE_INSTANCES, _MAX_EXPANDED_PARAMETERS]
+    stopped: list[terraform.ModuleCall] = []
 
     def expand(call: terraform.ModuleCall, chain: tuple[str, ...]) -> None:
         try:
@@ -336,6 +340,19 @@ def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Sca
     def expand_call(call: terraform.ModuleCall, chain: tuple[str, ...]) -> None:
         if call.child not in by_key or call.child in chain or len(chain) > _MAX_MODULE_DEPTH:
             return
+        # Nested for_each calls multiply (100 keys, four levels deep: 100 million
+        # instances); past the budget the scan stops expanding, and says so.
+        budget[0] -= 1
+        if budget[0] < 0 or budget[1] < 0:
+            if not stopped:
+                stopped.append(call)
+                message = (
+                    f"module calls expand to more than {_MAX_MODULE_INSTANCES:,} module "
+                    f"instances or {_MAX_EXPANDED_PARAMETERS:,} parameters; the instances "
+                    "past that are not checked"
+                )
+                scan.problems.append(Problem(call.file, message, call.line or None))
+            return
         if call.child not in parsed:
             parsed[call.child] = _read_module(entries_by_key[call.child])[0]
         child = parsed[call.child]
@@ -345,11 +362,13 @@ def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Sca
         via = f"inputs from {call.address} ({call.file}:{call.line})"
         prefix = call.address + "."
         reported = by_key[call.child].reported
-        scan.parameters.extend(
+        found = [
             p
             for p in terraform.module_parameters(child, prefix, call.inputs, via)
             if p.file in reported
-        )
+        ]
+        budget[1] -= len(found)
+        scan.parameters.extend(found)
         for inner in terraform.module_calls(child, Path(call.child), call.inputs, prefix):
             expand(inner, (*chain, call.child))
 
