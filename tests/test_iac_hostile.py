@@ -271,3 +271,35 @@ def test_nested_module_fan_out_is_bounded_and_said(
     assert [p.message.split(";")[0] for p in scan.problems] == [
         "module calls expand to more than 50 module instances or 10,000 parameters"
     ]
+
+
+def test_parameter_instances_of_one_module_are_bounded_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paramguard.iac import terraform
+
+    # With the real bound: a 13 KB file, 100 resources over an 8,192-key set built by
+    # doubling a local, made 819,200 instances and ran for minutes.
+    monkeypatch.setattr(terraform, "MAX_PARAMETERS", 25)
+    chain = ['  m0 = ["a"]'] + [
+        f"  m{n} = concat(local.m{n - 1}, local.m{n - 1})" for n in (1, 2, 3)
+    ]
+    resources = "".join(
+        f'resource "aws_ssm_parameter" "r{n}" {{\n  for_each = local.keys\n'
+        '  name = "/x/${each.key}/password"\n  type = "String"\n  value = "v"\n}\n'
+        for n in range(5)
+    )
+    write(
+        tmp_path,
+        {
+            "main.tf": "locals {\n"
+            + "\n".join(chain)
+            + '\n  keys = toset([for i, x in local.m3 : "k${i}"])\n}\n'
+            + resources
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    assert len(scan.parameters) == 25
+    assert [(p.line, p.message.split(";")[0]) for p in scan.problems] == [
+        (26, "more than 25 parameter instances in one module (for_each/count)")
+    ]

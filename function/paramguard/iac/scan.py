@@ -302,7 +302,11 @@ def _scan_module(entries: Entries, key: str) -> _ModuleScan:
     module, problems, read, reported = _read_module(entries)
     if module is None:
         return _ModuleScan(key, [], problems, read, [], reported)
-    parameters = [p for p in terraform.module_parameters(module) if p.file in reported]
+    every = terraform.module_parameters(module)
+    problem = terraform.too_many(every)
+    if problem is not None:
+        problems.append(problem)
+    parameters = [p for p in every if p.file in reported]
     calls = terraform.module_calls(module, directory)
     return _ModuleScan(key, parameters, problems, read, calls, reported)
 
@@ -362,11 +366,11 @@ def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Sca
         via = f"inputs from {call.address} ({call.file}:{call.line})"
         prefix = call.address + "."
         reported = by_key[call.child].reported
-        found = [
-            p
-            for p in terraform.module_parameters(child, prefix, call.inputs, via)
-            if p.file in reported
-        ]
+        every = terraform.module_parameters(child, prefix, call.inputs, via)
+        problem = terraform.too_many(every)
+        if problem is not None:
+            scan.problems.append(problem)
+        found = [p for p in every if p.file in reported]
         budget[1] -= len(found)
         scan.parameters.extend(found)
         for inner in terraform.module_calls(child, Path(call.child), call.inputs, prefix):

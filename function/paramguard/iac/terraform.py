@@ -24,6 +24,7 @@ from .resolve import (
 
 RESOURCE_TYPE = "aws_ssm_parameter"
 MAX_INSTANCES = 10_000  # per resource: for_each over a literal map this big is not real code
+MAX_PARAMETERS = 50_000  # per module instance: a small file can for_each 100 resources over 8k keys
 SUPPRESS = "paramguard:ignore"
 
 # Attributes whose value is a secret by construction: a String parameter set from one holds
@@ -556,12 +557,16 @@ def module_parameters(
     scope = Scope(module.scope_variables(variables), module.locals)
     found: list[Parameter] = []
     for resource in module.resources:
+        if len(found) >= MAX_PARAMETERS:
+            break  # the caller names the module (see too_many)
         attributes = resource.attributes
         value_node = attributes.get("value", attributes.get("insecure_value"))
         if value_node is None and "value_wo" in attributes:
             value_node = None  # write-only values never reach state; nothing to inspect
         paths = _references(value_node)
-        for suffix, item_scope, note in _instances(resource.attributes, scope):
+        for suffix, item_scope, note in _instances(resource.attributes, scope)[
+            : MAX_PARAMETERS - len(found)
+        ]:
             value = evaluate(value_node, item_scope) if value_node is not None else None
             literal = value if isinstance(value, str) else None
             declared, type_note = _type_attribute(attributes.get("type"), item_scope)
@@ -581,6 +586,19 @@ def module_parameters(
                 )
             )
     return found
+
+
+def too_many(parameters: Sequence[Parameter]) -> Problem | None:
+    """The problem to report when module_parameters stopped at MAX_PARAMETERS."""
+    if len(parameters) < MAX_PARAMETERS:
+        return None
+    last = parameters[-1]
+    return Problem(
+        last.file,
+        f"more than {MAX_PARAMETERS:,} parameter instances in one module (for_each/count); "
+        "the ones past that are not checked",
+        last.line,
+    )
 
 
 def _references(node: Any) -> list[str]:
