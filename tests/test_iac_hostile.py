@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -303,3 +304,36 @@ def test_parameter_instances_of_one_module_are_bounded_and_said(
     assert [(p.line, p.message.split(";")[0]) for p in scan.problems] == [
         (26, "more than 25 parameter instances in one module (for_each/count)")
     ]
+
+
+def test_nested_fn_for_each_loops_are_bounded_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paramguard.iac import cloudformation
+
+    # With the real bound: two nested loops over a 1,000-item list made a million resources
+    # and ran for minutes.
+    monkeypatch.setattr(cloudformation, "_MAX_RESOURCES", 30)
+    items = ",".join(f"i{n}" for n in range(10))
+    text = (
+        "Transform: AWS::LanguageExtensions\nParameters:\n  L:\n    Type: CommaDelimitedList\n"
+        f'    Default: "{items}"\nResources:\n  Fn::ForEach::Outer:\n    - A\n    - !Ref L\n'
+        "    - Fn::ForEach::Inner:\n        - B\n        - !Ref L\n        - P${A}${B}:\n"
+        "            Type: AWS::SSM::Parameter\n            Properties:\n"
+        "              Name: /x/${A}/${B}/password\n              Type: String\n"
+        "              Value: v\n"
+    )
+    write(tmp_path, {"t.yaml": text, "t.json": json.dumps(yaml_to_json(text))})
+    scan = scan_paths([tmp_path], load_default())
+    assert len(scan.parameters) == 60
+    assert sorted((p.file.rsplit("/", 1)[-1], p.message.split(";")[0]) for p in scan.problems) == [
+        ("t.json", "Fn::ForEach loops make more than 30 resources (CloudFormation takes 500)"),
+        ("t.yaml", "Fn::ForEach loops make more than 30 resources (CloudFormation takes 500)"),
+    ]
+
+
+def yaml_to_json(text: str) -> object:
+    """The same template in JSON (short-form tags in their long form)."""
+    from paramguard.iac.documents import load_yaml
+
+    return load_yaml(text)[0][0]

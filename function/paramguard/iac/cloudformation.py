@@ -71,7 +71,7 @@ def read_template(text: str, shown: str, is_json: bool) -> tuple[list[Parameter]
     parameters = [
         p
         for template, serverless in templates
-        for p in template_parameters(template, shown, lines, spans, serverless)
+        for p in template_parameters(template, shown, lines, spans, serverless, problems)
     ]
     return parameters, problems
 
@@ -126,12 +126,15 @@ def _comment_suppression(
 
 
 _FOR_EACH = "Fn::ForEach::"
+# CloudFormation takes at most 500 resources a template; nested loops of 1,000 items each
+# would otherwise make a million.
+_MAX_RESOURCES = 10_000
 _MAX_LOOP_ITEMS = 1000
 _MAX_COPIED = 200_000  # values copied per loop
 
 
 def _resources(
-    resources: Mapping[str, Any], template: Template, depth: int = 0
+    resources: Mapping[str, Any], template: Template, depth: int = 0, room: list[int] | None = None
 ) -> list[tuple[str, Any, tuple[int, int], str | None]]:
     """(logical ID, resource, position, note) for each resource, Fn::ForEach loops expanded.
 
@@ -139,11 +142,15 @@ def _resources(
     item, its identifier replaced in the logical ID and in every string (${Id} and &{Id});
     over a list it does not fix, one resource with the identifier left unresolved.
     """
+    room = [_MAX_RESOURCES] if room is None else room  # shared by nested loops
     found: list[tuple[str, Any, tuple[int, int], str | None]] = []
     for key, value in resources.items():
+        if room[0] <= 0:
+            break
         position = resources.position(key) if isinstance(resources, Located) else (0, 0)
         if not (key.startswith(_FOR_EACH) and isinstance(value, list) and len(value) == 3):
             found.append((key, value, position, None))
+            room[0] -= 1
             continue
         identifier, collection, outputs = value
         if not isinstance(identifier, str) or not isinstance(outputs, Mapping) or depth > 5:
@@ -159,9 +166,11 @@ def _resources(
             )
         budget = [_MAX_COPIED]
         for item in items[:_MAX_LOOP_ITEMS]:
+            if room[0] <= 0:
+                break
             expanded = _substitute(outputs, identifier, item, budget, {})
             for inner_key, inner, inner_position, inner_note in _resources(
-                expanded, template, depth + 1
+                expanded, template, depth + 1, room
             ):
                 if inner_position == (0, 0):
                     inner_position = position
@@ -246,8 +255,10 @@ def template_parameters(
     lines: list[str],
     spans: list[tuple[int, int]],
     serverless: bool = False,
+    problems: list[Problem] | None = None,
 ) -> list[Parameter]:
-    """The AWS::SSM::Parameter resources of a parsed template."""
+    """The AWS::SSM::Parameter resources of a parsed template (problems: where to say that
+    Fn::ForEach loops made more resources than are read)."""
 
     def resolve(value: Any) -> Any:
         resolved = cfn_value(value, template)
@@ -263,7 +274,15 @@ def template_parameters(
     if not isinstance(resources, Mapping):
         return []
     found: list[Parameter] = []
-    for logical_id, resource, (line, column), loop_note in _resources(resources, template):
+    room = [_MAX_RESOURCES]
+    expanded = _resources(resources, template, room=room)
+    if room[0] <= 0 and problems is not None:
+        message = (
+            f"Fn::ForEach loops make more than {_MAX_RESOURCES:,} resources (CloudFormation "
+            "takes 500); the ones past that are not checked"
+        )
+        problems.append(Problem(shown, message, getattr(resources, "line", None) or None))
+    for logical_id, resource, (line, column), loop_note in expanded:
         if not isinstance(resource, Mapping) or resource.get("Type") != RESOURCE_TYPE:
             continue
         template.steps = 0  # the resolution budget is per resource

@@ -436,7 +436,9 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
             else:
                 for template, serverless in cloudformation.templates_in(document):
                     scan.parameters.extend(
-                        cloudformation.template_parameters(template, shown, [], [], serverless)
+                        cloudformation.template_parameters(
+                            template, shown, [], [], serverless, scan.problems
+                        )
                     )
             return
     parameters, problems = cloudformation.read_template(text, shown, is_json=False)
