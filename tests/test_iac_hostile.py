@@ -337,3 +337,39 @@ def yaml_to_json(text: str) -> object:
     from paramguard.iac.documents import load_yaml
 
     return load_yaml(text)[0][0]
+
+
+def test_nested_for_expressions_are_evaluated_within_a_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paramguard.iac import resolve
+
+    # With the real budgets: 8,192 items inside 8,192 (67 million strings) ran for minutes and
+    # now stops in seconds; small budgets show the same on a small file.
+    monkeypatch.setattr(resolve, "MAX_EVALUATION_STEPS", 2_000)
+    files = {
+        "main.tf": "locals {\n"
+        '  items = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]\n'
+        "  big = [for a in local.items : [for b in local.items :\n"
+        '    [for c in local.items : "${a}${b}${c}"]]]\n'
+        "}\n"
+        'resource "aws_ssm_parameter" "costly" {\n  name = "/${length(local.big)}/password"\n'
+        '  type = "String"\n  value = "v"\n}\n'
+        'resource "aws_ssm_parameter" "cheap" {\n  name = "/${local.items[0]}/password"\n'
+        '  type = "String"\n  value = "v"\n}\n'
+    }
+    write(tmp_path, files)
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    # One costly expression leaves its own name unresolved, not the other resource's.
+    assert names == {
+        "aws_ssm_parameter.costly": "/${length(local.big)}/password",
+        "aws_ssm_parameter.cheap": "/a/password",
+    }
+    assert scan.problems == []
+    # A module whose instances together spend the module's budget is named.
+    monkeypatch.setattr(resolve, "MAX_MODULE_STEPS", 1_500)
+    scan = scan_paths([tmp_path], load_default())
+    assert [(p.line, p.message.split(";")[0]) for p in scan.problems] == [
+        (6, "expressions too costly to evaluate (nested for expressions?)")
+    ]

@@ -23,6 +23,8 @@ _MAX_DEPTH = 64
 MAX_STRING = 65_536
 MAX_ITEMS = 10_000
 MAX_STEPS = 100_000  # CloudFormation values visited per resolution (aliases share subtrees)
+MAX_EVALUATION_STEPS = 200_000  # Terraform expression steps per resource instance
+MAX_MODULE_STEPS = 5_000_000  # and per module scope, all instances together
 _VALUE_OPTIONS = SerializationOptions(preserve_heredocs=False, strip_string_quotes=True)
 
 
@@ -128,6 +130,25 @@ class Scope:
     _cache: dict[str, Any] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
     bindings: Mapping[str, Any] = field(default_factory=dict)  # for-expression iterators
+    # Evaluation steps left for this instance and for the module: nested for expressions
+    # multiply (8,192 items inside 8,192 is 67 million strings). Each instance has its own
+    # budget, so one costly expression does not leave the other resources unresolved.
+    _steps: list[int] = field(default_factory=lambda: [MAX_EVALUATION_STEPS])
+    _total: list[int] = field(default_factory=lambda: [MAX_MODULE_STEPS])
+
+    def exhausted(self) -> bool:
+        """Whether an evaluation budget is spent."""
+        return self._steps[0] < 0 or self._total[0] < 0
+
+    def module_exhausted(self) -> bool:
+        """Whether the module's budget is spent (later instances stay unresolved)."""
+        return self._total[0] < 0
+
+    def spend(self, steps: int = 1) -> bool:
+        """Count steps; False once a budget is spent (the value is then unknown)."""
+        self._steps[0] -= steps
+        self._total[0] -= steps
+        return not self.exhausted()
 
     def local(self, name: str, label: str) -> Any:
         """The value of local.name, evaluated once; a cycle or a missing local is unknown."""
@@ -139,7 +160,15 @@ class Scope:
         self._active.add(name)
         try:
             value = evaluate(
-                node, Scope(self.variables, self.locals, _cache=self._cache, _active=self._active)
+                node,
+                Scope(
+                    self.variables,
+                    self.locals,
+                    _cache=self._cache,
+                    _active=self._active,
+                    _steps=self._steps,
+                    _total=self._total,
+                ),
             )
         finally:
             self._active.discard(name)
@@ -148,7 +177,16 @@ class Scope:
 
     def item(self, each: tuple[Any, Any] | None, count_index: int | None) -> Scope:
         """The same module scope for one instance of a resource."""
-        return Scope(self.variables, self.locals, each, count_index, self._cache, self._active)
+        return Scope(
+            self.variables,
+            self.locals,
+            each,
+            count_index,
+            self._cache,
+            self._active,
+            _steps=[MAX_EVALUATION_STEPS],
+            _total=self._total,
+        )
 
     def bind(self, names: Mapping[str, Any]) -> Scope:
         """The same scope with for-expression iterators bound."""
@@ -160,6 +198,8 @@ class Scope:
             self._cache,
             self._active,
             {**self.bindings, **names},
+            self._steps,
+            self._total,
         )
 
 
@@ -167,6 +207,8 @@ def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
     """The value of an hcl2 expression node: Python data, Partial strings or Unknown."""
     if depth > _MAX_DEPTH or node is None:
         return Unknown("${?}")
+    if not scope.spend():
+        return Unknown("${too complex}")
     kind = node.lark_name()
     handler = _HANDLERS.get(kind)
     if handler is None:
@@ -343,7 +385,7 @@ def _for_items(intro: Any, scope: Scope, depth: int) -> list[dict[str, Any]] | N
         pairs = list(enumerate(collection))
     else:
         return None
-    if len(pairs) > MAX_ITEMS:
+    if len(pairs) > MAX_ITEMS or not scope.spend(len(pairs)):
         return None
     if second_name is None:
         return [{first: value} for _, value in pairs]
@@ -364,6 +406,8 @@ def _for_tuple(node: Any, scope: Scope, depth: int) -> Any:
         return Unknown(_label(node))
     result = []
     for names in items:
+        if scope.exhausted():
+            return Unknown("${too complex}")
         inner = scope.bind(names)
         if _kept(node, inner, depth):
             result.append(evaluate(node.value_expr, inner, depth))
@@ -376,6 +420,8 @@ def _for_object(node: Any, scope: Scope, depth: int) -> Any:
         return Unknown(_label(node))  # grouping mode (...) builds lists: not worth modelling
     result: dict[str, Any] = {}
     for names in items:
+        if scope.exhausted():
+            return Unknown("${too complex}")
         inner = scope.bind(names)
         if not _kept(node, inner, depth):
             continue

@@ -302,7 +302,7 @@ def _scan_module(entries: Entries, key: str) -> _ModuleScan:
     module, problems, read, reported = _read_module(entries)
     if module is None:
         return _ModuleScan(key, [], problems, read, [], reported)
-    every = terraform.module_parameters(module)
+    every = terraform.module_parameters(module, problems=problems)
     problem = terraform.too_many(every)
     if problem is not None:
         problems.append(problem)
@@ -366,7 +366,7 @@ def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Sca
         via = f"inputs from {call.address} ({call.file}:{call.line})"
         prefix = call.address + "."
         reported = by_key[call.child].reported
-        every = terraform.module_parameters(child, prefix, call.inputs, via)
+        every = terraform.module_parameters(child, prefix, call.inputs, via, scan.problems)
         problem = terraform.too_many(every)
         if problem is not None:
             scan.problems.append(problem)

@@ -493,7 +493,7 @@ def _instances(attributes: Mapping[str, Any], scope: Scope) -> list[tuple[str, S
         if count == 0:
             counted = "count is 0 with the defaults; the parameter is checked as if it were created"
         return [("[count]", scope.item(None, None), counted)]
-    return [("", scope, None)]
+    return [("", scope.item(None, None), None)]  # its own evaluation budget
 
 
 def _string_attribute(node: Any, scope: Scope) -> Resolved | None:
@@ -544,11 +544,12 @@ def module_parameters(
     prefix: str = "",
     inputs: Mapping[str, Any] | None = None,
     via: str | None = None,
+    problems: list[Problem] | None = None,
 ) -> list[Parameter]:
     """Every aws_ssm_parameter instance of a module, with names resolved in its scope.
 
     inputs are what a calling module passes (they replace defaults and tfvars); via names the
-    call, for the notes.
+    call, for the notes; problems gets the one saying evaluation ran out of budget.
     """
     variables = dict(module.variables)
     if inputs is not None:
@@ -585,6 +586,16 @@ def module_parameters(
                     notes=tuple(n for n in (via, note, type_note) if n),
                 )
             )
+            if scope.module_exhausted() and problems is not None:
+                problems.append(
+                    Problem(
+                        resource.file,
+                        "expressions too costly to evaluate (nested for expressions?); names, "
+                        "types and values from here on in this module may be left unresolved",
+                        resource.line,
+                    )
+                )
+                problems = None  # said once
     return found
 
 
