@@ -838,3 +838,28 @@ resource "aws_ssm_parameter" "list" {
         "aws_ssm_parameter.list",
         'aws_ssm_parameter.map["api"]',
     ]
+
+
+def test_a_name_chosen_by_a_condition_the_code_does_not_decide_is_matched_both_ways(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "legacy" {}\n'
+            'resource "aws_ssm_parameter" "either" {\n'
+            '  name  = var.legacy ? "/app/host" : "/app/db_password"\n'
+            '  type  = "String"\n  value = "v"\n}\n'
+            'resource "aws_ssm_parameter" "neither" {\n'
+            '  name  = var.legacy ? "/app/host" : "/app/port"\n'
+            '  type  = "String"\n  value = "v"\n}\n',
+            "template.yaml": "Conditions:\n  Legacy: !Equals [!Ref AWS::Region, us-east-1]\n"
+            "Resources:\n  Either:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: !If [Legacy, /app/api_key, /app/host]\n      Type: String\n"
+            "      Value: v\n",
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    found = {r.parameter.address: r.matched for r in scan.findings}
+    assert found == {"aws_ssm_parameter.either": "password", "Either": "api key"}
+    assert all("each is matched" in " ".join(r.notes) for r in scan.findings)

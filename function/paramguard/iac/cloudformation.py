@@ -292,6 +292,18 @@ def template_parameters(
         notes: list[str] = []
         if "Name" in properties:
             name: Resolved | None = to_resolved(resolve(properties["Name"]))
+            choice = properties["Name"]
+            choice = (
+                choice.get("Fn::If") if isinstance(choice, Mapping) and len(choice) == 1 else None
+            )
+            if (
+                name is not None
+                and not name.complete
+                and isinstance(choice, list)
+                and len(choice) == 3
+            ):
+                literals = tuple(to_resolved(resolve(c)).literal for c in choice[1:])
+                name = Resolved(name.text, False, name.literal, literals)
         else:
             # CloudFormation then names it CFN-<LogicalId>-<random suffix>, at most 40
             # characters (aws-cloudformation-resource-providers-ssm, CreateHandler): the

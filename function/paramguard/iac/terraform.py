@@ -502,6 +502,18 @@ def _string_attribute(node: Any, scope: Scope) -> Resolved | None:
     return to_resolved(evaluate(node, scope))
 
 
+def _name_attribute(node: Any, scope: Scope) -> Resolved | None:
+    """The name; where a condition the code does not decide chooses it, each choice too."""
+    resolved = _string_attribute(node, scope)
+    if resolved is None or resolved.complete:
+        return resolved
+    choices = branches(node, scope)
+    if not choices:
+        return resolved
+    literals = tuple(to_resolved(c).literal for c in choices)
+    return Resolved(resolved.text, False, resolved.literal, literals)
+
+
 def _type_attribute(node: Any, scope: Scope) -> tuple[Resolved | None, str | None]:
     """The type, and a note when a condition chooses between two plaintext types."""
     resolved = _string_attribute(node, scope)
@@ -578,7 +590,7 @@ def module_parameters(
                     column=resource.column,
                     address=f"{prefix}{RESOURCE_TYPE}.{resource.label}{suffix}",
                     source_kind=resource.source_kind,
-                    name=_string_attribute(attributes.get("name"), item_scope),
+                    name=_name_attribute(attributes.get("name"), item_scope),
                     type=declared,
                     value=literal,
                     value_source=secret_source(paths),
