@@ -246,3 +246,34 @@ def test_dictionary_the_function_would_refuse_is_used_after_a_warning(
     assert [f["address"] for f in result.json()["findings"]] == ["aws_ssm_parameter.c"]
     assert "would refuse it" in result.err and "canary" in result.err
     assert f"{narrow}:2:" in result.err  # the invalid line is named
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    directory = os.fsencode(tmp_path) + b"/bad\xffdir"
+    os.makedirs(directory)
+    with open(directory + b"/ma\xfein.tf", "w", encoding="utf-8") as handle:
+        handle.write(
+            'resource "aws_ssm_parameter" "p" {\n  name = "/x/db_password"\n'
+            '  type = "String"\n  value = "v"\n}\n'
+        )
+    for output in ("text", "json", "sarif"):
+        report = tmp_path / f"report.{output}"
+        result = run(capsys, "--format", output, "--output", str(report), str(tmp_path))
+        assert result.code == 1, result.err
+        assert "Traceback" not in result.err
+        text = report.read_text(encoding="utf-8")
+        assert "db_password" in text
+        if output != "text":
+            json.loads(text)
+    result = run(capsys, "--format", "sarif", str(tmp_path))
+    assert result.code == 1
+    assert (
+        "%EF%BF%BD"
+        in json.loads(result.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+            "artifactLocation"
+        ]["uri"]
+    )

@@ -251,3 +251,186 @@ def test_type_chosen_by_a_condition(tmp_path: Path) -> None:
     )
     found = by_address(tmp_path)
     assert found["A"]["level"] == "error" and found["A"]["parameter_type"] == "StringList"
+
+
+def test_split_and_list_parameters_resolve(tmp_path: Path) -> None:
+    text = """\
+Parameters:
+  Names:
+    Type: CommaDelimitedList
+    Default: "prod, db_password"
+  Paths:
+    Type: List<String>
+    Default: [/a/api_key, /a/host]
+Resources:
+  Split:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Select [1, !Split ["|", "x|/prod/jwt_secret"]]
+      Type: String
+      Value: v
+  FromList:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Sub ["/${Env}/${Leaf}", {Env: !Select [0, !Ref Names], Leaf: !Select [1, !Ref Names]}]
+      Type: String
+      Value: v
+  Joined:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Select [0, !Ref Paths]
+      Type: StringList
+      Value: !Join [",", !Ref Names]
+"""
+    write(tmp_path, {"template.yaml": text})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {
+        "Split": "/prod/jwt_secret",
+        "FromList": "/prod/db_password",
+        "Joined": "/a/api_key",
+    }
+    assert sorted(r.parameter.address for r in scan.findings) == ["FromList", "Joined", "Split"]
+
+
+def test_yaml_of_other_tools_with_their_own_tags_is_not_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path,
+        {
+            # An Ansible playbook that stores a parameter, and a GitLab CI file that deploys
+            # one: both mention the resource type, neither is a template.
+            "playbook.yml": "- hosts: localhost\n  vars:\n    db_pass: !vault |\n"
+            "      $ANSIBLE_VAULT;1.1;AES256\n      6233\n  tasks:\n"
+            "    - community.aws.aws_ssm_parameter_store:\n        name: /prod/db/password\n",
+            ".gitlab-ci.yml": "deploy:\n  script:\n    - !reference [.setup, script]\n"
+            "    - echo creates AWS::SSM::Parameter\n",
+            "template.yaml": "Resources:\n  P:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/api_key\n      Type: String\n      Value: !Vault x\n",
+            # AWS's Rain packages these directives into CloudFormation: a valid source template.
+            "rain.yaml": "Resources:\n  Q:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: /x/host\n      Type: String\n      Value: !Rain::Embed config.txt\n",
+        },
+    )
+    result = run(capsys, str(tmp_path))
+    assert "playbook.yml" not in result.out and ".gitlab-ci.yml" not in result.out
+    assert "rain.yaml" not in result.out
+    # A template with a tag CloudFormation does not know is named, and still scanned.
+    assert "template.yaml:7:14: error: not valid CloudFormation: unknown tag !Vault" in result.out
+    assert "P: String parameter '/x/api_key'" in result.out
+    assert result.code == 1
+
+
+def test_ref_to_an_ssm_typed_template_parameter_is_its_value_not_its_default(
+    tmp_path: Path,
+) -> None:
+    # Ref to an AWS::SSM::Parameter::Value<> parameter is the value stored under the name
+    # in Default (CloudFormation reads it at deploy time), not that name.
+    text = """\
+Parameters:
+  NameFromStore:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /config/db/password
+  Plain:
+    Type: String
+    Default: /config/api_key
+Resources:
+  FromStore:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Ref NameFromStore
+      Type: String
+      Value: v
+  FromPlain:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: !Ref Plain
+      Type: String
+      Value: v
+"""
+    write(tmp_path, {"template.yaml": text})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {"FromStore": "${NameFromStore}", "FromPlain": "/config/api_key"}
+    assert [r.parameter.address for r in scan.findings] == ["FromPlain"]
+
+
+def test_serverless_framework_resources(tmp_path: Path) -> None:
+    text = """\
+service: orders
+provider:
+  name: aws
+  stage: ${opt:stage, 'dev'}
+resources:
+  Resources:
+    DbPassword:
+      Type: AWS::SSM::Parameter
+      Properties:
+        Name: /${self:service}/${sls:stage}/db_password
+        Type: String
+        Value: ${env:DB_PASSWORD}
+    # paramguard:ignore read by the public web client
+    ClientKey:
+      Type: AWS::SSM::Parameter
+      Properties:
+        Name: !Sub /orders/${AWS::Region}/api_key
+        Type: String
+        Value: x
+    Joined:
+      Type: AWS::SSM::Parameter
+      Properties:
+        Name: ${self:custom.pass}word
+        Type: StringList
+        Value: x
+"""
+    write(tmp_path, {"serverless.yml": text})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {
+        "DbPassword": "/${self:service}/${sls:stage}/db_password",
+        "ClientKey": "/orders/${AWS::Region}/api_key",
+        "Joined": "${self:custom.pass}word",
+    }
+    # A Serverless variable is unknown like any other: its text is never matched.
+    assert [r.parameter.address for r in scan.findings] == ["DbPassword"]
+    assert [r.parameter.address for r in scan.suppressed] == ["ClientKey"]
+
+
+def test_a_comment_above_a_resource_does_not_suppress_the_one_before(tmp_path: Path) -> None:
+    text = """\
+Resources:
+  DbPassword:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /x/db_password
+      Type: String
+      Value: x
+
+  # paramguard:ignore read by the public web client
+  ClientKey:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /x/api_key
+      Type: String
+      Value: x
+  JwtSecret:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /x/jwt_secret
+      Type: String
+      Value: x
+    # paramguard:ignore the last line of the resource, indented under it
+"""
+    write(tmp_path, {"template.yaml": text})
+    scan = scan_paths([tmp_path], load_default())
+    assert [r.parameter.address for r in scan.findings] == ["DbPassword"]
+    reasons = {
+        r.parameter.address: r.parameter.suppression.reason
+        for r in scan.suppressed
+        if r.parameter.suppression
+    }
+    assert reasons == {
+        "ClientKey": "read by the public web client",
+        "JwtSecret": "the last line of the resource, indented under it",
+    }

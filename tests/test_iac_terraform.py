@@ -577,3 +577,289 @@ def test_blocks_the_scan_does_not_read_still_count_for_syntax_and_comment_placem
     assert [(p["file"].endswith("broken/main.tf"), p["line"]) for p in report["problems"]] == [
         (True, 2)
     ]
+
+
+def test_count_over_a_list_and_try_with_a_fallback(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """\
+variable "names" { default = ["/a/secret_key", "/a/host"] }
+variable "params" {
+  default = {
+    a = { name = "/x/db_password" }
+    b = { name = "/x/api_token", type = "SecureString" }
+  }
+}
+resource "aws_ssm_parameter" "listed" {
+  count = length(var.names)
+  name  = var.names[count.index]
+  type  = "String"
+  value = "v"
+}
+resource "aws_ssm_parameter" "element" {
+  count = 2
+  name  = element(split(",", "/b/host,/b/client_secret"), count.index + 1)
+  type  = "StringList"
+  value = "v"
+}
+resource "aws_ssm_parameter" "fallback" {
+  for_each = var.params
+  name     = each.value.name
+  type     = try(each.value.type, "String")
+  value    = "v"
+}
+resource "aws_ssm_parameter" "unknown_first" {
+  name  = "/c/password"
+  type  = try(data.external.kind.result.type, "String")
+  value = "v"
+}
+"""
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    found = {r.parameter.address: (r.parameter.name.text, r.level) for r in scan.findings}  # type: ignore[union-attr]
+    assert found == {
+        "aws_ssm_parameter.listed[0]": ("/a/secret_key", "error"),
+        "aws_ssm_parameter.element[0]": ("/b/client_secret", "error"),
+        'aws_ssm_parameter.fallback["a"]': ("/x/db_password", "error"),
+        # a reference Terraform may well resolve: not the fallback, the type stays unknown
+        "aws_ssm_parameter.unknown_first": ("/c/password", "warning"),
+    }
+
+
+def test_a_type_chosen_by_can_try_and_conversions_resolves_per_call(tmp_path: Path) -> None:
+    # The shape of terraform-aws-modules/ssm-parameter: the module picks the type itself.
+    module = """\
+variable "name" {}
+variable "value" { default = null }
+variable "values" { default = [] }
+variable "type" { default = null }
+variable "secure_type" { default = false }
+locals {
+  type = var.type != null ? var.type : (
+    length(var.values) > 0 ? "StringList" : (
+      can(tostring(var.value)) ? (
+        try(tobool(var.secure_type) == true, false) ? "SecureString" : "String"
+      ) : "StringList"
+  ))
+}
+resource "aws_ssm_parameter" "this" {
+  name  = var.name
+  type  = local.type
+  value = var.value
+}
+"""
+    caller = """\
+locals {
+  parameters = {
+    db_password = { value = "v" }
+    api_token   = { secure_type = true, value = "v" }
+    jwt_secret  = { values = ["a", "b"] }
+    host        = { value = "v" }
+  }
+}
+module "multiple" {
+  source      = "./modules/parameter"
+  for_each    = local.parameters
+  name        = try(each.value.name, each.key)
+  value       = try(each.value.value, null)
+  values      = try(each.value.values, [])
+  type        = try(each.value.type, null)
+  secure_type = try(each.value.secure_type, null)
+}
+"""
+    write(tmp_path, {"main.tf": caller, "modules/parameter/main.tf": module})
+    scan = scan_paths([tmp_path], load_default())
+    types = {p.address: p.type.text for p in scan.parameters if p.type}
+    assert types == {
+        'module.multiple["db_password"].aws_ssm_parameter.this': "String",
+        'module.multiple["api_token"].aws_ssm_parameter.this': "SecureString",
+        'module.multiple["jwt_secret"].aws_ssm_parameter.this': "StringList",
+        'module.multiple["host"].aws_ssm_parameter.this': "String",
+    }
+    found = {r.parameter.address: r.level for r in scan.findings}
+    assert found == {
+        'module.multiple["db_password"].aws_ssm_parameter.this': "error",
+        'module.multiple["jwt_secret"].aws_ssm_parameter.this': "error",
+    }
+
+
+def test_terraform_json_interpolations_with_quoted_arguments(tmp_path: Path) -> None:
+    # In Terraform JSON an interpolation is written as in HCL: its string arguments are in
+    # plain double quotes (JSON-escaped in the file), and the text around it is literal.
+    document = {
+        "variable": {"env": {"default": "prod"}},
+        "locals": {"leaf": '${upper("private_key")}'},
+        "resource": {
+            "aws_ssm_parameter": {
+                "formatted": {
+                    "name": '${format("/%s/%s", var.env, "db_password")}',
+                    "type": "String",
+                    "value": "x",
+                },
+                "local": {"name": "/${var.env}/${local.leaf}", "type": "String", "value": "x"},
+                "quoted": {"name": '/"q"/${lower("API_KEY")}', "type": "String", "value": "x"},
+                "escaped": {"name": "/$${var.env}/host", "type": "String", "value": "x"},
+            }
+        },
+    }
+    write(tmp_path, {"main.tf.json": json.dumps(document, indent=2)})
+    scan = scan_paths([tmp_path], load_default())
+    names = {p.address: p.name.text for p in scan.parameters if p.name}
+    assert names == {
+        "aws_ssm_parameter.formatted": "/prod/db_password",
+        "aws_ssm_parameter.local": "/prod/PRIVATE_KEY",
+        "aws_ssm_parameter.quoted": '/"q"/api_key',
+        "aws_ssm_parameter.escaped": "/${var.env}/host",
+    }
+
+
+def test_plan_saved_as_utf16_by_powershell_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Windows PowerShell 5's `terraform show -json plan > plan.json` writes UTF-16 with a BOM.
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_ssm_parameter.db",
+                        "mode": "managed",
+                        "type": "aws_ssm_parameter",
+                        "name": "db",
+                        "values": {"name": "/prod/db_password", "type": "String", "value": "v"},
+                    }
+                ]
+            }
+        },
+    }
+    text = json.dumps(plan, indent=2)
+    (tmp_path / "plan.json").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_ssm_parameter" "p" {\n  name = "/x/api_key"\n  type = "String"\n'
+        '  value = "v"\n}\n',
+        encoding="utf-16",
+    )
+    result = run(capsys, "--format", "json", str(tmp_path))
+    report = result.json()
+    assert sorted(f["address"] for f in report["findings"]) == [
+        "aws_ssm_parameter.db",
+        "aws_ssm_parameter.p",
+    ]
+    assert result.code == 1
+
+
+def test_a_saved_binary_plan_is_named_not_passed_as_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    # What `terraform plan -out=tfplan` writes: a zip of the plan, the states and the config.
+    with zipfile.ZipFile(tmp_path / "tfplan", "w", zipfile.ZIP_DEFLATED) as plan:
+        plan.writestr("tfplan", b"\x00" * 64)
+        plan.writestr("tfstate", "{}")
+        plan.writestr(
+            "tfconfig/m-/main.tf",
+            'resource "aws_ssm_parameter" "p" {\n  name = "/x/db_password"\n  type = "String"\n'
+            '  value = "v"\n}\n' * 20,
+        )
+    result = run(capsys, str(tmp_path / "tfplan"))
+    assert result.code == 2
+    assert "terraform show -json" in result.out
+
+
+def test_a_plan_log_stream_is_named_with_what_to_scan_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `terraform plan -json` prints one UI message a line, not the plan document.
+    lines = [
+        {"@level": "info", "@message": "Terraform 1.11.4", "type": "version"},
+        {
+            "@level": "info",
+            "@message": "aws_ssm_parameter.db: Plan to create",
+            "type": "planned_change",
+            "change": {"resource": {"addr": "aws_ssm_parameter.db"}, "action": "create"},
+        },
+    ]
+    (tmp_path / "plan.json").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    (tmp_path / "plan.log").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    for name in ("plan.json", "plan.log"):
+        result = run(capsys, str(tmp_path / name))
+        assert result.code == 2
+        assert "`terraform plan -json` log, not a plan" in result.out
+
+
+def test_optional_attribute_defaults_of_a_variable_type_apply(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """\
+variable "parameters" {
+  type = map(object({
+    name  = string
+    type  = optional(string, "SecureString")
+    tier  = optional(string)
+  }))
+  default = {
+    db   = { name = "/x/db_password" }
+    api  = { name = "/x/api_key", type = "String" }
+    null = { name = "/x/jwt_secret", type = null }
+  }
+}
+variable "listed" {
+  type    = list(object({ name = string, kind = optional(string, "StringList") }))
+  default = [{ name = "/y/client_secret" }]
+}
+resource "aws_ssm_parameter" "map" {
+  for_each = var.parameters
+  name     = each.value.name
+  type     = each.value.type
+  value    = "v"
+}
+resource "aws_ssm_parameter" "list" {
+  name  = var.listed[0].name
+  type  = var.listed[0].kind
+  value = "v"
+}
+"""
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    types = {p.address: p.type.text for p in scan.parameters if p.type}
+    assert types == {
+        'aws_ssm_parameter.map["db"]': "SecureString",
+        'aws_ssm_parameter.map["api"]': "String",
+        'aws_ssm_parameter.map["null"]': "SecureString",  # null takes the default too
+        "aws_ssm_parameter.list": "StringList",
+    }
+    assert sorted(r.parameter.address for r in scan.findings) == [
+        "aws_ssm_parameter.list",
+        'aws_ssm_parameter.map["api"]',
+    ]
+
+
+def test_a_name_chosen_by_a_condition_the_code_does_not_decide_is_matched_both_ways(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "legacy" {}\n'
+            'resource "aws_ssm_parameter" "either" {\n'
+            '  name  = var.legacy ? "/app/host" : "/app/db_password"\n'
+            '  type  = "String"\n  value = "v"\n}\n'
+            'resource "aws_ssm_parameter" "neither" {\n'
+            '  name  = var.legacy ? "/app/host" : "/app/port"\n'
+            '  type  = "String"\n  value = "v"\n}\n',
+            "template.yaml": "Conditions:\n  Legacy: !Equals [!Ref AWS::Region, us-east-1]\n"
+            "Resources:\n  Either:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+            "      Name: !If [Legacy, /app/api_key, /app/host]\n      Type: String\n"
+            "      Value: v\n",
+        },
+    )
+    scan = scan_paths([tmp_path], load_default())
+    found = {r.parameter.address: r.matched for r in scan.findings}
+    assert found == {"aws_ssm_parameter.either": "password", "Either": "api key"}
+    assert all("each is matched" in " ".join(r.notes) for r in scan.findings)

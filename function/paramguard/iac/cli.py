@@ -242,7 +242,7 @@ def format_sarif(scan: Scan, version: str) -> str:
                 rule_id=result.rule,
                 level=result.level,
                 message=message,
-                location=Location(p.file, p.line, p.column),
+                location=Location(_utf8(p.file), p.line, p.column),
                 identity=f"{p.file}\0{p.address}\0{p.name.text if p.name else ''}",
                 properties={
                     k: v
@@ -263,11 +263,16 @@ def format_sarif(scan: Scan, version: str) -> str:
             )
         )
     notifications = [
-        Notification(problem.message, Location(problem.file, problem.line, problem.column))
+        Notification(problem.message, Location(_utf8(problem.file), problem.line, problem.column))
         for problem in scan.problems
     ]
     log = sarif_log("paramguard-iac", version, INFORMATION_URI, rules, items, notifications)
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _utf8(path: str) -> str:
+    """A path that UTF-8 can encode: bytes a file name holds that are not UTF-8 become U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def summary_counts(scan: Scan) -> dict[str, int]:
@@ -333,7 +338,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = format_text(scan)
     if args.output:
         try:
-            Path(args.output).write_text(report, encoding="utf-8")
+            # A file name that is not UTF-8 is held with surrogates, which UTF-8 cannot write.
+            Path(args.output).write_text(report, encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
             print(f"paramguard iac: cannot write {args.output}: {exc.strerror or exc}", file=err)
             return EXIT_ERROR

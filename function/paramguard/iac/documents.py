@@ -60,6 +60,7 @@ class _JsonReader:
 
     def fail(self, message: str, offset: int) -> DocumentError:
         line, column = self.where(offset)
+        message = message.removesuffix(" at")  # json's "Invalid control character at"
         return DocumentError(f"{message} at line {line} column {column}", line, column)
 
     def skip(self, offset: int) -> int:
@@ -183,6 +184,10 @@ CFN_TAGS = {f"!{name}": f"Fn::{name}" for name in _FUNCTIONS} | {
 class CloudFormationLoader(yaml.SafeLoader):  # type: ignore[misc]
     """SafeLoader that reads CloudFormation short-form tags and keeps key positions."""
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.unknown_tags: list[tuple[str, int, int]] = []  # (tag, line, column) per document
+
 
 def _construct_tag(loader: CloudFormationLoader, suffix: str, node: yaml.Node) -> Located:
     name = CFN_TAGS[f"!{suffix}"]
@@ -203,13 +208,24 @@ def _construct_tag(loader: CloudFormationLoader, suffix: str, node: yaml.Node) -
     return result
 
 
-def _construct_unknown_tag(loader: CloudFormationLoader, suffix: str, node: yaml.Node) -> None:
-    raise yaml.constructor.ConstructorError(
-        None,
-        None,
-        f"unknown tag !{suffix} (not a CloudFormation intrinsic function)",
-        node.start_mark,
-    )
+def _construct_unknown_tag(loader: CloudFormationLoader, suffix: str, node: yaml.Node) -> Located:
+    """A tag of another YAML dialect (Ansible's !vault, GitLab's !reference): kept as an
+    opaque {"!tag": value} and noted, so a file that is no template is not a problem, and a
+    template that uses one is reported (CloudFormation would refuse it)."""
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    loader.unknown_tags.append((f"!{suffix}", line, column))
+    result = Located()
+    result.line, result.column, result.end_line = line, column, node.end_mark.line + 1
+    result[f"!{suffix}"] = value
+    result.positions[f"!{suffix}"] = (line, column)
+    return result
 
 
 def _construct_mapping(loader: CloudFormationLoader, node: yaml.MappingNode) -> Located:
@@ -239,20 +255,27 @@ CloudFormationLoader.add_constructor(
 )
 
 
-def load_yaml(text: str) -> tuple[list[Any], list[tuple[int, int]]]:
+Tags = list[tuple[str, int, int]]
+
+
+def load_yaml(text: str) -> tuple[list[Any], list[tuple[int, int]], list[Tags]]:
     """Parse the documents of a YAML stream (a template is one; a `---` stream may hold one
     among others); also return the (first, last) lines of scalars that span several lines
-    (block scalars), whose lines are never comments.
+    (block scalars), whose lines are never comments, and each document's tags that are not
+    CloudFormation's.
     """
     loader = CloudFormationLoader(text)
     try:
         documents: list[Any] = []
         spans: list[tuple[int, int]] = []
+        unknown: list[Tags] = []
         while loader.check_node():
             node = loader.get_node()
             _multiline_scalars(node, spans)
+            loader.unknown_tags = []
             documents.append(loader.construct_document(node))
-        return documents, spans
+            unknown.append(loader.unknown_tags)
+        return documents, spans, unknown
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)

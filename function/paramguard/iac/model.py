@@ -16,6 +16,9 @@ class Resolved:
     text: str  # for people: literal parts, unresolved pieces shown as ${expression}
     complete: bool  # every piece was resolved
     literal: str = ""  # for matching: unresolved pieces replaced by PLACEHOLDER
+    # For matching too, when a condition the code does not decide chooses the whole string:
+    # the literal of each choice (the deployed name is one of them).
+    choices: tuple[str, ...] = ()
 
     @staticmethod
     def known(text: str) -> Resolved:
@@ -25,7 +28,11 @@ class Resolved:
     @property
     def has_literal(self) -> bool:
         """Whether any letter or digit was resolved (else there is nothing to match)."""
-        return any(ch.isalnum() for ch in self.literal)
+        return any(ch.isalnum() for ch in self.literal + "".join(self.choices))
+
+    def candidates(self) -> tuple[str, ...]:
+        """The strings to match: each choice, or the literal."""
+        return self.choices or (self.literal,)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ _MAX_DEPTH = 64
 MAX_STRING = 65_536
 MAX_ITEMS = 10_000
 MAX_STEPS = 100_000  # CloudFormation values visited per resolution (aliases share subtrees)
+MAX_EVALUATION_STEPS = 200_000  # Terraform expression steps per resource instance
+MAX_MODULE_STEPS = 5_000_000  # and per module scope, all instances together
 _VALUE_OPTIONS = SerializationOptions(preserve_heredocs=False, strip_string_quotes=True)
 
 
@@ -31,6 +33,12 @@ class Unknown:
     """A value the code does not fix; label is its expression as written."""
 
     label: str
+
+
+@dataclass(frozen=True)
+class Missing(Unknown):
+    """An attribute or key a known object does not have: an error in Terraform, which try()
+    passes over (where an Unknown might be anything, a Missing is certainly not a value)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,25 @@ class Scope:
     _cache: dict[str, Any] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
     bindings: Mapping[str, Any] = field(default_factory=dict)  # for-expression iterators
+    # Evaluation steps left for this instance and for the module: nested for expressions
+    # multiply (8,192 items inside 8,192 is 67 million strings). Each instance has its own
+    # budget, so one costly expression does not leave the other resources unresolved.
+    _steps: list[int] = field(default_factory=lambda: [MAX_EVALUATION_STEPS])
+    _total: list[int] = field(default_factory=lambda: [MAX_MODULE_STEPS])
+
+    def exhausted(self) -> bool:
+        """Whether an evaluation budget is spent."""
+        return self._steps[0] < 0 or self._total[0] < 0
+
+    def module_exhausted(self) -> bool:
+        """Whether the module's budget is spent (later instances stay unresolved)."""
+        return self._total[0] < 0
+
+    def spend(self, steps: int = 1) -> bool:
+        """Count steps; False once a budget is spent (the value is then unknown)."""
+        self._steps[0] -= steps
+        self._total[0] -= steps
+        return not self.exhausted()
 
     def local(self, name: str, label: str) -> Any:
         """The value of local.name, evaluated once; a cycle or a missing local is unknown."""
@@ -133,7 +160,15 @@ class Scope:
         self._active.add(name)
         try:
             value = evaluate(
-                node, Scope(self.variables, self.locals, _cache=self._cache, _active=self._active)
+                node,
+                Scope(
+                    self.variables,
+                    self.locals,
+                    _cache=self._cache,
+                    _active=self._active,
+                    _steps=self._steps,
+                    _total=self._total,
+                ),
             )
         finally:
             self._active.discard(name)
@@ -142,7 +177,16 @@ class Scope:
 
     def item(self, each: tuple[Any, Any] | None, count_index: int | None) -> Scope:
         """The same module scope for one instance of a resource."""
-        return Scope(self.variables, self.locals, each, count_index, self._cache, self._active)
+        return Scope(
+            self.variables,
+            self.locals,
+            each,
+            count_index,
+            self._cache,
+            self._active,
+            _steps=[MAX_EVALUATION_STEPS],
+            _total=self._total,
+        )
 
     def bind(self, names: Mapping[str, Any]) -> Scope:
         """The same scope with for-expression iterators bound."""
@@ -154,6 +198,8 @@ class Scope:
             self._cache,
             self._active,
             {**self.bindings, **names},
+            self._steps,
+            self._total,
         )
 
 
@@ -161,6 +207,8 @@ def evaluate(node: Any, scope: Scope, depth: int = 0) -> Any:
     """The value of an hcl2 expression node: Python data, Partial strings or Unknown."""
     if depth > _MAX_DEPTH or node is None:
         return Unknown("${?}")
+    if not scope.spend():
+        return Unknown("${too complex}")
     kind = node.lark_name()
     handler = _HANDLERS.get(kind)
     if handler is None:
@@ -236,8 +284,8 @@ def _get_attr(node: Any, scope: Scope, depth: int) -> Any:
         return Unknown(label)
     if root is not None and root in scope.bindings:
         value = scope.bindings[root]
-        if isinstance(value, Mapping) and attribute in value:
-            return value[attribute]
+        if isinstance(value, Mapping):
+            return value[attribute] if attribute in value else Missing(label)
         return Unknown(label)
     if root == "var":
         return scope.variables.get(attribute, Unknown(label))
@@ -258,8 +306,8 @@ def _get_attr(node: Any, scope: Scope, depth: int) -> Any:
     if root is not None:
         return Unknown(label)  # a resource, data source, module, path or terraform reference
     value = evaluate(base, scope, depth)
-    if isinstance(value, Mapping) and attribute in value:
-        return value[attribute]
+    if isinstance(value, Mapping):
+        return value[attribute] if attribute in value else Missing(label)
     return Unknown(label)
 
 
@@ -270,11 +318,10 @@ def _index(node: Any, scope: Scope, depth: int) -> Any:
         (c for c in index_rule.children if c is not None and c.lark_name() == "expr_term"), None
     )
     key = evaluate(key_node, scope, depth) if key_node is not None else Unknown("?")
-    if isinstance(base, Mapping) and isinstance(key, str) and key in base:
-        return base[key]
+    if isinstance(base, Mapping) and isinstance(key, str):
+        return base[key] if key in base else Missing(_label(node))
     if isinstance(base, list) and isinstance(key, int) and not isinstance(key, bool):
-        if 0 <= key < len(base):
-            return base[key]
+        return base[key] if 0 <= key < len(base) else Missing(_label(node))
     return Unknown(_label(node))
 
 
@@ -338,7 +385,7 @@ def _for_items(intro: Any, scope: Scope, depth: int) -> list[dict[str, Any]] | N
         pairs = list(enumerate(collection))
     else:
         return None
-    if len(pairs) > MAX_ITEMS:
+    if len(pairs) > MAX_ITEMS or not scope.spend(len(pairs)):
         return None
     if second_name is None:
         return [{first: value} for _, value in pairs]
@@ -359,6 +406,8 @@ def _for_tuple(node: Any, scope: Scope, depth: int) -> Any:
         return Unknown(_label(node))
     result = []
     for names in items:
+        if scope.exhausted():
+            return Unknown("${too complex}")
         inner = scope.bind(names)
         if _kept(node, inner, depth):
             result.append(evaluate(node.value_expr, inner, depth))
@@ -371,6 +420,8 @@ def _for_object(node: Any, scope: Scope, depth: int) -> Any:
         return Unknown(_label(node))  # grouping mode (...) builds lists: not worth modelling
     result: dict[str, Any] = {}
     for names in items:
+        if scope.exhausted():
+            return Unknown("${too complex}")
         inner = scope.bind(names)
         if not _kept(node, inner, depth):
             continue
@@ -454,6 +505,8 @@ def _call(node: Any, scope: Scope, depth: int) -> Any:
             for c in arguments.children
             if c is not None and hasattr(c, "children") and c.lark_name() != "new_line_or_comment"
         ]
+    if name not in ("try", "can") and any(isinstance(a, Missing) for a in args):
+        return Missing(_label(node))  # an error inside propagates to the try() or can() around
     function = _FUNCTIONS.get(name)
     if function is None:
         return Unknown(_label(node))
@@ -461,7 +514,65 @@ def _call(node: Any, scope: Scope, depth: int) -> Any:
         result = function(args)
     except (TypeError, ValueError, IndexError):
         result = None
+    if result is _NULL:
+        return None
+    if result is _ERROR:
+        return Missing(_label(node))
     return Unknown(_label(node)) if result is None else result
+
+
+# What a function returns for null and for an error (its None means "not known").
+_NULL = object()
+_ERROR = object()
+
+
+def _can(args: list[Any]) -> Any:
+    if len(args) != 1:
+        return None
+    if isinstance(args[0], Missing):
+        return False
+    return None if _has_unknown(args[0]) else True
+
+
+def _to_string(args: list[Any]) -> Any:
+    if len(args) != 1 or _has_unknown(args[0]):
+        return None
+    value = args[0]
+    if value is None:
+        return _NULL
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number(value)
+    return value if isinstance(value, str) else _ERROR  # a list or an object
+
+
+def _to_bool(args: list[Any]) -> Any:
+    if len(args) != 1 or _has_unknown(args[0]):
+        return None
+    value = args[0]
+    if value is None:
+        return _NULL
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(value, _ERROR) if isinstance(value, str) else _ERROR
+
+
+def _to_number(args: list[Any]) -> Any:
+    if len(args) != 1 or _has_unknown(args[0]):
+        return None
+    value = args[0]
+    if value is None:
+        return _NULL
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return _ERROR
+        return int(number) if number.is_integer() and "." not in value else number
+    return _ERROR
 
 
 def _strings(args: list[Any], count: int) -> list[str] | None:
@@ -557,6 +668,52 @@ def _coalesce(args: list[Any]) -> Any:
     return None
 
 
+def _try(args: list[Any]) -> Any:
+    for arg in args:
+        if isinstance(arg, Missing):
+            continue  # Terraform's error: try() takes the next argument
+        if _has_unknown(arg):
+            return None
+        return _NULL if arg is None else arg
+    return None
+
+
+def _has_unknown(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Unknown | Partial):
+            return True
+        if isinstance(current, Mapping):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
+
+
+def _length(args: list[Any]) -> Any:
+    if len(args) != 1 or isinstance(args[0], Unknown | Partial):
+        return None
+    return len(args[0]) if isinstance(args[0], str | list | Mapping) else None
+
+
+def _element(args: list[Any]) -> Any:
+    if len(args) != 2 or not isinstance(args[0], list) or not args[0]:
+        return None
+    index = args[1]
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        return None
+    return args[0][index % len(args[0])]  # element() wraps around
+
+
+def _split(args: list[Any]) -> Any:
+    values = _strings(args, 2)
+    if values is None or not values[0]:
+        return None
+    parts = values[1].split(values[0])
+    return parts if len(parts) <= MAX_ITEMS else None
+
+
 def _toset(args: list[Any]) -> Any:
     if len(args) == 1 and isinstance(args[0], list):
         seen: dict[Any, None] = {}
@@ -625,10 +782,99 @@ _FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
     "toset": _toset,
     "tomap": _identity,
     "tolist": _identity,
-    "tostring": _identity,
+    "tostring": _to_string,
+    "tobool": _to_bool,
+    "tonumber": _to_number,
+    "can": _can,
     "merge": _merge,
     "concat": _concat_lists,
+    "try": _try,
+    "length": _length,
+    "element": _element,
+    "split": _split,
 }
+
+
+def _unwrap(node: Any) -> Any:
+    while node is not None and node.lark_name() == "expr_term":
+        node = node.expression
+    return node
+
+
+def _call_parts(node: Any) -> tuple[str, list[Any]] | None:
+    """(function name, argument nodes) of a function call node, else None."""
+    node = _unwrap(node)
+    if node is None or node.lark_name() != "function_call":
+        return None
+    arguments = next(
+        (c for c in node.children if c is not None and c.lark_name() == "arguments"), None
+    )
+    args = [
+        c
+        for c in (arguments.children if arguments is not None else [])
+        if c is not None and hasattr(c, "children") and c.lark_name() != "new_line_or_comment"
+    ]
+    return str(node.children[0].serialize()), args
+
+
+def type_defaults(node: Any, depth: int = 0) -> Any:
+    """What a variable's type constraint fills in: optional(type, default) attributes.
+
+    ("object", {attribute: (spec, optional, default)}), ("collection", spec) for
+    map/list/set, or None where nothing is filled in.
+    """
+    parts = _call_parts(node) if depth < _MAX_DEPTH else None
+    if parts is None:
+        return None
+    name, args = parts
+    if name in ("map", "list", "set") and len(args) == 1:
+        inner = type_defaults(args[0], depth + 1)
+        return ("collection", inner) if inner is not None else None
+    if name != "object" or len(args) != 1:
+        return None
+    shape = _unwrap(args[0])
+    if shape is None or shape.lark_name() != "object":
+        return None
+    attributes: dict[str, tuple[Any, bool, Any]] = {}
+    for element in shape.children:
+        if element is None or element.lark_name() != "object_elem":
+            continue
+        key = element.children[0].children[0] if element.children[0].children else None
+        if key is None or key.lark_name() != "identifier":
+            continue
+        value = element.children[-1]
+        optional = _call_parts(value)
+        if optional is not None and optional[0] == "optional" and optional[1]:
+            inner = type_defaults(optional[1][0], depth + 1)
+            default = evaluate(optional[1][1], Scope()) if len(optional[1]) > 1 else None
+            attributes[str(key.serialize())] = (inner, True, default)
+        else:
+            attributes[str(key.serialize())] = (type_defaults(value, depth + 1), False, None)
+    if not any(opt or inner is not None for inner, opt, _ in attributes.values()):
+        return None
+    return ("object", attributes)
+
+
+def with_defaults(spec: Any, value: Any) -> Any:
+    """value with the defaults of its type's optional attributes filled in, as Terraform does."""
+    if spec is None:
+        return value
+    kind, inner = spec
+    if kind == "collection":
+        if isinstance(value, Mapping):
+            return {k: with_defaults(inner, v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [with_defaults(inner, v) for v in value]
+        return value
+    if not isinstance(value, Mapping):
+        return value
+    result = dict(value)
+    for attribute, (attribute_spec, optional, default) in inner.items():
+        if result.get(attribute) is not None:
+            result[attribute] = with_defaults(attribute_spec, result[attribute])
+        elif optional:  # absent or null: the default (null when there is none)
+            result[attribute] = with_defaults(attribute_spec, default)
+    return result
 
 
 class JsonValue:
@@ -647,15 +893,56 @@ def template_node(text: str) -> Any:
     """Parse a Terraform JSON string as the template it is, with hcl2's own parser."""
     import hcl2
 
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    tree = hcl2.parses(f'x = "{escaped}"\n')
+    tree = hcl2.parses(f'x = "{_hcl_quoted(text)}"\n')
     return tree.body.children[0].expression
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _hcl_quoted(text: str) -> str:
+    """The body of an HCL quoted template with the same meaning as a Terraform JSON string.
+
+    Literal text is escaped; an interpolation or directive is copied as written, since its
+    expressions (their quoted arguments too) are HCL already.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith(("$${", "%%{"), i):
+            out.append(text[i : i + 3])
+            i += 3
+        elif text.startswith(("${", "%{"), i):
+            end = _template_end(text, i + 2)
+            out.append(text[i:end])
+            i = end
+        else:
+            out.append(_ESCAPES.get(text[i], text[i]))
+            i += 1
+    return "".join(out)
+
+
+def _template_end(text: str, i: int) -> int:
+    """Where the interpolation opened before i ends (after its closing brace)."""
+    depth = 1
+    quote = False
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quote = False
+        elif char == '"':
+            quote = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)  # unclosed: hcl2 will say it is not a template
 
 
 def _json_value(node: Any, scope: Scope, depth: int) -> Any:
@@ -780,6 +1067,13 @@ def cfn_value(value: Any, template: Template, depth: int = 0) -> Any:
             if isinstance(separator, str) and isinstance(items, list):
                 return _join([separator, items])
         return Unknown(_cfn_label(key, argument))
+    if key == "Fn::Split":
+        if isinstance(argument, list) and len(argument) == 2:
+            delimiter = cfn_value(argument[0], template, depth + 1)
+            source = cfn_value(argument[1], template, depth + 1)
+            if isinstance(delimiter, str) and delimiter and isinstance(source, str):
+                return source.split(delimiter)
+        return Unknown(_cfn_label(key, argument))
     if key == "Fn::Select":
         if isinstance(argument, list) and len(argument) == 2:
             index = cfn_value(argument[0], template, depth + 1)
@@ -817,12 +1111,23 @@ def _ref(argument: Any, template: Template) -> Any:
     if argument in _PSEUDO and _PSEUDO[argument] is not None:
         return _PSEUDO[argument]
     parameter = template.parameters.get(argument)
+    kind = parameter.get("Type") if isinstance(parameter, Mapping) else None
+    if isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value<"):
+        # Its Default names a parameter; Ref is the value stored there, read at deploy time.
+        return Unknown("${" + argument + "}")
     if isinstance(parameter, Mapping) and "Default" in parameter:
         default = parameter["Default"]
-        if isinstance(default, str | int | float) and not isinstance(default, bool):
-            return _number(default) if not isinstance(default, str) else default
+        if isinstance(default, bool) or not isinstance(default, str | int | float | list):
+            return Unknown("${" + argument + "}")
         if isinstance(default, list):
-            return ",".join(str(d) for d in default)
+            items = [_number(d) if isinstance(d, int | float) else str(d) for d in default]
+        else:
+            text = default if isinstance(default, str) else _number(default)
+            items = [text]
+        if isinstance(kind, str) and (kind == "CommaDelimitedList" or kind.startswith("List<")):
+            # Ref to a list parameter is a list; its members are space-trimmed
+            return [i.strip() for item in items for i in item.split(",")]
+        return ",".join(items)
     return Unknown("${" + argument + "}")
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import cloudformation, terraform
 from .documents import DocumentError, load_json
@@ -97,6 +99,8 @@ def discover(
                     candidate = Path(root) / name
                     if _kind(candidate) is not None and not excluded(candidate, exclude):
                         found[candidate] = None
+        elif path.exists():
+            problems.append(Problem(str(path), "not a regular file or a directory; not read"))
         else:
             problems.append(Problem(str(path), "no such file or directory"))
     return list(found), problems
@@ -129,18 +133,53 @@ def _read(path: Path, shown: str) -> tuple[bytes, Problem | None]:
     file elsewhere in the repository is no business of this scan); it is searched in chunks.
     """
     try:
-        if path.stat().st_size <= MAX_FILE_BYTES:
-            return path.read_bytes(), None
-        with path.open("rb") as handle:
-            tail = b""
-            while chunk := handle.read(1024 * 1024):
-                if any(n in tail + chunk for n in _NEEDLES):
-                    message = f"larger than {MAX_FILE_BYTES:,} bytes; not read"
-                    return b"", Problem(shown, message)
-                tail = chunk[-32:]
-        return b"", None
+        # Opened without blocking and checked before reading: a FIFO named main.tf would
+        # otherwise wait for a writer forever, and a device never ends.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         return b"", Problem(shown, f"cannot read: {exc.strerror or exc}")
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            return _read_open(handle, shown)
+        except OSError as exc:
+            return b"", Problem(shown, f"cannot read: {exc.strerror or exc}")
+
+
+def _read_open(handle: BinaryIO, shown: str) -> tuple[bytes, Problem | None]:
+    status = os.fstat(handle.fileno())
+    if not stat.S_ISREG(status.st_mode):
+        return b"", Problem(shown, "not a regular file; not read")
+    if status.st_size <= MAX_FILE_BYTES:
+        return _as_utf8(handle.read(), shown)
+    tail = b""
+    while chunk := handle.read(1024 * 1024):
+        if any(n in tail + chunk for n in _NEEDLES):
+            return b"", Problem(shown, f"larger than {MAX_FILE_BYTES:,} bytes; not read")
+        tail = chunk[-32:]
+    return b"", None
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _as_utf8(data: bytes, shown: str) -> tuple[bytes, Problem | None]:
+    """UTF-16/32 text (with its byte order mark) as UTF-8; other bytes as they are.
+
+    Windows PowerShell 5 writes `terraform show -json plan > plan.json` as UTF-16, where no
+    resource type is found byte for byte: read as it is, the plan would be skipped unread.
+    """
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).encode("utf-8"), None
+            except UnicodeDecodeError as exc:
+                return b"", Problem(shown, f"not {encoding.upper()} text ({exc.reason})")
+    return data, None
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
@@ -184,7 +223,11 @@ def scan_paths(
         if kind in ("tf", "tf-json", "tfvars"):
             modules.setdefault(path.parent, []).append((path, _shown(path, base), kind, True))
         else:
-            _scan_template(path, _shown(path, base), scan)
+            shown = _shown(path, base)
+            try:
+                _scan_template(path, shown, scan)
+            except Exception as exc:  # noqa: BLE001 - one file's bug must not end the scan
+                scan.problems.append(_internal_error(shown, exc))
     for path in _module_context(files):
         modules.setdefault(path.parent, []).append(
             (path, _shown(path, base), _kind(path) or "", False)
@@ -234,19 +277,43 @@ class _ModuleScan:
     reported: frozenset[str]
 
 
+def _internal_error(shown: str, exc: BaseException) -> Problem:
+    """A bug met on one file: named with the kind of error only (its text may quote a value)."""
+    return Problem(
+        shown,
+        f"not scanned: paramguard failed on it ({type(exc).__name__}); please report this",
+    )
+
+
 def _module_job(entries: Entries) -> _ModuleScan:
     """One module, scanned alone (in a worker process when there are many)."""
     directory = entries[0][0].parent
     key = directory.resolve().as_posix()
+    try:
+        return _scan_module(entries, key)
+    except Exception as exc:  # noqa: BLE001 - one module's bug must not end the scan
+        named = [shown for _, shown, _, report in entries if report]
+        problems = [_internal_error(shown, exc) for shown in named]
+        return _ModuleScan(key, [], problems, 0, [], frozenset(named))
+
+
+def _scan_module(entries: Entries, key: str) -> _ModuleScan:
+    directory = entries[0][0].parent
     module, problems, read, reported = _read_module(entries)
     if module is None:
         return _ModuleScan(key, [], problems, read, [], reported)
-    parameters = [p for p in terraform.module_parameters(module) if p.file in reported]
+    every = terraform.module_parameters(module, problems=problems)
+    problem = terraform.too_many(every)
+    if problem is not None:
+        problems.append(problem)
+    parameters = [p for p in every if p.file in reported]
     calls = terraform.module_calls(module, directory)
     return _ModuleScan(key, parameters, problems, read, calls, reported)
 
 
 _MAX_MODULE_DEPTH = 8
+_MAX_MODULE_INSTANCES = 5_000  # module instances expanded per scan
+_MAX_EXPANDED_PARAMETERS = 50_000  # parameters from module instances per scan
 
 
 def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Scan) -> None:
@@ -265,9 +332,30 @@ def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Sca
             scan.parameters.extend(result.parameters)
     parsed: dict[str, terraform.Module | None] = {}
     reached: set[str] = set()
+    budget = [_MAX_MODULE_INSTANCES, _MAX_EXPANDED_PARAMETERS]
+    stopped: list[terraform.ModuleCall] = []
 
     def expand(call: terraform.ModuleCall, chain: tuple[str, ...]) -> None:
+        try:
+            expand_call(call, chain)
+        except Exception as exc:  # noqa: BLE001 - one call's bug must not end the scan
+            scan.problems.append(_internal_error(call.file, exc))
+
+    def expand_call(call: terraform.ModuleCall, chain: tuple[str, ...]) -> None:
         if call.child not in by_key or call.child in chain or len(chain) > _MAX_MODULE_DEPTH:
+            return
+        # Nested for_each calls multiply (100 keys, four levels deep: 100 million
+        # instances); past the budget the scan stops expanding, and says so.
+        budget[0] -= 1
+        if budget[0] < 0 or budget[1] < 0:
+            if not stopped:
+                stopped.append(call)
+                message = (
+                    f"module calls expand to more than {_MAX_MODULE_INSTANCES:,} module "
+                    f"instances or {_MAX_EXPANDED_PARAMETERS:,} parameters; the instances "
+                    "past that are not checked"
+                )
+                scan.problems.append(Problem(call.file, message, call.line or None))
             return
         if call.child not in parsed:
             parsed[call.child] = _read_module(entries_by_key[call.child])[0]
@@ -278,11 +366,13 @@ def _combine(results: list[_ModuleScan], modules: dict[Path, Entries], scan: Sca
         via = f"inputs from {call.address} ({call.file}:{call.line})"
         prefix = call.address + "."
         reported = by_key[call.child].reported
-        scan.parameters.extend(
-            p
-            for p in terraform.module_parameters(child, prefix, call.inputs, via)
-            if p.file in reported
-        )
+        every = terraform.module_parameters(child, prefix, call.inputs, via, scan.problems)
+        problem = terraform.too_many(every)
+        if problem is not None:
+            scan.problems.append(problem)
+        found = [p for p in every if p.file in reported]
+        budget[1] -= len(found)
+        scan.parameters.extend(found)
         for inner in terraform.module_calls(child, Path(call.child), call.inputs, prefix):
             expand(inner, (*chain, call.child))
 
@@ -309,6 +399,11 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
         scan.problems.append(problem)
         return
     is_json = path.name.lower().endswith(".json")
+    if data.startswith(b"PK\x03\x04") and b"tfplan" in data:
+        # Compressed, it shows no resource type: skipped, it would pass as clean.
+        message = "a saved Terraform plan (binary): scan the output of `terraform show -json` of it"
+        scan.problems.append(Problem(shown, message))
+        return
     if not _relevant(data, is_json):
         return
     text, problem = _decode(data, shown)
@@ -320,6 +415,13 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
         try:
             document = load_json(text)
         except DocumentError as exc:
+            if _is_log_stream(text):
+                message = (
+                    "a `terraform plan -json` log, not a plan: scan the output of "
+                    "`terraform show -json` of the saved plan"
+                )
+                scan.problems.append(Problem(shown, message))
+                return
             if is_json:
                 if any(n in data for n in _NEEDLES):
                     problem = Problem(shown, f"not valid JSON: {exc}", exc.line, exc.column)
@@ -331,12 +433,27 @@ def _scan_template(path: Path, shown: str, scan: Scan) -> None:
         if document is not None:
             if terraform.is_plan(document):
                 scan.parameters.extend(terraform.plan_parameters(document, shown))
-            elif cloudformation.is_template(document):
-                scan.parameters.extend(cloudformation.template_parameters(document, shown, [], []))
+            else:
+                for template, serverless in cloudformation.templates_in(document):
+                    scan.parameters.extend(
+                        cloudformation.template_parameters(
+                            template, shown, [], [], serverless, scan.problems
+                        )
+                    )
             return
     parameters, problems = cloudformation.read_template(text, shown, is_json=False)
     scan.parameters.extend(parameters)
     scan.problems.extend(problems)
+
+
+def _is_log_stream(text: str) -> bool:
+    """Whether text is Terraform's machine-readable UI log (one JSON message a line)."""
+    first = text.lstrip().split("\n", 1)[0]
+    try:
+        message = load_json(first)
+    except DocumentError:
+        return False
+    return isinstance(message, dict) and "@message" in message and "@level" in message
 
 
 def _read_module(

@@ -10,10 +10,21 @@ from typing import Any
 
 from .documents import DocumentError, Located, load_json
 from .model import Parameter, Problem, Resolved, Suppression
-from .resolve import JsonValue, Scope, Unknown, branches, evaluate, references, to_resolved
+from .resolve import (
+    JsonValue,
+    Scope,
+    Unknown,
+    branches,
+    evaluate,
+    references,
+    to_resolved,
+    type_defaults,
+    with_defaults,
+)
 
 RESOURCE_TYPE = "aws_ssm_parameter"
 MAX_INSTANCES = 10_000  # per resource: for_each over a literal map this big is not real code
+MAX_PARAMETERS = 50_000  # per module instance: a small file can for_each 100 resources over 8k keys
 SUPPRESS = "paramguard:ignore"
 
 # Attributes whose value is a secret by construction: a String parameter set from one holds
@@ -74,6 +85,11 @@ class Module:
     resources: list[_Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     calls: list[_CallSite] = field(default_factory=list)
+    types: dict[str, Any] = field(default_factory=dict)  # optional() defaults of variable types
+
+    def scope_variables(self, variables: Mapping[str, Any]) -> dict[str, Any]:
+        """Variable values with the optional attribute defaults of their types filled in."""
+        return {k: with_defaults(self.types.get(k), v) for k, v in variables.items()}
 
 
 @dataclass
@@ -277,6 +293,10 @@ def read_hcl(path: Path, shown: str, module: Module, text: str) -> None:
         kind = labels[0] if labels else ""
         if kind == "variable" and len(labels) == 2:
             attributes = _attributes(block)
+            if "type" in attributes:
+                spec = type_defaults(attributes["type"])
+                if spec is not None:
+                    module.types[labels[1]] = spec
             if "default" in attributes:
                 default = evaluate(attributes["default"], Scope())
                 module.variables.setdefault(labels[1], default)
@@ -473,13 +493,25 @@ def _instances(attributes: Mapping[str, Any], scope: Scope) -> list[tuple[str, S
         if count == 0:
             counted = "count is 0 with the defaults; the parameter is checked as if it were created"
         return [("[count]", scope.item(None, None), counted)]
-    return [("", scope, None)]
+    return [("", scope.item(None, None), None)]  # its own evaluation budget
 
 
 def _string_attribute(node: Any, scope: Scope) -> Resolved | None:
     if node is None:
         return None
     return to_resolved(evaluate(node, scope))
+
+
+def _name_attribute(node: Any, scope: Scope) -> Resolved | None:
+    """The name; where a condition the code does not decide chooses it, each choice too."""
+    resolved = _string_attribute(node, scope)
+    if resolved is None or resolved.complete:
+        return resolved
+    choices = branches(node, scope)
+    if not choices:
+        return resolved
+    literals = tuple(to_resolved(c).literal for c in choices)
+    return Resolved(resolved.text, False, resolved.literal, literals)
 
 
 def _type_attribute(node: Any, scope: Scope) -> tuple[Resolved | None, str | None]:
@@ -498,7 +530,7 @@ def module_calls(
     module: Module, directory: Path, inputs: Mapping[str, Any] | None = None, prefix: str = ""
 ) -> list[ModuleCall]:
     """The module's calls of local modules (source "./..." or "../..."), one per instance."""
-    scope = Scope({**module.variables, **(inputs or {})}, module.locals)
+    scope = Scope(module.scope_variables({**module.variables, **(inputs or {})}), module.locals)
     calls: list[ModuleCall] = []
     for call in module.calls:
         source = evaluate(call.attributes.get("source"), Scope())
@@ -524,25 +556,30 @@ def module_parameters(
     prefix: str = "",
     inputs: Mapping[str, Any] | None = None,
     via: str | None = None,
+    problems: list[Problem] | None = None,
 ) -> list[Parameter]:
     """Every aws_ssm_parameter instance of a module, with names resolved in its scope.
 
     inputs are what a calling module passes (they replace defaults and tfvars); via names the
-    call, for the notes.
+    call, for the notes; problems gets the one saying evaluation ran out of budget.
     """
     variables = dict(module.variables)
     if inputs is not None:
         # A called module's variables are its caller's inputs or its defaults: never tfvars.
         variables = {**module.defaults, **inputs}
-    scope = Scope(variables, module.locals)
+    scope = Scope(module.scope_variables(variables), module.locals)
     found: list[Parameter] = []
     for resource in module.resources:
+        if len(found) >= MAX_PARAMETERS:
+            break  # the caller names the module (see too_many)
         attributes = resource.attributes
         value_node = attributes.get("value", attributes.get("insecure_value"))
         if value_node is None and "value_wo" in attributes:
             value_node = None  # write-only values never reach state; nothing to inspect
         paths = _references(value_node)
-        for suffix, item_scope, note in _instances(resource.attributes, scope):
+        for suffix, item_scope, note in _instances(resource.attributes, scope)[
+            : MAX_PARAMETERS - len(found)
+        ]:
             value = evaluate(value_node, item_scope) if value_node is not None else None
             literal = value if isinstance(value, str) else None
             declared, type_note = _type_attribute(attributes.get("type"), item_scope)
@@ -553,7 +590,7 @@ def module_parameters(
                     column=resource.column,
                     address=f"{prefix}{RESOURCE_TYPE}.{resource.label}{suffix}",
                     source_kind=resource.source_kind,
-                    name=_string_attribute(attributes.get("name"), item_scope),
+                    name=_name_attribute(attributes.get("name"), item_scope),
                     type=declared,
                     value=literal,
                     value_source=secret_source(paths),
@@ -561,7 +598,30 @@ def module_parameters(
                     notes=tuple(n for n in (via, note, type_note) if n),
                 )
             )
+            if scope.module_exhausted() and problems is not None:
+                problems.append(
+                    Problem(
+                        resource.file,
+                        "expressions too costly to evaluate (nested for expressions?); names, "
+                        "types and values from here on in this module may be left unresolved",
+                        resource.line,
+                    )
+                )
+                problems = None  # said once
     return found
+
+
+def too_many(parameters: Sequence[Parameter]) -> Problem | None:
+    """The problem to report when module_parameters stopped at MAX_PARAMETERS."""
+    if len(parameters) < MAX_PARAMETERS:
+        return None
+    last = parameters[-1]
+    return Problem(
+        last.file,
+        f"more than {MAX_PARAMETERS:,} parameter instances in one module (for_each/count); "
+        "the ones past that are not checked",
+        last.line,
+    )
 
 
 def _references(node: Any) -> list[str]:

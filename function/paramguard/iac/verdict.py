@@ -122,7 +122,10 @@ def evaluate(parameter: Parameter, dictionary: Any, inspect_values: bool = True)
         return None
     name_hit = None
     if parameter.name is not None and parameter.name.has_literal:
-        name_hit = dictionary.match(parameter.name.literal)
+        for candidate in parameter.name.candidates():
+            name_hit = dictionary.match(candidate)
+            if name_hit is not None:
+                break
     value_hit: str | None = None
     value_line: int | None = None
     literal_flagged = False
@@ -142,7 +145,9 @@ def evaluate(parameter: Parameter, dictionary: Any, inspect_values: bool = True)
     notes = list(parameter.notes)
     if type_note:
         notes.append(type_note)
-    if parameter.name is not None and not parameter.name.complete:
+    if parameter.name is not None and parameter.name.choices:
+        notes.append("the name is chosen by a condition the code does not decide; each is matched")
+    elif parameter.name is not None and not parameter.name.complete:
         notes.append("name partly unresolved; matched on its literal parts")
     if parameter.suppression is not None and not parameter.suppression.reason:
         notes.append(
