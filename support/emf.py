@@ -162,14 +162,15 @@ class _Tee(io.TextIOBase):
 
 
 @contextlib.contextmanager
-def record_emf() -> Iterator[EmfRecorder]:
-    """Record stdout (what Lambda would send to the log group), still writing it through.
+def record_emf(passthrough: bool = True) -> Iterator[EmfRecorder]:
+    """Record stdout (what Lambda would send to the log group), by default still writing it.
 
     For scripts and module-scoped fixtures; inside a pytest test use `from_capsys`, since
     pytest re-installs its own stdout at the start of each test phase.
     """
     copy = io.StringIO()
-    with contextlib.redirect_stdout(_Tee(sys.stdout, copy)):
+    target = _Tee(sys.stdout, copy) if passthrough else copy
+    with contextlib.redirect_stdout(target):
         yield EmfRecorder(copy.getvalue)
 
 
