@@ -33,19 +33,6 @@ data "aws_iam_policy_document" "analyzer" {
     resources = [local.dictionary_object_arn]
   }
 
-  # PutMetricData has no resource-level permissions; the condition pins the namespace.
-  statement {
-    sid       = "PutMetrics"
-    actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"]
-
-    condition {
-      test     = "StringEquals"
-      variable = "cloudwatch:namespace"
-      values   = [var.metric_namespace]
-    }
-  }
-
   statement {
     sid       = "PublishFindings"
     actions   = ["sns:Publish"]

@@ -1,4 +1,4 @@
-"""The fake account on moto: credentials, clients, and reading back what the function published."""
+"""The fake account on moto: credentials, clients, and reading back what the function sent."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 ACCOUNT = "123456789012"  # moto's default account
@@ -75,22 +74,6 @@ def drain_messages(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
         for message in batch:
             messages.append(json.loads(message["Body"]))
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-
-
-def metric_sum(cloudwatch: Any, namespace: str, name: str) -> float | None:
-    """Sum of a metric over the last hour, or None if it was never published."""
-    now = datetime.now(UTC)
-    points = cloudwatch.get_metric_statistics(
-        Namespace=namespace,
-        MetricName=name,
-        StartTime=now - timedelta(hours=1),
-        EndTime=now + timedelta(minutes=5),
-        Period=60,
-        Statistics=["Sum"],
-    )["Datapoints"]
-    if not points:
-        return None
-    return float(sum(point["Sum"] for point in points))
 
 
 def client_error(code: str, operation: str, status: int = 400) -> Any:

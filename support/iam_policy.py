@@ -107,10 +107,6 @@ def api_call_for(
         return ApiCall(action, f"arn:aws:s3:::{params['Bucket']}/{params['Key']}", {})
     if service == "sns" and operation == "Publish":
         return ApiCall("sns:Publish", str(params.get("TopicArn") or params.get("TargetArn")), {})
-    if service == "cloudwatch" and operation == "PutMetricData":
-        return ApiCall(
-            "cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": str(params["Namespace"])}
-        )
     if service == "ssm" and operation == "DescribeParameters":
         return ApiCall("ssm:DescribeParameters", "*", {})
     if service == "ssm" and operation == "GetParameter":

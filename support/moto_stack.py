@@ -6,7 +6,6 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +66,6 @@ class DeployedContext:
         return 60_000
 
 
-def now_utc() -> datetime:
-    """The current time in UTC (one place to patch)."""
-    return datetime.now(UTC)
-
-
 # ---- Running the deployed function in-process ----
 
 
@@ -111,23 +105,3 @@ def subscribe_probe(stack: MotoStack, name: str) -> tuple[str, str]:
         TopicArn=stack.outputs["sns_topic_arn"], Protocol="sqs", Endpoint=queue_arn
     )
     return queue_url, str(subscription["SubscriptionArn"])
-
-
-def anomalies_sum(stack: MotoStack, namespace: str) -> float:
-    """Sum of AnomaliesDetected over the last 15 minutes (what the alarm evaluates)."""
-    now = now_utc()
-    data = stack.client("cloudwatch").get_metric_data(
-        MetricDataQueries=[
-            {
-                "Id": "anomalies",
-                "MetricStat": {
-                    "Metric": {"Namespace": namespace, "MetricName": "AnomaliesDetected"},
-                    "Period": 60,
-                    "Stat": "Sum",
-                },
-            }
-        ],
-        StartTime=now - timedelta(minutes=15),
-        EndTime=now + timedelta(minutes=5),
-    )
-    return float(sum(data["MetricDataResults"][0]["Values"]))

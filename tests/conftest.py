@@ -13,6 +13,7 @@ from moto import mock_aws
 from paramguard import handler
 
 from support.awsutil import REGION, LambdaContext, client_error
+from support.emf import EmfRecorder, from_capsys
 from support.paths import DICTIONARY_FILE
 
 
@@ -67,7 +68,7 @@ class Stack:
     s3: Any
     sns: Any
     sqs: Any
-    cloudwatch: Any
+    metrics: EmfRecorder  # the function's EMF lines: moto extracts no metric from them
     ssm: Any
     log_bucket: str
     dictionary_bucket: str
@@ -77,7 +78,9 @@ class Stack:
 
 
 @pytest.fixture
-def stack(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+def stack(
+    aws: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Stack]:
     """Log bucket, dictionary bucket with the default dictionary, topic with an SQS subscriber.
 
     The function's environment points at them, as Terraform wires it.
@@ -110,7 +113,7 @@ def stack(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         s3=s3,
         sns=sns,
         sqs=sqs,
-        cloudwatch=boto3.client("cloudwatch", region_name=REGION),
+        metrics=from_capsys(capsys),
         ssm=boto3.client("ssm", region_name=REGION),
         log_bucket="trail-logs",
         dictionary_bucket="paramguard-dictionary",

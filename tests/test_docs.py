@@ -155,8 +155,8 @@ def test_every_environment_variable_is_in_the_configuration_table() -> None:
 
 
 def test_every_metric_is_in_the_metrics_table() -> None:
-    published = {entry["MetricName"] for entry in Counters(inspect_values=True).metric_data()}
-    always = {entry["MetricName"] for entry in Counters(inspect_values=False).metric_data()}
+    published = {name for name, _, _ in Counters(inspect_values=True).metrics()}
+    always = {name for name, _, _ in Counters(inspect_values=False).metrics()}
     rows = {row[0].strip("`"): row for row in _table_rows(OPERATIONS, "## Metrics")}
     assert set(rows) == published
     for name, row in rows.items():

@@ -11,8 +11,9 @@ from botocore.exceptions import ClientError
 from paramguard import handler
 from paramguard.events import TransientError, UnrecognisedEvent
 
-from support.awsutil import ACCOUNT, REGION, LambdaContext, drain_messages, metric_sum
+from support.awsutil import ACCOUNT, REGION, LambdaContext, drain_messages
 from support.builders import gz_log, load_event, log_key, put_parameter, s3_event, sqs_event
+from support.emf import metric_sum
 
 from .conftest import Stack, fail_reads_of
 
@@ -210,7 +211,7 @@ def test_unrecognised_events_raise_naming_what_came(
 ) -> None:
     with pytest.raises(UnrecognisedEvent, match=named.replace("[", r"\[")):
         handler.lambda_handler(event, context)
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "AnomaliesDetected") is None
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "AnomaliesDetected") is None
 
 
 def test_both_paths_notify_once(dedup_stack: Stack, context: LambdaContext) -> None:
@@ -231,7 +232,7 @@ def test_both_paths_notify_once(dedup_stack: Stack, context: LambdaContext) -> N
     assert [r["findings"] for r in (first, second, third, again)] == [1, 0, 0, 0]
     assert [r["repeats"] for r in (first, second, third, again)] == [0, 1, 1, 1]
     assert len(subjects(stack)) == 1
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "AnomaliesDetected") == 1
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "AnomaliesDetected") == 1
 
 
 def test_dedup_table_down_still_notifies(

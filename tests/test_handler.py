@@ -10,8 +10,9 @@ import pytest
 from paramguard import handler
 from paramguard.events import UnrecognisedEvent
 
-from support.awsutil import ACCOUNT, REGION, LambdaContext, drain_messages, metric_sum
+from support.awsutil import ACCOUNT, REGION, LambdaContext, drain_messages
 from support.builders import SECRET_VALUE, gz_log, load_event, log_key, put_parameter, s3_event
+from support.emf import metric_sum
 
 from .conftest import Stack
 
@@ -35,11 +36,11 @@ def test_plaintext_password_is_reported(stack: Stack, context: LambdaContext) ->
     result = handler.lambda_handler(s3_event(stack.log_bucket, [key]), context)
 
     assert result["findings"] == 1
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "AnomaliesDetected") == 1
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "LogFilesProcessed") == 1
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "AnomaliesDetected") == 1
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "LogFilesProcessed") == 1
     # Only the PutParameter record is parsed; the GetParameter one is skipped unparsed.
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "RecordsEvaluated") == 1
-    assert (metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "LogBytesScanned") or 0) > 1000
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "RecordsEvaluated") == 1
+    assert (metric_sum(stack.metrics, "ParamStoreAnalyser", "LogBytesScanned") or 0) > 1000
     [envelope] = drain_messages(stack.sqs, stack.queue_url)
     assert "/prod/db/password" in envelope["Subject"]
     body = envelope["Message"]
@@ -81,7 +82,7 @@ def test_clean_log_publishes_zero_and_sends_nothing(stack: Stack, context: Lambd
     result = handler.lambda_handler(s3_event(stack.log_bucket, [key]), context)
 
     assert result["findings"] == 0
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "AnomaliesDetected") == 0
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "AnomaliesDetected") == 0
     assert drain_messages(stack.sqs, stack.queue_url) == []
 
 
@@ -131,7 +132,7 @@ def test_digest_and_other_objects_are_skipped(stack: Stack, context: LambdaConte
     )
 
     assert result["skipped"] == 2 and result["failed"] == 0
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "ObjectsSkipped") == 2
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "ObjectsSkipped") == 2
 
 
 def test_s3_test_event_is_ignored(stack: Stack, context: LambdaContext) -> None:
@@ -153,7 +154,7 @@ def test_corrupt_object_does_not_block_the_others(stack: Stack, context: LambdaC
     result = handler.lambda_handler(s3_event(stack.log_bucket, [bad, good]), context)
 
     assert result["failed"] == 1 and result["findings"] == 1
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "LogFileFailures") == 1
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "LogFileFailures") == 1
 
 
 def test_missing_object_is_counted_not_raised(stack: Stack, context: LambdaContext) -> None:
@@ -200,7 +201,7 @@ def test_notifications_are_capped_with_a_summary(
     assert len(summary) == 1 and "4 more" in summary[0]["Subject"]
     for i in range(3, 7):
         assert f"/svc{i}/password" in summary[0]["Message"]
-    assert metric_sum(stack.cloudwatch, "ParamStoreAnalyser", "AnomaliesDetected") == 7
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "AnomaliesDetected") == 7
 
 
 def test_value_never_leaves_the_function(

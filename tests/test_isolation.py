@@ -18,8 +18,9 @@ from paramguard import handler
 from paramguard.cli import main as cli_main
 from paramguard.events import ProcessingError, TransientError
 
-from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages, metric_sum
+from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages
 from support.builders import gz_log, load_event, log_key, put_parameter, s3_event, sqs_event
+from support.emf import metric_sum
 
 from .conftest import Stack
 
@@ -79,8 +80,8 @@ def test_sqs_batch_fails_only_the_bad_message_and_reports_the_rest(
         "/a/api_key": "String",
         "/c/token": "String",
     }
-    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == 3
-    assert metric_sum(stack.cloudwatch, NS, "LogFileFailures") == 1
+    assert metric_sum(stack.metrics, NS, "AnomaliesDetected") == 3
+    assert metric_sum(stack.metrics, NS, "LogFileFailures") == 1
 
 
 def test_an_object_that_fails_unexpectedly_is_kept_for_retry_after_the_rest_is_reported(
@@ -98,8 +99,8 @@ def test_an_object_that_fails_unexpectedly_is_kept_for_retry_after_the_rest_is_r
         handler.lambda_handler(s3_event(stack.log_bucket, [boom, good]), context)
 
     assert names_notified(stack) == {"/c/token": "String"}
-    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == 1
-    assert metric_sum(stack.cloudwatch, NS, "LogFileFailures") == 1
+    assert metric_sum(stack.metrics, NS, "AnomaliesDetected") == 1
+    assert metric_sum(stack.metrics, NS, "LogFileFailures") == 1
     [error] = [r for r in caplog.records if getattr(r, "event", "") == "object_error"]
     assert boom in error.__dict__["object"] and error.exc_info
 
@@ -201,8 +202,8 @@ def test_a_region_that_fails_for_good_is_counted_and_the_others_reported(
 
     assert result["findings"] == 2 and result["inventory_failures"] == 1
     assert set(names_notified(regions)) == {"/us-east-1/db_password", "/ap-southeast-2/db_password"}
-    assert metric_sum(regions.cloudwatch, NS, "InventoryFailures") == 1
-    assert metric_sum(regions.cloudwatch, NS, "AnomaliesDetected") == 2
+    assert metric_sum(regions.metrics, NS, "InventoryFailures") == 1
+    assert metric_sum(regions.metrics, NS, "AnomaliesDetected") == 2
     [failed] = [r for r in caplog.records if getattr(r, "event", "") == "inventory_failed"]
     assert failed.__dict__["region"] == "eu-west-1" and failed.__dict__["error"] == code
 
@@ -218,7 +219,7 @@ def test_an_unexpected_error_in_a_region_is_logged_with_its_traceback_and_counte
 
     assert handler.lambda_handler(scheduled_event(), context)["findings"] == 2
 
-    assert metric_sum(regions.cloudwatch, NS, "InventoryFailures") == 1
+    assert metric_sum(regions.metrics, NS, "InventoryFailures") == 1
     [failed] = [r for r in caplog.records if getattr(r, "event", "") == "inventory_failed"]
     assert failed.__dict__["error"] == "KeyError" and failed.exc_info
 
@@ -232,7 +233,7 @@ def test_a_throttled_region_is_retried_after_the_others_are_reported(
         handler.lambda_handler(scheduled_event(), context)
 
     assert set(names_notified(regions)) == {"/us-east-1/db_password", "/eu-west-1/db_password"}
-    assert metric_sum(regions.cloudwatch, NS, "InventoryFailures") == 0
+    assert metric_sum(regions.metrics, NS, "InventoryFailures") == 0
 
 
 class FailsOnSecondPage:
@@ -272,7 +273,7 @@ def test_a_clean_sweep_publishes_zero_inventory_failures(
     regions: Stack, context: LambdaContext
 ) -> None:
     assert handler.lambda_handler(scheduled_event(), context)["findings"] == 3
-    assert metric_sum(regions.cloudwatch, NS, "InventoryFailures") == 0
+    assert metric_sum(regions.metrics, NS, "InventoryFailures") == 0
 
 
 def test_cli_inventory_names_the_failed_region_and_prints_the_others(

@@ -64,11 +64,13 @@ def test_a_failed_message_is_in_the_queue_for_the_next_run(
         )
     fail_reads_of(monkeypatch, stuck, "SlowDown", 503)
 
-    code, out, _ = run(["redrive", queue_url], capsys)
+    code, out, err = run(["redrive", queue_url], capsys)
 
     assert code == 2
     assert "2 messages, 1 re-processed and deleted, 1 kept" in out
     assert counts(stack.sqs, queue_url) == (1, 0)
+    # The re-processing's metrics line goes to stderr: stdout is the command's report.
+    assert '"_aws"' not in out and '"_aws"' in err
 
     code, out, err = run(["redrive", queue_url], capsys)
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from paramguard import handler
@@ -21,8 +20,9 @@ from paramguard.logfile import LogFormatError, scan_document
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
 
-from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages, metric_sum
+from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages
 from support.builders import SECRET_VALUE, gz_log, log_document, log_key, put_parameter, s3_event
+from support.emf import metric_sum
 
 from .conftest import Stack, fail_reads_of
 
@@ -53,7 +53,7 @@ def test_transient_read_errors_retry_after_the_rest_is_done(
         handler.lambda_handler(s3_event(stack.log_bucket, [broken, good]), context)
 
     assert len(drain_messages(stack.sqs, stack.queue_url)) == 1
-    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == 1
+    assert metric_sum(stack.metrics, NS, "AnomaliesDetected") == 1
 
 
 @pytest.mark.parametrize(("code", "status"), [("AccessDenied", 403), ("NoSuchKey", 404)])
@@ -66,7 +66,7 @@ def test_permanent_read_errors_are_counted_not_retried(
     result = handler.lambda_handler(s3_event(stack.log_bucket, [broken, good]), context)
 
     assert (result["failed"], result["findings"]) == (1, 1)
-    assert metric_sum(stack.cloudwatch, NS, "LogFileFailures") == 1
+    assert metric_sum(stack.metrics, NS, "LogFileFailures") == 1
 
 
 def test_dictionary_bucket_unreachable_on_cold_start(stack: Stack, context: LambdaContext) -> None:
@@ -76,29 +76,7 @@ def test_dictionary_bucket_unreachable_on_cold_start(stack: Stack, context: Lamb
     result = handler.lambda_handler(s3_event(stack.log_bucket, [good_log(stack)]), context)
 
     assert result["findings"] == 1 and result["dictionary"] == "bundled default"
-    assert metric_sum(stack.cloudwatch, NS, "DictionaryLoadFailures") == 1
-
-
-def test_metrics_failing_still_notifies_and_logs(
-    stack: Stack,
-    context: LambdaContext,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    rt = handler.runtime()
-
-    def refuse(**kwargs: Any) -> Any:
-        raise ClientError({"Error": {"Code": "InternalServiceError", "Message": "x"}}, "Put")
-
-    monkeypatch.setattr(rt.cloudwatch, "put_metric_data", refuse)
-    caplog.set_level(logging.INFO)
-
-    result = handler.lambda_handler(s3_event(stack.log_bucket, [good_log(stack)]), context)
-
-    assert result["findings"] == 1
-    assert len(drain_messages(stack.sqs, stack.queue_url)) == 1
-    events = [getattr(r, "event", "") for r in caplog.records]
-    assert "finding" in events and "metrics_failed" in events
+    assert metric_sum(stack.metrics, NS, "DictionaryLoadFailures") == 1
 
 
 def flaky_publish(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[float]:
@@ -143,8 +121,8 @@ def test_sns_down_keeps_the_finding_in_log_and_metric(
     result = handler.lambda_handler(s3_event(stack.log_bucket, [good_log(stack)]), context)
 
     assert result["notifications_failed"] == 1
-    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == 1
-    assert metric_sum(stack.cloudwatch, NS, "NotificationFailures") == 1
+    assert metric_sum(stack.metrics, NS, "AnomaliesDetected") == 1
+    assert metric_sum(stack.metrics, NS, "NotificationFailures") == 1
     assert [r for r in caplog.records if getattr(r, "event", "") == "finding"]
 
 
@@ -204,9 +182,9 @@ def test_bad_objects_are_counted_and_do_not_block_the_batch(
     assert (result["failed"], result["findings"]) == (1, 1)
     [failure] = [r for r in caplog.records if getattr(r, "event", "") == "object_failed"]
     assert bad in failure.__dict__["object"] and failure.__dict__["error"]
-    assert metric_sum(stack.cloudwatch, NS, "LogFileFailures") == 1
+    assert metric_sum(stack.metrics, NS, "LogFileFailures") == 1
     if kind == "gzip-bomb":
-        assert metric_sum(stack.cloudwatch, NS, "DecompressionLimitExceeded") == 1
+        assert metric_sum(stack.metrics, NS, "DecompressionLimitExceeded") == 1
 
 
 @pytest.mark.parametrize(
@@ -351,7 +329,7 @@ def test_load_1000_events_every_finding_exactly_once(
     messages = drain_messages(dedup_stack.sqs, dedup_stack.queue_url)
     names = [m["MessageAttributes"]["parameter_name"]["Value"] for m in messages]
     assert sorted(names) == sorted(expected)
-    assert metric_sum(dedup_stack.cloudwatch, NS, "AnomaliesDetected") == len(expected)
+    assert metric_sum(dedup_stack.metrics, NS, "AnomaliesDetected") == len(expected)
 
 
 # ---- Nothing leaked ----
@@ -374,7 +352,7 @@ def test_the_value_appears_nowhere(
     cli_main(["scan", "--json", str(tmp_path)])
 
     messages = drain_messages(stack.sqs, stack.queue_url)
-    metrics = stack.cloudwatch.list_metrics(Namespace=NS)["Metrics"]
+    metrics = stack.metrics.documents()
     captured = capsys.readouterr()
     assert len(messages) == 2 and metrics
     for text in (
@@ -414,7 +392,7 @@ def test_any_publish_error_is_counted_never_raised(
     result = handler.lambda_handler(s3_event(stack.log_bucket, [good_log(stack)]), context)
 
     assert result["notifications_failed"] == 1
-    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == 1
+    assert metric_sum(stack.metrics, NS, "AnomaliesDetected") == 1
 
 
 def test_running_out_of_time_sends_a_summary_and_still_the_metric(
@@ -432,4 +410,4 @@ def test_running_out_of_time_sends_a_summary_and_still_the_metric(
     messages = drain_messages(stack.sqs, stack.queue_url)
     assert result["findings"] == 3 and len(messages) == 1
     assert "3 more" in messages[0]["Subject"]
-    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == 3
+    assert metric_sum(stack.metrics, NS, "AnomaliesDetected") == 3

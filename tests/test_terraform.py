@@ -30,7 +30,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from support import awsutil, builders, iam_policy, moto_server, moto_stack, paths, terraform
+from support import awsutil, builders, emf, iam_policy, moto_server, moto_stack, paths, terraform
 
 REPO = paths.REPO_ROOT
 REGION = "eu-west-1"
@@ -758,7 +758,6 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
         {
             "s3:GetObject",
             "s3:GetObjectVersion",
-            "cloudwatch:PutMetricData",
             "sns:Publish",
             "kms:Decrypt",
             "kms:GenerateDataKey*",
@@ -770,8 +769,8 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
             "dynamodb:UpdateItem",
         }
     )
-    # Where it can write: its log group, its namespace, its topic, its failure queue and its
-    # deduplication table; nothing else.
+    # Where it can write: its log group (the metrics are log lines), its topic, its failure
+    # queue and its deduplication table; nothing else.
     failure_queue = deployment.client("sqs").get_queue_attributes(
         QueueUrl=out["failure_queue_url"], AttributeNames=["QueueArn"]
     )["Attributes"]["QueueArn"]
@@ -781,8 +780,6 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
     assert _statement(policy, "WriteOwnLogs")["Resource"].endswith(
         f":log-group:{out['log_group_name']}:*"
     )
-    metrics = _statement(policy, "PutMetrics")
-    assert metrics["Condition"] == {"StringEquals": {"cloudwatch:namespace": NAMESPACE}}
     read_logs = _statement(policy, "ReadCloudTrailLogFiles")
     assert read_logs["Resource"] == f"arn:aws:s3:::{out['log_bucket_name']}/AWSLogs/*"
     # A versioned bucket's notifications name the version: GetObject with VersionId.
@@ -805,7 +802,7 @@ def test_role_policy_is_least_privilege_on_paper(deployment: Deployment) -> None
         if "*" in iam_policy.as_list(s["Resource"])
         for a in iam_policy.as_list(s["Action"])
     )
-    assert star == ["cloudwatch:PutMetricData", "ssm:DescribeParameters"]
+    assert star == ["ssm:DescribeParameters"]
     # No kms:Decrypt for log files: this trail's logs are not KMS-encrypted.
     assert "DecryptCloudTrailLogFiles" not in {s.get("Sid") for s in iam_policy.statements(policy)}
 
@@ -904,9 +901,13 @@ def story(deployment: Deployment) -> Iterator[Story]:
         ),
     ]
     calls: list[tuple[str, str, dict[str, Any]]] = []
-    with moto_stack.function_environment(
-        deployment.stack, {"DICTIONARY_TTL_SECONDS": "0"}
-    ) as context:
+    with (
+        moto_stack.function_environment(
+            deployment.stack, {"DICTIONARY_TTL_SECONDS": "0"}
+        ) as context,
+        # The function's stdout, which Lambda sends to its log group; moto extracts no metric.
+        emf.record_emf() as metrics,
+    ):
         event = _put_log(deployment, first_records)
         with iam_policy.record_api_calls() as recorded:
             first = handler.lambda_handler(event, context)
@@ -940,7 +941,7 @@ def story(deployment: Deployment) -> Iterator[Story]:
         calls += versioned.calls
         notified += _drain(sqs, queue_url, want=1)
 
-    total = moto_stack.anomalies_sum(deployment.stack, NAMESPACE)
+    total = emf.metric_sum(metrics, NAMESPACE, "AnomaliesDetected") or 0.0
     sns.unsubscribe(SubscriptionArn=subscription)
     sqs.delete_queue(QueueUrl=queue_url)
     yield Story(first, second, notified, calls, total, versioned.result)
@@ -1011,10 +1012,7 @@ def test_handler_finds_plain_text_secrets(story: Story, deployment: Deployment) 
     assert "/demo/prod/db_password" in text
     assert "/demo/prod/api_token" in text
     assert "tls_private_key" not in text  # a SecureString is fine
-    list_metrics = deployment.client("cloudwatch").list_metrics(
-        Namespace=NAMESPACE, MetricName="AnomaliesDetected"
-    )["Metrics"]
-    assert list_metrics, "the function published no AnomaliesDetected metric"
+    # The deployed function's namespace, as its EMF lines name it (what the alarm watches).
     assert story.anomalies_sum >= 3
 
 
@@ -1038,7 +1036,6 @@ def test_function_calls_are_allowed_by_its_role_and_nothing_more(
     assert used == {
         "s3:GetObject",
         "s3:GetObjectVersion",  # the versioned bucket's log file
-        "cloudwatch:PutMetricData",
         "sns:Publish",
         "ssm:DescribeParameters",
         "dynamodb:PutItem",
@@ -1089,7 +1086,8 @@ def test_policy_evaluator_can_say_no(deployment: Deployment) -> None:
             "s3:GetObjectVersion", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}
         ),
         iam_policy.ApiCall("s3:PutObject", f"arn:aws:s3:::{dictionary_bucket}/dictionary.txt", {}),
-        iam_policy.ApiCall("cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "AWS/Lambda"}),
+        # The metrics are log lines: no PutMetricData, not even in its own namespace.
+        iam_policy.ApiCall("cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": NAMESPACE}),
         iam_policy.ApiCall("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:someone-else", {}),
         iam_policy.ApiCall("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/x", {}),
     ]:
@@ -1317,7 +1315,7 @@ SPLIT_VARIABLES: dict[str, Any] = {
 
 def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_path: Path) -> None:
     """Files by concern, the bucket module and moved blocks: an existing deployment's plan
-    moves state addresses at most, it creates, changes or destroys nothing.
+    moves state addresses at most; it changes only what changed on purpose since (the role).
 
     The function's code is held at the old commit's: the claim is about the configuration
     (the Python moved too, and a new zip is an in-place code update, as for any release)."""
@@ -1343,7 +1341,18 @@ def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_pa
             for change in plan["resource_changes"]
             if change["change"]["actions"] != ["no-op"]
         }
-        assert changed == {}, changed
+        # Since that commit the role lost cloudwatch:PutMetricData (metrics are EMF lines).
+        assert changed == {"aws_iam_role_policy.analyzer": ["update"]}, changed
+        [role_policy] = [
+            c["change"]
+            for c in plan["resource_changes"]
+            if c["address"] == "aws_iam_role_policy.analyzer"
+        ]
+        before, after = (
+            {s.get("Sid") for s in iam_policy.statements(_json(role_policy[when]["policy"]))}
+            for when in ("before", "after")
+        )
+        assert (before - after, after - before) == ({"PutMetrics"}, set())
         outputs = {
             name: change["actions"]
             for name, change in plan.get("output_changes", {}).items()

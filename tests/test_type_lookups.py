@@ -18,8 +18,9 @@ from paramguard.finding import Candidate
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
 
-from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages, metric_sum
+from support.awsutil import ACCOUNT, REGION, LambdaContext, client_error, drain_messages
 from support.builders import gz_log, log_key, put_parameter, s3_event
+from support.emf import metric_sum
 
 from .conftest import Stack
 
@@ -226,7 +227,7 @@ def test_handler_finishes_within_its_budget_and_reports_every_finding(
     assert reported | secure == set(names) and not reported & secure  # every write accounted for
     assert secure <= {n for i, n in enumerate(names) if i % 10 == 0}  # only real SecureStrings
     assert result["findings"] == len(reported) > 0
-    assert metric_sum(stack.cloudwatch, NS, "AnomaliesDetected") == len(reported)
+    assert metric_sum(stack.metrics, NS, "AnomaliesDetected") == len(reported)
     messages = drain_messages(stack.sqs, stack.queue_url)
     assert len(messages) == 21  # 20 individual notifications and the summary of the rest
     unresolved = [

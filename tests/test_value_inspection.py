@@ -24,8 +24,9 @@ from paramguard.report import build_notification
 from paramguard.rule import evaluate_record
 from paramguard.values import inspect_value
 
-from support.awsutil import LambdaContext, client_error, drain_messages, metric_sum
+from support.awsutil import LambdaContext, client_error, drain_messages
 from support.builders import gz_log, log_key, put_parameter, s3_event
+from support.emf import metric_sum
 from support.iam_policy import record_api_calls
 
 from .conftest import Stack
@@ -103,8 +104,8 @@ def test_a_token_under_a_harmless_name_is_reported_by_its_value(
     [message] = drain_messages(inspecting.sqs, inspecting.queue_url)
     assert "value:github-token" in message["Message"]
     assert "value holds a secret" in message["Message"]
-    assert metric_sum(inspecting.cloudwatch, NS, "AnomaliesDetected") == 1
-    assert metric_sum(inspecting.cloudwatch, NS, "ValuesNotInspected") == 0
+    assert metric_sum(inspecting.metrics, NS, "AnomaliesDetected") == 1
+    assert metric_sum(inspecting.metrics, NS, "ValuesNotInspected") == 0
     # The sentinel: the value itself appears nowhere the function writes to.
     assert token not in json.dumps(message)
     assert token not in caplog.text
@@ -213,7 +214,7 @@ def test_another_accounts_write_is_not_read(
     assert reads == [] and result["findings"] == 1
     note = findings(caplog)["/other/db_password"]["notes"][-1]
     assert note == "value not inspected: parameter in account 210987654321"
-    assert metric_sum(inspecting.cloudwatch, NS, "ValuesNotInspected") == 2
+    assert metric_sum(inspecting.metrics, NS, "ValuesNotInspected") == 2
 
 
 def test_off_reads_nothing_and_reports_names_only(
@@ -230,7 +231,7 @@ def test_off_reads_nothing_and_reports_names_only(
     assert reads == []
     assert result["findings"] == 1 and set(findings(caplog)) == {"/prod/db/password"}
     assert findings(caplog)["/prod/db/password"]["value_matched"] is None
-    assert metric_sum(stack.cloudwatch, NS, "ValuesNotInspected") is None  # not published
+    assert metric_sum(stack.metrics, NS, "ValuesNotInspected") is None  # not published
 
 
 class FailingReads:
@@ -277,8 +278,8 @@ def test_read_failures_are_counted_and_a_throttled_read_is_retried(
     assert result["findings"] == 1  # the name match, with a note
     note = findings(caplog)["/a/db_password"]["notes"][-1]
     assert note == "value not inspected: reading it failed (AccessDeniedException)"
-    assert metric_sum(inspecting.cloudwatch, NS, "ValuesNotInspected") == 3
-    assert metric_sum(inspecting.cloudwatch, NS, "ValueReadFailures") == 2
+    assert metric_sum(inspecting.metrics, NS, "ValuesNotInspected") == 3
+    assert metric_sum(inspecting.metrics, NS, "ValueReadFailures") == 2
     logged = {
         r.__dict__["parameter_name"]: r.__dict__["reason"]
         for r in caplog.records
@@ -330,7 +331,7 @@ def test_out_of_time_name_matches_are_reported_and_the_rest_counted(
         if getattr(r, "event", "") == "value_not_inspected" and not r.__dict__["name_matched"]
     ]
     assert sorted(by_value + left) == sorted(f"/svc{i}/settings" for i in range(30))
-    not_inspected = metric_sum(inspecting.cloudwatch, NS, "ValuesNotInspected")
+    not_inspected = metric_sum(inspecting.metrics, NS, "ValuesNotInspected")
     assert not_inspected == 40 - slow.reads
     assert result["findings"] == len(found)
 

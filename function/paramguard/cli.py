@@ -8,6 +8,7 @@ neither forge an output line nor hide one, and every --json line is valid JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import logging
@@ -751,7 +752,10 @@ def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             source = "the queue's visibility timeout"
 
             def process(event: object) -> object:
-                return handler.lambda_handler(event, None)
+                # The handler writes its metrics as an EMF line to stdout, for Lambda's log
+                # group; here nothing extracts them, and stdout is this command's report.
+                with contextlib.redirect_stdout(err):
+                    return handler.lambda_handler(event, None)
 
         if args.visibility_timeout:
             source = "--visibility-timeout"

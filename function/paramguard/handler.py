@@ -54,7 +54,6 @@ class Runtime:
     config: Config
     s3: Any
     sns: Any
-    cloudwatch: Any
     dictionary: DictionaryCache
     dedup: DedupTable | None = None
     _ssm: dict[tuple[str, bool], Any] = field(default_factory=dict)
@@ -85,7 +84,6 @@ class Runtime:
             config=config,
             s3=s3,
             sns=boto3.client("sns", config=_BOTO_CONFIG),
-            cloudwatch=boto3.client("cloudwatch", config=_BOTO_CONFIG),
             dictionary=DictionaryCache(
                 s3,
                 config.dictionary_bucket,
@@ -114,7 +112,8 @@ def reset() -> None:
     _runtime = None
 
 
-# Time kept back for the summary message and the metric after individual notifications.
+# Time kept back for the summary message after individual notifications (the metrics are a
+# log line, no call).
 _RESERVE_SECONDS = 10.0
 # Type look-ups stop this long before the notifications' deadline: room for one look-up call
 # still in flight, then deduplication.
@@ -273,7 +272,7 @@ def _sweep(
 
 
 def handle(rt: Runtime, work: Work, context: Any) -> Any:
-    """Do the work, then log, notify and publish metrics once; answer in the event's terms."""
+    """Do the work, then log, notify and emit the metrics once; answer in the event's terms."""
     end = _end(context)
     counters = Counters()
     for reason in work.ignored:
@@ -318,7 +317,7 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         _before(end, _RESERVE_SECONDS),
     )
     counters.notification_failures = failed
-    publish_metrics(rt.cloudwatch, rt.config.metric_namespace, counters)
+    publish_metrics(rt.config.metric_namespace, counters)
     summary = {
         "kind": work.kind,
         "objects": len(work.objects),

@@ -1,7 +1,7 @@
-"""Turning findings into notifications and metrics, and publishing the metrics.
+"""Turning findings into notifications and metrics, and emitting the metrics.
 
-One AWS call lives here (PutMetricData, client passed in), so adding a metric touches this
-module only; botocore is not imported (see aws_errors).
+Metrics leave as one CloudWatch embedded metric format (EMF) line on stdout per invocation,
+so adding a metric touches this module only and costs no AWS call.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import json
 import logging
 import re
 import shlex
+import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
-from .aws_errors import error_code, is_aws_error
 from .finding import Finding
 
 logger = logging.getLogger(__name__)
@@ -304,9 +304,8 @@ class Counters:
     values_not_inspected: int = 0  # plaintext writes whose value was left unread for good
     value_read_failures: int = 0  # reads refused (AccessDenied...): a blind spot
 
-    def metric_data(self, now: datetime | None = None) -> list[dict[str, Any]]:
-        """PutMetricData entries; AnomaliesDetected has no dimensions so the alarm sees it."""
-        timestamp = now or datetime.now(UTC)
+    def metrics(self) -> list[tuple[str, int, str]]:
+        """(name, value, unit) of every metric this invocation publishes, zeros included."""
         values = {
             "AnomaliesDetected": self.findings,
             "LogFilesProcessed": self.log_files,
@@ -322,36 +321,52 @@ class Counters:
         if self.inspect_values:
             values["ValuesNotInspected"] = self.values_not_inspected
             values["ValueReadFailures"] = self.value_read_failures
-        data = [
-            {"MetricName": name, "Value": float(value), "Unit": "Count", "Timestamp": timestamp}
-            for name, value in values.items()
-        ]
-        data.append(
-            {
-                "MetricName": "LogBytesScanned",
-                "Value": float(self.bytes_scanned),
-                "Unit": "Bytes",
-                "Timestamp": timestamp,
-            }
-        )
-        return data
+        counts = [(name, value, "Count") for name, value in values.items()]
+        return [*counts, ("LogBytesScanned", self.bytes_scanned, "Bytes")]
 
 
-def publish_metrics(cloudwatch: Any, namespace: str, counters: Counters) -> bool:
-    """One PutMetricData call with every count; False (logged) if CloudWatch refused it."""
-    try:
-        cloudwatch.put_metric_data(Namespace=namespace, MetricData=counters.metric_data())
-    except Exception as exc:
-        if not is_aws_error(exc):
-            raise
-        logger.error(
-            "metrics not published",
-            extra={
-                "event": "metrics_failed",
-                "namespace": namespace,
-                "error": error_code(exc),
-                "anomalies": counters.findings,  # the published field name
-            },
-        )
-        return False
-    return True
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+# "A MetricDirective ... MUST NOT contain more than 100 MetricDefinition objects."
+EMF_MAX_METRICS = 100
+
+
+def emf_document(namespace: str, counters: Counters, timestamp_ms: int) -> dict[str, Any]:
+    """The embedded metric format document of one invocation's counts.
+
+    Every count is present, zeros included: the heartbeat alarm needs a LogFilesProcessed
+    point from each invocation, and AnomaliesDetected=0 keeps the finding alarm in OK rather
+    than INSUFFICIENT_DATA. One empty dimension set ([[]]) publishes each metric with no
+    dimensions, which is what the alarms name.
+    """
+    metrics = counters.metrics()
+    if len(metrics) > EMF_MAX_METRICS:
+        raise ValueError(f"{len(metrics)} metrics; one EMF directive holds {EMF_MAX_METRICS}")
+    directive = {
+        "Namespace": namespace,
+        "Dimensions": [[]],
+        "Metrics": [{"Name": name, "Unit": unit} for name, _, unit in metrics],
+    }
+    return {
+        "_aws": {"Timestamp": timestamp_ms, "CloudWatchMetrics": [directive]},
+        **{name: value for name, value, _ in metrics},
+    }
+
+
+def publish_metrics(namespace: str, counters: Counters, stream: TextIO | None = None) -> None:
+    """Write the invocation's metrics as one EMF line to stdout; CloudWatch Logs extracts them.
+
+    Written to stdout, not through logging: with Lambda's JSON log format the runtime wraps
+    logging records in its own JSON object, and EMF needs the log event to be the document
+    itself, nothing before or after it. Python's print output reaches the log group as the
+    text written ("Lambda can only send log outputs [of print statements] to CloudWatch Logs
+    in plain text format"), and Lambda does not re-encode a line that is already JSON:
+    https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html
+    https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html
+    CloudWatch Logs then extracts the metrics from the lines the function writes to stdout:
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Lambda.html
+    """
+    document = emf_document(namespace, counters, int(time.time() * 1000))
+    out = stream if stream is not None else sys.stdout
+    # One line: a newline inside the JSON would split it into two log events.
+    out.write(json.dumps(document, separators=(",", ":"), ensure_ascii=True) + "\n")
+    out.flush()
