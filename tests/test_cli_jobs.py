@@ -143,3 +143,34 @@ def test_every_start_method_gives_the_same_report(
         printed = capsys.readouterr()
         reports.append((code, printed.out, without_time(printed.err.encode())))
     assert reports[0] == reports[1] and reports[0][1].count("\n") > POOL_AFTER
+
+
+def test_a_worker_that_dies_costs_failures_never_silence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paramguard import cli, parallel
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the fault is injected into forked workers")
+    top = tmp_path / "logs"
+    top.mkdir()
+    total = 6 * POOL_AFTER
+    for n in range(total):
+        body = gz_log([put_parameter(f"/s{n:03d}/password", "String")])
+        (top / f"{n:03d}.json.gz").write_bytes(body)
+    real = parallel.scan_local
+
+    def dies_on_one(task: parallel.LocalFile, dictionary: object) -> parallel.Outcome:
+        if task.name.endswith("020.json.gz"):
+            os._exit(9)  # as the kernel's OOM killer would end it
+        return real(task, dictionary)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "scan_local", dies_on_one)
+    code = cli.main(["scan", "-j", "2", "--json", str(top)])
+    printed = capsys.readouterr()
+    found = printed.out.count("\n")
+    failures = [line for line in printed.err.splitlines() if "internal error" in line]
+    summary = printed.err.splitlines()[-1]
+    assert code == 1 and 0 < len(failures) < total and found + len(failures) == total
+    assert f"{found} findings, {len(failures)} failures" in summary

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, BinaryIO
 
 from .aws_io import resolve_candidates
@@ -33,6 +34,10 @@ _FETCH_THREADS_PER_JOB = 4
 # Starting a worker (a fresh interpreter importing paramguard, the dictionary unpickled)
 # costs about as much as scanning a few typical log files, so a handful is scanned here.
 POOL_AFTER = 8
+# Small local files go to a worker in groups: one round trip per group instead of per file
+# (a round trip costs about as much as scanning a 10 KB log).
+_BATCH_FILES = 16
+_BATCH_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -202,6 +207,10 @@ def _in_worker(task: LocalFile | Blob) -> Outcome:
     return scan_local(task, _worker_dictionary)
 
 
+def _in_worker_batch(tasks: list[LocalFile]) -> list[Outcome]:
+    return [_in_worker(task) for task in tasks]
+
+
 # ---- In the parent ----
 
 
@@ -252,6 +261,22 @@ class _Runner:
             return lambda: failed
         return lambda: _result(future, task.name)
 
+    def start_batch(self, tasks: list[LocalFile]) -> list[Callable[[], Outcome]]:
+        """Begin work on local files as one job of the pool; a callable per file."""
+        if self.pool is None or len(tasks) == 1:
+            return [self.start(task) for task in tasks]
+        try:
+            future = self.pool.submit(_in_worker_batch, tasks)
+        except Exception as exc:  # a broken pool (a worker was killed): these files failed
+            failed = [_failed(task.name, exc) for task in tasks]
+            return [partial(_same, one) for one in failed]
+
+        def nth(index: int) -> Outcome:
+            got = _result(future, tasks[index].name)
+            return got if isinstance(got, Outcome) else got[index]
+
+        return [partial(nth, index) for index in range(len(tasks))]
+
     def start(self, task: Task) -> Callable[[], Outcome]:
         """Begin work on a task; the callable returns its outcome (waiting if need be)."""
         if isinstance(task, Failure):
@@ -288,6 +313,10 @@ def _here(task: LocalFile | Blob, dictionary: Dictionary) -> Outcome:
     return scan_local(task, dictionary)
 
 
+def _same(outcome: Outcome) -> Outcome:
+    return outcome
+
+
 def _result(future: Future[Any], name: str) -> Any:
     try:
         return future.result()
@@ -299,6 +328,13 @@ def _countable(task: Task) -> bool:
     return not isinstance(task, Failure)
 
 
+def _size(task: LocalFile) -> int:
+    try:
+        return os.stat(task.path).st_size
+    except OSError:
+        return 0  # the worker will say what is wrong
+
+
 def run(tasks: Iterable[Task], dictionary: Dictionary, jobs: int) -> Iterator[Outcome]:
     """The outcome of every task, in the tasks' order, scanned by up to `jobs` processes.
 
@@ -307,10 +343,19 @@ def run(tasks: Iterable[Task], dictionary: Dictionary, jobs: int) -> Iterator[Ou
     """
     runner = _Runner(dictionary, max(1, jobs))
     pending: deque[Callable[[], Outcome]] = deque()
-    window = _WINDOW_PER_JOB * runner.jobs
+    window = _WINDOW_PER_JOB * runner.jobs * _BATCH_FILES
     held: list[Task] = []
+    group: list[LocalFile] = []
+    group_bytes = 0
     seen = 0
     finished = False
+
+    def flush() -> None:
+        nonlocal group, group_bytes
+        if group:
+            pending.extend(runner.start_batch(group))
+            group, group_bytes = [], 0
+
     try:
         for task in tasks:
             if runner.pool is None and runner.jobs > 1:
@@ -323,9 +368,17 @@ def run(tasks: Iterable[Task], dictionary: Dictionary, jobs: int) -> Iterator[Ou
             else:
                 batch = [task]
             for one in batch:
-                pending.append(runner.start(one))
+                if runner.pool is not None and isinstance(one, LocalFile):
+                    group.append(one)
+                    group_bytes += _size(one)
+                    if len(group) >= _BATCH_FILES or group_bytes >= _BATCH_BYTES:
+                        flush()
+                else:
+                    flush()  # what came before starts first: the order is kept
+                    pending.append(runner.start(one))
                 while len(pending) > window:
                     yield pending.popleft()()
+        flush()
         for one in held:
             pending.append(runner.start(one))
         while pending:
