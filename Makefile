@@ -67,6 +67,7 @@ bench: venv
 	$(BIN)/python -m bench.hostile
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.iac
+	$(BIN)/python -m bench.backfill
 
 # ---- owner: terraform (lint's checkov part, package, demo) ----
 # checkov pins dependencies that clash with the test tools (boto3, python-hcl2), so it lives

@@ -174,7 +174,7 @@ variable "max_notifications_per_invocation" {
 }
 
 variable "package_python" {
-  description = "Python interpreter that runs scripts/package_lambda.py to build the deployment zip (standard library only)."
+  description = "Python interpreter that runs scripts/package_lambda.py to build the deployment zip (standard library only; it runs `python -m pip download` for the pinned python-isal wheel, and builds without it, on the stdlib zlib, where pip or the network is missing)."
   type        = string
   default     = "python3"
 }

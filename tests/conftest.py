@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from paramguard import handler
+from paramguard import handler, inflate
 
 from support.awsutil import REGION, LambdaContext, client_error
 from support.emf import EmfRecorder, from_capsys
@@ -39,6 +39,20 @@ def _shared_botocore_loader() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(botocore.session, "create_loader", create_loader)
         yield
+
+
+@pytest.fixture(params=inflate.KNOWN)
+def inflater(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> inflate.Inflater:
+    """Each deflate implementation in turn, as the one decompress uses (skipped if absent).
+
+    requirements-dev.txt installs python-isal, so CI runs both; a clone without it still
+    tests the stdlib fallback.
+    """
+    chosen = inflate.load(request.param)
+    if chosen is None:
+        pytest.skip(f"{request.param} is not installed (pip install 'paramguard[fast]')")
+    monkeypatch.setattr(inflate, "selected", chosen)
+    return chosen
 
 
 @pytest.fixture

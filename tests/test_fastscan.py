@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from paramguard import fastscan
+from paramguard import fastscan, inflate
 from paramguard.fastscan import candidate_records
 from paramguard.logfile import (
     LogFormatError,
+    LogTooLargeError,
     decompress,
     might_contain_candidates,
     parse_records,
@@ -28,6 +29,7 @@ from paramguard.logfile import (
 )
 from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
+from paramguard.scan import scan_blob
 
 from support.builders import put_parameter
 
@@ -243,6 +245,84 @@ def test_the_function_reports_what_a_full_parse_reports(data: bytes) -> None:
     assert strings_hold_brackets(json.loads(data))
     as_keys = Counter(json.dumps(f, sort_keys=True) for f in full)
     assert not as_keys - Counter(json.dumps(f, sort_keys=True) for f in quick)
+
+
+INFLATERS = settings(HYPOTHESIS, max_examples=100)
+
+
+def installed(name: str) -> inflate.Inflater:
+    """The named inflater, or skip: requirements-dev.txt installs both, a bare clone has zlib."""
+    chosen = inflate.load(name)
+    if chosen is None:
+        pytest.skip(f"{name} is not installed (pip install 'paramguard[fast]')")
+    return chosen
+
+
+def pack(rnd: random.Random, data: bytes) -> bytes:
+    """Gzip as writers do: one member or several, any level, sometimes NUL-padded."""
+    cuts = sorted(rnd.sample(range(len(data) + 1), rnd.choice([0, 0, 1, 3])))
+    pieces = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    level = rnd.choice([1, 6, 9])
+    packed = b"".join(gzip.compress(piece, compresslevel=level, mtime=0) for piece in pieces)
+    return packed + b"\x00" * rnd.choice([0, 0, 7])
+
+
+def blob_outcome(raw: bytes, chosen: inflate.Inflater, limit: int = 1 << 24) -> Findings | str:
+    """The findings scan_blob reports for a gzip blob with this inflater, or the refusal."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(inflate, "selected", chosen)
+        try:
+            scan = scan_blob(raw, "t.json.gz", DICTIONARY, limit)
+        except LogTooLargeError:
+            return "LogTooLargeError"
+        except LogFormatError:
+            return "LogFormatError"
+    return [c.finding.to_dict() for c in scan.candidates]
+
+
+@pytest.mark.parametrize("name", inflate.KNOWN)
+@INFLATERS
+@given(data=documents(), seed=st.integers(0, 2**32))
+def test_each_inflater_reports_what_the_uncompressed_document_gives(
+    name: str, data: bytes, seed: int
+) -> None:
+    chosen = installed(name)
+    packed = pack(random.Random(seed), data)
+    assert decompress(packed, 1 << 24, gzipped=True, inflater=chosen) == data
+
+    def unpacked(document: bytes) -> Findings:
+        return [
+            c.finding.to_dict() for c in scan_document(document, DICTIONARY, "t.json.gz").candidates
+        ]
+
+    assert blob_outcome(packed, chosen) == outcome(unpacked, data)
+
+
+def damage_gzip(rnd: random.Random, packed: bytes) -> bytes:
+    """A broken gzip blob: cut short, a flipped bit, trailing garbage, a bad header."""
+    at = rnd.randrange(len(packed))
+    flipped = bytearray(packed)
+    flipped[at] ^= 1 << rnd.randrange(8)
+    return rnd.choice(
+        [
+            packed[:at],
+            bytes(flipped),
+            packed + b"garbage",
+            packed + packed[:at],
+            b"\x1f\x8b\x09" + packed[3:],
+        ]
+    )
+
+
+@pytest.mark.parametrize("name", inflate.KNOWN)
+@INFLATERS
+@given(data=documents(), seed=st.integers(0, 2**32))
+def test_each_inflater_refuses_what_zlib_refuses(name: str, data: bytes, seed: int) -> None:
+    chosen = installed(name)
+    rnd = random.Random(seed)
+    broken = damage_gzip(rnd, pack(rnd, data))
+    limit = rnd.choice([1 << 24, max(1, len(data) - 1), len(data)])
+    assert blob_outcome(broken, chosen, limit) == blob_outcome(broken, inflate.STDLIB, limit)
 
 
 def damage(rnd: random.Random, data: bytes) -> bytes:
@@ -520,7 +600,9 @@ def test_a_log_that_cannot_hold_a_finding_is_checked_without_a_copy() -> None:
     assert fast(data) == full_parse(data) == []
 
 
-def test_a_log_that_compresses_a_thousandfold_decompresses_near_its_size() -> None:
+def test_a_log_that_compresses_a_thousandfold_decompresses_near_its_size(
+    inflater: inflate.Inflater,
+) -> None:
     # Brackets compress about 1000:1, so the gzip trailer's size is not trusted: the buffer
     # grows, and each 16 KB of input can expand to 16 MB.
     data = json.dumps({"Records": [policy_call(5000)] * 400}).encode()

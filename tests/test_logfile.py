@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import tracemalloc
 import zlib
 
 import pytest
+from paramguard import inflate
 from paramguard.logfile import (
     LogFormatError,
     LogTooLargeError,
@@ -87,7 +89,7 @@ def test_classify_key(
     )
 
 
-def test_decompress_gzip_plain_and_concatenated_members() -> None:
+def test_decompress_gzip_plain_and_concatenated_members(inflater: inflate.Inflater) -> None:
     document = log_document([put_parameter("/a/password")])
     assert decompress(gzip.compress(document), 10**7) == document
     assert decompress(document, 10**7) == document
@@ -96,20 +98,36 @@ def test_decompress_gzip_plain_and_concatenated_members() -> None:
     assert decompress(joined, 10**7) == document
 
 
-def test_decompress_refuses_truncated_and_not_gzip() -> None:
+def test_decompress_refuses_truncated_and_not_gzip(inflater: inflate.Inflater) -> None:
     with pytest.raises(LogFormatError, match="truncated"):
         decompress(gzip.compress(b'{"Records": []}' * 100)[:-12], 10**7)
     with pytest.raises(LogFormatError, match="not a valid gzip"):
         decompress(b"this is not gzip at all", 10**7, gzipped=True)
 
 
-def test_decompress_stops_a_gzip_bomb_early() -> None:
+def test_decompress_stops_a_gzip_bomb_early(inflater: inflate.Inflater) -> None:
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     block = b"\0" * (1024 * 1024)
     bomb = b"".join(compressor.compress(block) for _ in range(64)) + compressor.flush()
     assert len(bomb) < 200_000
-    with pytest.raises(LogTooLargeError, match="decompressed limit"):
-        decompress(bomb, 8 * 1024 * 1024)
+    limit = 8 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(LogTooLargeError, match="decompressed limit"):
+            decompress(bomb, limit)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # The 64 MiB it would expand to are never held: the limit, one step's chunk, the input.
+    assert peak < limit + (3 << 20)
+
+
+def test_a_member_that_ends_exactly_at_the_limit_is_read(inflater: inflate.Inflater) -> None:
+    document = log_document([put_parameter("/a/password")])
+    packed = gzip.compress(document) + gzip.compress(document)
+    assert decompress(packed, 2 * len(document)) == document * 2
+    with pytest.raises(LogTooLargeError):
+        decompress(packed, 2 * len(document) - 1)
 
 
 @pytest.mark.parametrize(
@@ -135,8 +153,19 @@ def test_parse_records_refuses_deep_nesting() -> None:
         parse_records(deep.replace(b"[[", b'["PutParameter",[', 1), lambda record: record)
 
 
-def test_decompress_many_members_and_nul_padding() -> None:
+def test_decompress_many_members_and_nul_padding(inflater: inflate.Inflater) -> None:
     document = log_document([put_parameter("/a/password")])
     members = b"".join(gzip.compress(document[i : i + 7]) for i in range(0, len(document), 7))
     padded = members + b"\x00" * 1000
     assert decompress(padded, 10**7) == document
+
+
+@pytest.mark.parametrize("reserved", [0x20, 0x40, 0x80])
+def test_a_gzip_header_with_reserved_flags_is_refused(
+    inflater: inflate.Inflater, reserved: int
+) -> None:
+    # zlib refuses it and ISA-L would read it: one answer whichever inflater is installed.
+    packed = bytearray(gzip.compress(log_document([put_parameter("/a/password")])))
+    packed[3] |= reserved
+    with pytest.raises(LogFormatError, match="reserved header flags"):
+        decompress(bytes(packed), 10**7)

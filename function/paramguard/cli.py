@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
 from . import version
-from .aws_io import read_object, resolve_candidates
 from .dictionary_store import (
     DEFAULT_MIN_RATIO_PERCENT,
     MAX_DICTIONARY_BYTES,
@@ -43,12 +42,21 @@ from .exit_codes import (
 from .finding import PLAINTEXT_TYPES, Finding
 from .logfile import LogFormatError, classify_key, is_digest, is_log_name
 from .matcher import BUILTIN_CANARIES, Dictionary, load_default
+from .parallel import (
+    Blob,
+    Failure,
+    LocalFile,
+    S3Object,
+    Task,
+    read_capped,
+    read_special,
+    reason,
+    run,
+)
 from .report import printable
 from .sarif import Item, Location, Notification, Rule, sarif_log
-from .scan import scan_blob
 
 LOG_FILES = "*.json or *.json.gz, digests skipped"
-MAX_LOG_BYTES = 1024 * 1024 * 1024
 PROGRESS_EVERY = 100
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -125,10 +133,10 @@ def display(path: str) -> str:
         return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _walk(top: str, report: ScanReport) -> Iterator[str]:
+def _walk(top: str) -> Iterator[str | Failure]:
     """Every non-directory under top (symlinks followed, loops cut), directories sorted.
 
-    A directory that cannot be listed is an error, not a silence: Path.rglob would skip it.
+    A directory that cannot be listed is a failure, not a silence: Path.rglob would skip it.
     """
     seen: set[tuple[int, int]] = set()
     pending = [top]
@@ -142,7 +150,7 @@ def _walk(top: str, report: ScanReport) -> Iterator[str]:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as exc:
-            report.errors.append(f"{display(directory)}: cannot list it: {_reason(exc)}")
+            yield Failure(f"{display(directory)}: cannot list it: {reason(exc)}")
             continue
         subdirectories = []
         for entry in entries:
@@ -157,139 +165,93 @@ def _walk(top: str, report: ScanReport) -> Iterator[str]:
         pending.extend(reversed(subdirectories))
 
 
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISSOCK, "socket"),
-        (stat.S_ISBLK, "block device"),
-        (stat.S_ISCHR, "character device"),
-        (stat.S_ISFIFO, "named pipe"),
-    ):
-        if test(mode):
-            return name
-    return "special file"
-
-
-def _read(stream: BinaryIO) -> bytes:
-    """At most MAX_LOG_BYTES from a file or a pipe; LogTooLargeError past it."""
-    data = stream.read(MAX_LOG_BYTES + 1)
-    if len(data) > MAX_LOG_BYTES:
-        raise LogFormatError(f"over the {MAX_LOG_BYTES}-byte limit")
-    return data
-
-
-def _scan_path(
-    path: str, dictionary: Dictionary, report: ScanReport, progress: Progress, walked: bool
-) -> None:
-    """Scan one local path: a file, a directory, or (named on the command line) a pipe."""
+def _path_tasks(path: str, report: ScanReport) -> Iterator[Task]:
+    """The files to scan for one local SOURCE: a file, a folder's log files, or a pipe."""
     name = display(path)
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        report.errors.append(f"{name}: no such file or directory")
+        yield Failure(f"{name}: no such file or directory")
         return
     except OSError as exc:
-        report.errors.append(f"{name}: cannot read it: {_reason(exc)}")
+        yield Failure(f"{name}: cannot read it: {reason(exc)}")
         return
-    if stat.S_ISDIR(mode) and not walked:
-        logs = others = 0
-        for child in _walk(path, report):
-            base = os.path.basename(child)
-            if not is_log_name(base) or is_digest(child):
-                report.skipped += 1
-                others += 1
-                continue
-            logs += 1
-            _scan_path(child, dictionary, report, progress, walked=True)
-        if not logs:
-            # A folder with nothing to scan is a failure, not a clean result: a mistyped path
-            # or a sync that has not run must not pass for "no secrets".
-            report.errors.append(
-                f"{name}: nothing to scan: no CloudTrail log file ({LOG_FILES}) in this folder"
-                + (f", only {others} other files" if others else ", it is empty")
-            )
+    if not stat.S_ISDIR(mode):
+        # A pipe or a terminal named on the command line is read here, by this process.
+        yield (
+            LocalFile(path, name, walked=False)
+            if stat.S_ISREG(mode)
+            else read_special(path, name, mode)
+        )
         return
-    # Named on the command line, a pipe or a terminal is read as a stream (/dev/stdin, a
-    # FIFO); found in a folder, only regular files are, as opening a FIFO could block.
-    streamable = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
-    if not stat.S_ISREG(mode) and (walked or not streamable):
-        report.errors.append(f"{name}: not a regular file, directory or pipe (a {_kind(mode)})")
-        return
-    try:
-        with open(path, "rb") as stream:
-            raw = _read(stream)
-    except OSError as exc:
-        report.errors.append(f"{name}: cannot read it: {_reason(exc)}")
-        return
-    except LogFormatError as exc:
-        report.errors.append(f"{name}: {exc}")
-        return
-    _scan_one(raw, name, dictionary, report)
-    progress.tick()
+    logs = others = 0
+    for child in _walk(path):
+        if isinstance(child, Failure):
+            yield child
+            continue
+        if not is_log_name(os.path.basename(child)) or is_digest(child):
+            report.skipped += 1
+            others += 1
+            continue
+        logs += 1
+        yield LocalFile(child, display(child), walked=True)
+    if not logs:
+        # A folder with nothing to scan is a failure, not a clean result: a mistyped path
+        # or a sync that has not run must not pass for "no secrets".
+        yield Failure(
+            f"{name}: nothing to scan: no CloudTrail log file ({LOG_FILES}) in this folder"
+            + (f", only {others} other files" if others else ", it is empty")
+        )
 
 
-def _scan_one(raw: bytes, name: str, dictionary: Dictionary, report: ScanReport) -> None:
-    """Scan one log's bytes; whatever goes wrong is an error for this log only."""
-    try:
-        _scan_bytes(raw, name, dictionary, report)
-    except LogFormatError as exc:
-        report.errors.append(f"{name}: {exc}")
-    except Exception as exc:  # noqa: BLE001 - one log must never cost the others' findings
-        report.errors.append(f"{name}: internal error: {type(exc).__name__}: {exc}")
-
-
-def _scan_bytes(raw: bytes, name: str, dictionary: Dictionary, report: ScanReport) -> None:
-    scan = scan_blob(raw, name, dictionary, MAX_LOG_BYTES)
-    report.files += 1
-    report.records += scan.records
-    report.bytes += scan.size
-    # Resolved as the function resolves what it cannot look up: this runs without SSM.
-    report.findings.extend(resolve_candidates(scan.candidates, None, None))
-
-
-def _scan_s3(uri: str, dictionary: Dictionary, report: ScanReport, progress: Progress) -> None:
-    import boto3
-
-    from .events import ObjectRef
-
+def _s3_tasks(uri: str, report: ScanReport) -> Iterator[Task]:
+    """The log objects under an s3://bucket/prefix, yielded page by page as they are listed
+    (fetching starts while the listing goes on)."""
     bucket, _, prefix = uri[5:].partition("/")
     if not bucket:
-        report.errors.append(f"{uri}: expected s3://bucket/prefix")
+        yield Failure(f"{uri}: expected s3://bucket/prefix")
         return
+    import boto3
+
     s3 = boto3.client("s3")
+    keys = logs = 0
     try:
-        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-        keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
-    except Exception as exc:
-        report.errors.append(f"{uri}: cannot list objects: {exc}")
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                keys += 1
+                key = item["Key"]
+                if key == prefix or classify_key(key).kind == "log":
+                    logs += 1
+                    yield S3Object(s3, bucket, key)
+                else:
+                    report.skipped += 1
+    except Exception as exc:  # botocore's errors, without importing it for local use
+        yield Failure(f"{uri}: cannot list objects: {exc}")
         return
-    logs = [key for key in keys if key == prefix or classify_key(key).kind == "log"]
-    report.skipped += len(keys) - len(logs)
     if not logs:
-        report.errors.append(
+        yield Failure(
             f"{uri}: nothing to scan: "
             + (
-                f"no CloudTrail log file among the {len(keys)} objects under this prefix"
+                f"no CloudTrail log file among the {keys} objects under this prefix"
                 if keys
                 else "no object under this prefix"
             )
             + " (CloudTrail writes AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/...)"
         )
-    for key in logs:
-        ref = ObjectRef(bucket, key)
-        try:
-            raw = read_object(s3, ref, MAX_LOG_BYTES)
-        except LogFormatError as exc:
-            report.errors.append(f"{ref.uri}: {exc}")
-            continue
-        except Exception as exc:
-            report.errors.append(f"{ref.uri}: cannot read it: {exc}")
-            continue
-        _scan_one(raw, ref.uri, dictionary, report)
-        progress.tick()
+
+
+def _tasks(sources: Sequence[str], report: ScanReport, stdin: BinaryIO | None) -> Iterator[Task]:
+    """Everything to scan, and every failure found on the way, in the order of the sources."""
+    for source in sources:
+        if source.startswith("s3://"):
+            yield from _s3_tasks(source, report)
+        elif source == STDIN:
+            try:
+                yield Blob(read_capped(stdin or sys.stdin.buffer), STDIN_NAME)
+            except (OSError, LogFormatError) as exc:
+                yield Failure(f"{STDIN_NAME}: {exc}")
+        else:
+            yield from _path_tasks(source, report)
 
 
 class Progress:
@@ -311,23 +273,24 @@ def scan_sources(
     dictionary: Dictionary,
     stderr: TextIO,
     stdin: BinaryIO | None = None,
+    jobs: int = 1,
 ) -> ScanReport:
-    """Scan every SOURCE (`-`: one log from stdin), carrying on past unreadable ones."""
+    """Scan every SOURCE (`-`: one log from stdin), carrying on past unreadable ones.
+
+    With jobs > 1, files are scanned by that many processes; the report is the same.
+    """
     report = ScanReport()
     progress = Progress(stderr)
-    for source in sources:
-        if source.startswith("s3://"):
-            _scan_s3(source, dictionary, report, progress)
-        elif source == STDIN:
-            try:
-                raw = _read(stdin or sys.stdin.buffer)
-            except (OSError, LogFormatError) as exc:
-                report.errors.append(f"{STDIN_NAME}: {exc}")
-                continue
-            _scan_one(raw, STDIN_NAME, dictionary, report)
+    for outcome in run(_tasks(sources, report, stdin), dictionary, jobs):
+        if outcome.scanned:
+            report.files += 1
+            report.records += outcome.records
+            report.bytes += outcome.size
+            report.findings.extend(outcome.findings)
+        if outcome.error is not None:
+            report.errors.append(outcome.error)
+        if outcome.read:
             progress.tick()
-        else:
-            _scan_path(source, dictionary, report, progress, walked=False)
     return report
 
 
@@ -573,7 +536,7 @@ def _write(report: str, output: str | None, out: TextIO) -> None:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(report)
     except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write it: {_reason(exc)}") from None
+        raise UsageError(f"--output {output}: cannot write it: {reason(exc)}") from None
 
 
 def _say(err: TextIO, text: str) -> None:
@@ -591,7 +554,7 @@ def cmd_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("'-' (standard input) can be given once")
     started = time.monotonic()
     dictionary = load_dictionary(args.dictionary)
-    report = scan_sources(args.sources, dictionary, err, getattr(args, "stdin", None))
+    report = scan_sources(args.sources, dictionary, err, getattr(args, "stdin", None), args.jobs)
     nothing = report.files == 0
     if not nothing:
         _write(render(report.findings, report.errors, args.format, False), args.output, out)
@@ -1053,6 +1016,26 @@ def _visibility_timeout(text: str) -> int:
     return seconds
 
 
+def default_jobs() -> int:
+    """The CPUs this process may run on (a container's limit, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= 256:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of processes from 1 to 256, got {text!r}"
+        )
+    return jobs
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and the README)."""
     parser = argparse.ArgumentParser(
@@ -1078,6 +1061,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=raw,
     )
     _finding_options(scan)
+    scan.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=default_jobs(),
+        metavar="N",
+        help="scan with N processes (default: the number of CPUs, %(default)s here); the "
+        "report is the same for any N",
+    )
     scan.add_argument(
         "sources",
         nargs="+",

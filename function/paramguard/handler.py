@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 from botocore.config import Config as BotoConfig
 
-from . import log_setup
+from . import inflate, log_setup
 from .aws_errors import error_code, is_aws_error, is_transient
 from .aws_io import (
     ObjectResult,
@@ -75,6 +75,7 @@ class Runtime:
         """Parse the environment and create the clients (fails fast on bad configuration)."""
         config = Config.from_env()
         log_setup.configure(config.log_level)
+        logger.info("cold start", extra={"event": "cold_start", "inflater": inflate.describe()})
         s3 = boto3.client("s3", config=_BOTO_CONFIG)
         dedup = None
         if config.dedup_table_name:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from . import inflate
 from .fastscan import DocumentError, candidate_records, holds_escaped_letter, scan_records
 from .finding import Candidate
 from .rule import TARGET_EVENT, NameMatcher, evaluate_record
@@ -80,7 +80,7 @@ def classify_key(key: str) -> KeyInfo:
     return KeyInfo(_KEY_KINDS[found["kind"]], found["account"], found["region"], found["org"])
 
 
-# Compressed bytes fed to zlib per step. Small steps keep each output chunk in cache while
+# Compressed bytes fed to the inflater per step. Small steps keep each output chunk in cache while
 # it is copied, and bound what one step can expand to (deflate tops out near 1032:1).
 _INPUT_STEP = 16 * 1024
 _OUTPUT_STEP = 1024 * 1024
@@ -98,13 +98,20 @@ def _gzip_size_hint(data: bytes, max_bytes: int) -> int:
     return min(len(data) * 8 + 65536, max_bytes)
 
 
-def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> bytes | bytearray:
+def decompress(
+    data: bytes,
+    max_bytes: int,
+    gzipped: bool | None = None,
+    *,
+    inflater: inflate.Inflater | None = None,
+) -> bytes | bytearray:
     """Return the JSON bytes of a log object, gunzipping when it is gzip.
 
     The output goes straight into one buffer sized from the gzip trailer, and past that
     size is appended to in place, so memory stays near the decompressed size whatever the
     compression ratio. Raises LogFormatError for corrupt or truncated gzip and
     LogTooLargeError past max_bytes (a gzip bomb must not exhaust the function's memory).
+    The inflater is inflate.selected unless one is given.
     """
     if gzipped is None:
         gzipped = data[:2] == b"\x1f\x8b"
@@ -112,20 +119,25 @@ def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> byte
         if len(data) > max_bytes:
             raise LogTooLargeError(f"object is {len(data)} bytes, over the {max_bytes}-byte limit")
         return data
+    inflater = inflater or inflate.selected
     out = bytearray(_gzip_size_hint(data, max_bytes))
     used = 0
     member = 0
     view = memoryview(data)
     try:
         while member < len(data):  # gzip allows concatenated members
-            decoder = zlib.decompressobj(wbits=47)
+            if data[member : member + 2] == b"\x1f\x8b" and data[member + 3 : member + 4] > b"\x1f":
+                # zlib refuses a header with reserved flag bits set and ISA-L does not: the
+                # same file must give the same result whichever is installed.
+                raise LogFormatError("not a valid gzip stream: reserved header flags are set")
+            decoder = inflater.decoder()
             position = member
             while position < len(data) and not decoder.eof:
                 pending: bytes | memoryview = view[position : position + _INPUT_STEP]
                 position += len(pending)
                 while True:
                     # The cap bounds each chunk (16 KB of input can expand to 16 MB) and makes
-                    # zlib stop at the limit instead of expanding a bomb further.
+                    # the inflater stop at the limit instead of expanding a bomb further.
                     cap = min(_OUTPUT_STEP, max_bytes - used + 1)
                     chunk = decoder.decompress(pending, cap)
                     size = len(chunk)
@@ -147,7 +159,7 @@ def decompress(data: bytes, max_bytes: int, gzipped: bool | None = None) -> byte
             # The next member starts where this one's bytes ended; skip NUL padding.
             padding = _NOT_NUL.search(data, position - len(decoder.unused_data))
             member = padding.start() if padding else len(data)
-    except zlib.error as exc:
+    except inflater.errors as exc:
         raise LogFormatError(f"not a valid gzip stream: {exc}") from None
     finally:
         view.release()

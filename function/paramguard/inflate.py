@@ -1,0 +1,86 @@
+"""The deflate implementation: ISA-L's (python-isal) where it is installed, else the stdlib's.
+
+Both are driven through the same zlib-style streaming interface (decompressobj, max_length,
+unconsumed_tail, unused_data), so the decompressed-size cap and the multi-member handling in
+logfile.decompress are one code path whichever is used. The Lambda package ships the arm64
+wheel of python-isal (scripts/package_lambda.py); a package built without it, or a command
+line installed without the `fast` extra, uses zlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+import zlib
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Decoder(Protocol):
+    """What logfile.decompress needs of a decompressobj."""
+
+    @property
+    def eof(self) -> bool: ...
+    @property
+    def unused_data(self) -> bytes: ...
+    @property
+    def unconsumed_tail(self) -> bytes: ...
+    def decompress(self, data: bytes | memoryview, max_length: int = 0, /) -> bytes: ...
+
+
+class _Module(Protocol):
+    """A zlib-compatible module."""
+
+    def decompressobj(self, wbits: int = ...) -> Decoder: ...
+
+
+@dataclass(frozen=True)
+class Inflater:
+    """One deflate implementation, named as the logs and the benchmark name it."""
+
+    name: str  # "isal" or "zlib"
+    version: str
+    module: _Module
+    errors: tuple[type[Exception], ...]  # what it raises for a corrupt stream
+
+    def decoder(self) -> Decoder:
+        """A streaming decoder that reads gzip or zlib (auto-detected, as wbits=47 says)."""
+        return self.module.decompressobj(wbits=47)
+
+
+STDLIB = Inflater("zlib", zlib.ZLIB_RUNTIME_VERSION, zlib, (zlib.error,))
+# Measured on a 50 MB log (docs/performance.md): ISA-L inflates about twice as fast as zlib.
+# zlib-ng was measured too and is slower than ISA-L on the same input.
+KNOWN = ("isal", "zlib")
+
+
+def load(name: str) -> Inflater | None:
+    """The named inflater, or None when its library is not installed."""
+    if name == "zlib":
+        return STDLIB
+    if name != "isal":
+        raise ValueError(f"unknown inflater {name!r} (known: {', '.join(KNOWN)})")
+    try:
+        isal = importlib.import_module("isal")
+        isal_zlib = importlib.import_module("isal.isal_zlib")
+    except ImportError:
+        return None
+    error: type[Exception] = isal_zlib.error
+    return Inflater("isal", str(isal.__version__), isal_zlib, (error, zlib.error))
+
+
+def available() -> list[Inflater]:
+    """The installed inflaters, fastest first (zlib is always there)."""
+    return [found for found in map(load, KNOWN) if found is not None]
+
+
+# Chosen once per process (a Lambda cold start, a command-line run). Tests swap it to run the
+# same cases through each implementation.
+selected: Inflater = available()[0]
+
+
+def describe() -> str:
+    """The selected inflater as logs name it, saying why when it is the stdlib fallback."""
+    text = f"{selected.name} {selected.version}"
+    if selected is STDLIB and load("isal") is None:
+        text += " (stdlib fallback: python-isal is not installed)"
+    return text

@@ -1,0 +1,176 @@
+"""`paramguard scan -j N`: any number of processes prints the same report as one.
+
+Run as a user runs it: a subprocess, its exit code, its bytes on stdout and stderr.
+"""
+
+from __future__ import annotations
+
+import gzip
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from paramguard.parallel import POOL_AFTER
+
+from support.builders import gz_log, log_document, log_key, put_parameter
+
+REPO = Path(__file__).resolve().parent.parent
+SECRETS = ["/prod/db/password", "/svc/github/token", "/x/api_key", "/prod/app/log_level"]
+
+
+def paramguard(*args: str) -> tuple[int, bytes, bytes]:
+    """Run `python -m paramguard ARGS` with this checkout's package."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "function"), *sys.path])}
+    done = subprocess.run(
+        [sys.executable, "-m", "paramguard", *args],
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def backfill(root: Path, files: int) -> Path:
+    """A trail folder of many logs: findings in many of them, and failures among them."""
+    top = root / "AWSLogs"
+    for n in range(files):
+        day = top / "123456789012" / "CloudTrail" / "eu-west-1" / "2026" / "11" / f"{n % 7 + 1:02d}"
+        day.mkdir(parents=True, exist_ok=True)
+        records = [
+            put_parameter(f"{SECRETS[(n + i) % len(SECRETS)]}{n}", "String") for i in range(n % 4)
+        ]
+        name = f"123456789012_CloudTrail_eu-west-1_{n:04d}.json.gz"
+        if n % 11 == 5:
+            (day / name).write_bytes(gz_log(records)[:-9])  # truncated delivery
+        elif n % 13 == 6:
+            (day / name).write_bytes(b"\x1f\x8b not gzip at all")
+        elif n % 17 == 7:
+            (day / name.replace(".gz", "")).write_bytes(b'{"logFiles": []}')  # not a log
+        elif n % 5 == 0:
+            (day / name.replace(".gz", "")).write_bytes(log_document(records))
+        else:
+            (day / name).write_bytes(gzip.compress(log_document(records), mtime=0))
+    digest = top / "123456789012" / "CloudTrail-Digest" / "eu-west-1"
+    digest.mkdir(parents=True)
+    (digest / "x_CloudTrail-Digest_y.json.gz").write_bytes(gz_log([]))
+    (top / "README.txt").write_text("not a log\n")
+    (top / "empty").mkdir()
+    return top
+
+
+def without_time(stderr: bytes) -> bytes:
+    """The summary line's elapsed time is the one thing that may differ between runs."""
+    return re.sub(rb" in \d+\.\d s: ", b" in T s: ", stderr)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_two_jobs_print_what_one_job_prints(tmp_path: Path, fmt: str) -> None:
+    top = backfill(tmp_path, 60)
+    assert 60 > 4 * POOL_AFTER  # enough files that the pool really runs
+    one = paramguard("scan", "-j", "1", "--format", fmt, str(top), str(tmp_path / "missing"))
+    two = paramguard("scan", "-j", "2", "--format", fmt, str(top), str(tmp_path / "missing"))
+    assert two[0] == one[0] == 1  # findings win over failures
+    assert two[1] == one[1] and one[1].count(b"/prod/db/password") > 5
+    assert without_time(two[2]) == without_time(one[2])
+    said = one[2].decode()
+    # 13 broken files (5 truncated, 5 not gzip, 3 not logs) and the missing SOURCE; the
+    # README and the digest skipped.
+    assert re.search(r"scan: 47 log files .* 47 findings, 14 failures, 2 other", said)
+    assert "missing: no such file" in said and said.count("truncated") == 5
+
+
+def test_failures_alone_give_the_same_exit_code_with_any_jobs(tmp_path: Path) -> None:
+    top = tmp_path / "logs"
+    top.mkdir()
+    for n in range(3 * POOL_AFTER):
+        body = gz_log([put_parameter("/app/log_level", "String")])
+        (top / f"{n:03d}.json.gz").write_bytes(body if n % 3 else body[:-5])
+    one, two = paramguard("scan", "-j", "1", str(top)), paramguard("scan", "-j", "3", str(top))
+    assert one[0] == two[0] == 2 and one[1] == two[1] == b""
+    assert without_time(one[2]) == without_time(two[2])
+    assert b"8 failures" in one[2]
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "many", "257"])
+def test_a_bad_number_of_jobs_is_a_usage_error(tmp_path: Path, jobs: str) -> None:
+    code, out, err = paramguard("scan", f"--jobs={jobs}", str(tmp_path))
+    assert code == 2 and out == b"" and b"number of processes from 1 to 256" in err
+
+
+def test_s3_objects_are_fetched_and_scanned_by_jobs_in_listing_order(
+    aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import boto3
+    from paramguard import cli
+
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="trail")
+    day = log_key().rsplit("/", 1)[0]
+    for n in range(3 * POOL_AFTER):
+        key = f"{day}/123456789012_CloudTrail_us-east-1_{n:03d}.json.gz"
+        body = gz_log([put_parameter(f"/s{n:03d}/password", "String")])
+        s3.put_object(Bucket="trail", Key=key, Body=body if n != 4 else body[:-3])
+    reports = []
+    for jobs in ("1", "2"):
+        code = cli.main(["scan", "-j", jobs, "--json", "s3://trail/AWSLogs/"])
+        printed = capsys.readouterr()
+        reports.append((code, printed.out, without_time(printed.err.encode())))
+    assert reports[0] == reports[1]
+    code, out, said = reports[0]
+    assert code == 1 and out.count("\n") == 3 * POOL_AFTER - 1
+    names = re.findall(r'"parameter_name": "(/s\d+/password)"', out)
+    assert names == sorted(names) and b"1 failure" in said
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_every_start_method_gives_the_same_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    from paramguard import cli, parallel
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method on this platform")
+    top = backfill(tmp_path, 3 * POOL_AFTER)
+    reports = []
+    for jobs in ("1", "2"):
+        monkeypatch.setattr(parallel, "START_METHOD", method)
+        code = cli.main(["scan", "-j", jobs, "--json", str(top)])
+        printed = capsys.readouterr()
+        reports.append((code, printed.out, without_time(printed.err.encode())))
+    assert reports[0] == reports[1] and reports[0][1].count("\n") > POOL_AFTER
+
+
+def test_a_worker_that_dies_costs_failures_never_silence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paramguard import cli, parallel
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the fault is injected into forked workers")
+    top = tmp_path / "logs"
+    top.mkdir()
+    total = 6 * POOL_AFTER
+    for n in range(total):
+        body = gz_log([put_parameter(f"/s{n:03d}/password", "String")])
+        (top / f"{n:03d}.json.gz").write_bytes(body)
+    real = parallel.scan_local
+
+    def dies_on_one(task: parallel.LocalFile, dictionary: object) -> parallel.Outcome:
+        if task.name.endswith("020.json.gz"):
+            os._exit(9)  # as the kernel's OOM killer would end it
+        return real(task, dictionary)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "scan_local", dies_on_one)
+    code = cli.main(["scan", "-j", "2", "--json", str(top)])
+    printed = capsys.readouterr()
+    found = printed.out.count("\n")
+    failures = [line for line in printed.err.splitlines() if "internal error" in line]
+    summary = printed.err.splitlines()[-1]
+    assert code == 1 and 0 < len(failures) < total and found + len(failures) == total
+    assert f"{found} findings, {len(failures)} failures" in summary
