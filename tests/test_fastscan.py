@@ -529,8 +529,11 @@ def test_brackets_nested_in_strings_cost_linear_work(copies: int, filler: int) -
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=documents())
 def test_the_proof_costs_linear_work_whatever_the_strings_hold(data: bytes) -> None:
-    # Generated logs carry bracket bombs of up to 300 levels in logged strings.
-    assert replace_work(data) <= 16 * len(data) + 4096
+    # Generated logs carry bracket bombs of up to 300 levels in logged strings. The work is
+    # linear with a constant that approaches 32 bytes read per byte of a document made only
+    # of nested brackets (measured: 19.6x at 300 levels, 29.8x at 3,000, 31.8x at 30,000);
+    # 16x was exceeded by a 300-level bomb in a 1.7 KB record, found by hypothesis.
+    assert replace_work(data) <= 40 * len(data) + 4096
 
 
 def peak_memory(data: bytes) -> int:
