@@ -42,8 +42,8 @@ resource "aws_lambda_function" "analyzer" {
   }
 
   environment {
-    # INSPECT_VALUES is only set when on, so turning the feature off leaves the environment
-    # as it was before the variable existed.
+    # INSPECT_VALUES, SECURITYHUB_FINDINGS and EVENT_BUS_NAME are only set when on, so an
+    # upgrade that turns none of them on leaves the environment as it was.
     variables = merge({
       DICTIONARY_BUCKET                = module.dictionary_bucket.id
       DICTIONARY_KEY                   = var.dictionary_key
@@ -56,7 +56,11 @@ resource "aws_lambda_function" "analyzer" {
       INVENTORY_REGIONS                = join(",", var.inventory_regions)
       MAX_DECOMPRESSED_BYTES           = tostring(floor(coalesce(var.max_decompressed_mb, (var.lambda_memory_size - 96) * 3 / 5) * 1048576))
       DICTIONARY_MIN_RATIO_PERCENT     = tostring(var.dictionary_min_ratio_percent)
-    }, var.inspect_values ? { INSPECT_VALUES = "true" } : {})
+      },
+      var.inspect_values ? { INSPECT_VALUES = "true" } : {},
+      var.securityhub_findings ? { SECURITYHUB_FINDINGS = "true" } : {},
+      var.eventbridge_findings ? { EVENT_BUS_NAME = "default" } : {},
+    )
   }
 
   depends_on = [

@@ -80,6 +80,35 @@ data "aws_iam_policy_document" "analyzer" {
     }
   }
 
+  # BatchImportFindings is authorised on the product resource; with the default integration
+  # that is the account's own product ARN in the function's region.
+  dynamic "statement" {
+    for_each = var.securityhub_findings ? [1] : []
+
+    content {
+      sid       = "ImportFindingsToSecurityHub"
+      actions   = ["securityhub:BatchImportFindings"]
+      resources = ["arn:${local.partition}:securityhub:${local.region}:${local.account_id}:product/${local.account_id}/default"]
+    }
+  }
+
+  # The default bus only, and only events that say they come from paramguard.
+  dynamic "statement" {
+    for_each = var.eventbridge_findings ? [1] : []
+
+    content {
+      sid       = "PutFindingEvents"
+      actions   = ["events:PutEvents"]
+      resources = ["arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "events:source"
+        values   = ["paramguard"]
+      }
+    }
+  }
+
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]

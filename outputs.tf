@@ -103,3 +103,13 @@ output "log_bucket_notification" {
     filter_suffix       = local.log_file_suffix
   }
 }
+
+output "dashboard_console_url" {
+  description = "AWS console URL of the CloudWatch dashboard (null when create_dashboard = false)."
+  value       = var.create_dashboard ? "https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#dashboards/dashboard/${aws_cloudwatch_dashboard.detector[0].dashboard_name}" : null
+}
+
+output "saved_query_names" {
+  description = "Names of the saved CloudWatch Logs Insights queries (Logs Insights > Saved queries; set the time range, e.g. the last 24 h, in the console), by key."
+  value       = { for key, query in aws_cloudwatch_query_definition.detector : key => query.name }
+}

@@ -293,3 +293,21 @@ variable "inspect_values" {
   type        = bool
   default     = false
 }
+
+variable "securityhub_findings" {
+  description = "Import each finding into the account's AWS Security Hub (ASFF, the account's default integration; docs/operations.md \"Findings in Security Hub and EventBridge\"). Security Hub must be enabled in the function's region. Adds securityhub:BatchImportFindings on that product ARN to the function's role. Findings about other accounts (an organization trail) cannot be imported this way: they are logged and counted in FindingExportFailures."
+  type        = bool
+  default     = false
+}
+
+variable "eventbridge_findings" {
+  description = "Put each finding on the account's default EventBridge bus (source `paramguard`, detail-type `Plaintext Secret Parameter Finding`, the finding as detail, never the value), for rules routing it to Chatbot, ticketing or automation. Adds events:PutEvents on the default bus (condition events:source = paramguard) to the function's role; one PutEvents call per 10 findings, none without findings."
+  type        = bool
+  default     = false
+}
+
+variable "create_dashboard" {
+  description = "Create a CloudWatch dashboard (findings, log files and bytes scanned, each kind of failure, duplicates suppressed, dictionary load failures, the alarms' states) and two saved CloudWatch Logs Insights queries (findings of the last 24 h by actor; files that failed and why)."
+  type        = bool
+  default     = true
+}

@@ -93,8 +93,12 @@ def story(stack: moto_stack.MotoStack) -> None:
         "alarm_name",
         "sns_topic_arn",
         "dictionary_upload_command",
+        "alarm_console_url",
+        "alarms_console_url",
+        "dashboard_console_url",
     ):
         show(name, out[name])
+    show("saved queries", ", ".join(sorted(out["saved_query_names"].values())))
 
     # An SQS queue subscribed to the topic shows what an email subscriber would read.
     queue_url, _ = moto_stack.subscribe_probe(stack, "paramguard-demo-inbox")

@@ -116,6 +116,20 @@ def api_call_for(
     if service == "dynamodb" and operation in ("PutItem", "UpdateItem"):
         table = f"arn:aws:dynamodb:{region}:{ACCOUNT}:table/{params['TableName']}"
         return ApiCall(f"dynamodb:{operation}", table, {})
+    if service == "securityhub" and operation == "BatchImportFindings":
+        # Authorised on the product resource the findings name (Service Authorization
+        # Reference, Security Hub: BatchImportFindings, resource type "product").
+        products = {str(f.get("ProductArn")) for f in params.get("Findings") or []}
+        return ApiCall("securityhub:BatchImportFindings", ",".join(sorted(products)), {})
+    if service == "events" and operation == "PutEvents":
+        entries = params.get("Entries") or []
+        buses = {str(e.get("EventBusName") or "default") for e in entries}
+        sources = {str(e.get("Source")) for e in entries}
+        bus = ",".join(sorted(buses))
+        arn = (
+            bus if bus.startswith("arn:") else f"arn:aws:events:{region}:{ACCOUNT}:event-bus/{bus}"
+        )
+        return ApiCall("events:PutEvents", arn, {"events:source": ",".join(sorted(sources))})
     # Anything else is reported with resource "*" so the policy check fails loudly.
     return ApiCall(f"{service}:{operation}", "*", {})
 

@@ -23,7 +23,7 @@ def free_port() -> int:
 class MotoServer:
     """moto's server in this process, on 127.0.0.1 and a free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         from moto.core.config import default_user_config
         from moto.server import ThreadedMotoServer
 
@@ -38,8 +38,9 @@ class MotoServer:
             _patch_moto_bucket_policy()
             _patch_moto_lambda_logging_config()
             _patch_moto_s3_lambda_notifications()
+            _patch_moto_query_definitions()
         _LIVE_SERVERS.add(id(self))
-        self.port = free_port()
+        self.port = port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
 
@@ -77,17 +78,24 @@ _PATCHES: list[tuple[Any, str, Any]] = []
 _LIVE_SERVERS: set[int] = set()
 
 
+_MISSING = object()
+
+
 def _patch(owner: Any, name: str, value: Any) -> None:
-    """Replace owner.name, remembering the original for _unpatch_all."""
-    _PATCHES.append((owner, name, owner.__dict__[name]))
+    """Replace (or add) owner.name, remembering the original for _unpatch_all."""
+    _PATCHES.append((owner, name, owner.__dict__.get(name, _MISSING)))
     setattr(owner, name, value)
 
 
 def _unpatch_all() -> None:
     while _PATCHES:
         owner, name, original = _PATCHES.pop()
-        setattr(owner, name, original)
+        if original is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, original)
     S3_LAMBDA_EVENTS.clear()
+    QUERY_DEFINITIONS.clear()
 
 
 def _patch_moto_cloudtrail() -> None:
@@ -215,3 +223,66 @@ def _patch_moto_s3_lambda_notifications() -> None:
         S3_LAMBDA_EVENTS.append((fn_arn, dict(event_body)))
 
     _patch(notifications, "_invoke_awslambda", record)
+
+
+# Saved Logs Insights queries by (account, region, id), while a patched server runs.
+QUERY_DEFINITIONS: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+
+def _patch_moto_query_definitions() -> None:
+    """Give moto's Logs the three query-definition calls (moto 5.2 has none).
+
+    A plain store: what PutQueryDefinition is sent, DescribeQueryDefinitions returns (by name
+    prefix) and DeleteQueryDefinition removes; no query is validated or run.
+    """
+    import uuid
+
+    from moto.logs.responses import LogsResponse
+
+    def put_query_definition(self: Any) -> str:
+        ident = self._get_param("queryDefinitionId") or str(uuid.uuid4())
+        QUERY_DEFINITIONS[(self.current_account, self.region, ident)] = {
+            "queryDefinitionId": ident,
+            "name": self._get_param("name"),
+            "queryString": self._get_param("queryString"),
+            "logGroupNames": self._get_param("logGroupNames") or [],
+            "lastModified": 0,
+        }
+        return json.dumps({"queryDefinitionId": ident})
+
+    def describe_query_definitions(self: Any) -> str:
+        prefix = self._get_param("queryDefinitionNamePrefix") or ""
+        found = [
+            definition
+            for (account, region, _), definition in QUERY_DEFINITIONS.items()
+            if account == self.current_account
+            and region == self.region
+            and str(definition["name"]).startswith(prefix)
+        ]
+        return json.dumps({"queryDefinitions": found})
+
+    def delete_query_definition(self: Any) -> str:
+        key = (self.current_account, self.region, self._get_param("queryDefinitionId"))
+        return json.dumps({"success": QUERY_DEFINITIONS.pop(key, None) is not None})
+
+    _patch(LogsResponse, "put_query_definition", put_query_definition)
+    _patch(LogsResponse, "describe_query_definitions", describe_query_definitions)
+    _patch(LogsResponse, "delete_query_definition", delete_query_definition)
+
+
+def main() -> None:
+    """`python -m support.moto_server [PORT]`: the patched server, for examples/local."""
+    import sys
+    import time
+
+    server = MotoServer(int(sys.argv[1]) if len(sys.argv) > 1 else 5000).start()
+    print(f"moto (with paramguard's patches) at {server.endpoint}; Ctrl-C stops it", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

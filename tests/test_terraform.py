@@ -1145,6 +1145,75 @@ def test_inspect_values_adds_get_parameter_and_its_alarm_only_when_on(
     assert not iam_policy.is_allowed(off, reads[0])
 
 
+# ---- Dashboard, saved queries, Security Hub and EventBridge (issue 13) ----
+
+
+def test_deployed_dashboard_plots_what_the_function_publishes(deployment: Deployment) -> None:
+    from paramguard.report import Counters
+
+    body = _json(
+        deployment.client("cloudwatch").get_dashboard(DashboardName=PREFIX)["DashboardBody"]
+    )
+    plotted = {
+        line[1]
+        for widget in body["widgets"]
+        for line in widget.get("properties", {}).get("metrics", [])
+        if line[0] == NAMESPACE
+    }
+    published = {name for name, _, _ in Counters(inspect_values=True).metrics()}
+    assert plotted == published
+    [alarms] = [w["properties"]["alarms"] for w in body["widgets"] if w["type"] == "alarm"]
+    described = deployment.client("cloudwatch").describe_alarms(AlarmNamePrefix=f"{PREFIX}-")
+    assert sorted(alarms) == sorted(a["AlarmArn"] for a in described["MetricAlarms"])
+    assert deployment.outputs["dashboard_console_url"].endswith(f"#dashboards/dashboard/{PREFIX}")
+    # moto has no query definitions; support/moto_server.py stores what the provider sends.
+    queries = deployment.client("logs").describe_query_definitions(
+        queryDefinitionNamePrefix=f"{PREFIX}/"
+    )["queryDefinitions"]
+    assert {q["name"] for q in queries} == set(deployment.outputs["saved_query_names"].values())
+    assert all(q["logGroupNames"] == [f"/aws/lambda/{PREFIX}-analyzer"] for q in queries)
+
+
+def test_exports_add_their_grants_only_when_on(deployment: Deployment) -> None:
+    """The planned policy allows exactly the Security Hub and EventBridge calls the handler
+    makes (recorded in-process against moto), and the deployed one (exports off) does not.
+    moto enforces no IAM: the evaluator checks the documents against the calls."""
+    handler = pytest.importorskip("paramguard.handler")
+    off = _deployed_policy(deployment)
+    variables = {**VARIABLES, "securityhub_findings": True, "eventbridge_findings": True}
+    plan = _plan_json(deployment.stack.tf, variables)
+    after = {c["address"]: c["change"]["after"] for c in plan["resource_changes"]}
+    on = _json(after["aws_iam_role_policy.analyzer"]["policy"])
+    assert iam_policy.allowed_actions(on) - iam_policy.allowed_actions(off) == {
+        "securityhub:BatchImportFindings",
+        "events:PutEvents",
+    }
+    env = after["aws_lambda_function.analyzer"]["environment"][0]["variables"]
+    overrides = {"SECURITYHUB_FINDINGS": env["SECURITYHUB_FINDINGS"], "EVENT_BUS_NAME": "default"}
+    record = builders.put_parameter_record(
+        "/prod/export/db_password", parameter_type="String", account_id=ACCOUNT, region=REGION
+    )
+    with moto_stack.function_environment(deployment.stack, overrides) as context:
+        event = _put_log(deployment, [record])
+        with iam_policy.record_api_calls() as recorded:
+            result = handler.lambda_handler(event, context)
+    assert result["findings"] == 1, result
+    calls = [iam_policy.api_call_for(s, o, p, REGION) for s, o, p in recorded]
+    exports = [
+        c for c in calls if c.action in ("securityhub:BatchImportFindings", "events:PutEvents")
+    ]
+    assert sorted(c.action for c in exports) == [
+        "events:PutEvents",
+        "securityhub:BatchImportFindings",
+    ]
+    assert [c for c in calls if not iam_policy.is_allowed(on, c)] == []
+    assert not [c for c in exports if iam_policy.is_allowed(off, c)]
+    hub = deployment.client("securityhub").get_findings()["Findings"]
+    assert [f["Resources"][0]["Id"] for f in hub] == [
+        f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/prod/export/db_password"
+    ]
+
+
 # ---- Idempotence, user uploads, code changes ----
 
 
@@ -1316,6 +1385,13 @@ SPLIT_VARIABLES: dict[str, Any] = {
 }
 
 
+SINCE_SPLIT = {
+    "aws_cloudwatch_dashboard.detector[0]": ["create"],
+    'aws_cloudwatch_query_definition.detector["failed-files"]': ["create"],
+    'aws_cloudwatch_query_definition.detector["findings-by-actor"]': ["create"],
+}
+
+
 def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_path: Path) -> None:
     """Files by concern, the bucket module and moved blocks: an existing deployment's plan
     moves state addresses at most; it changes only what changed on purpose since (the role).
@@ -1344,8 +1420,9 @@ def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_pa
             for change in plan["resource_changes"]
             if change["change"]["actions"] != ["no-op"]
         }
-        # Since that commit the role lost cloudwatch:PutMetricData (metrics are EMF lines).
-        assert changed == {"aws_iam_role_policy.analyzer": ["update"]}, changed
+        # Since that commit: the role lost cloudwatch:PutMetricData (metrics are EMF lines),
+        # and the dashboard with its saved queries (issue 13, on by default) is new.
+        assert changed == {**SINCE_SPLIT, "aws_iam_role_policy.analyzer": ["update"]}, changed
         [role_policy] = [
             c["change"]
             for c in plan["resource_changes"]
@@ -1361,7 +1438,7 @@ def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_pa
             for name, change in plan.get("output_changes", {}).items()
             if change["actions"] != ["no-op"]
         }
-        assert outputs == {}, outputs
+        assert outputs == {"dashboard_console_url": ["create"], "saved_query_names": ["create"]}
         assert len(plan["resource_changes"]) > 50  # the whole deployment was compared
     finally:
         tf.destroy(SPLIT_VARIABLES)

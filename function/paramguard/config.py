@@ -96,6 +96,8 @@ class Config:
     inventory_regions: tuple[str, ...]
     log_level: str
     inspect_values: bool = False  # read each plaintext write's value and run the detectors
+    securityhub_findings: bool = False  # import each finding into Security Hub (ASFF)
+    event_bus_name: str = ""  # put each finding on this EventBridge bus ("": off)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -139,4 +141,6 @@ class Config:
             inventory_regions=_regions(env),
             log_level=level,
             inspect_values=_bool(env, "INSPECT_VALUES", False),
+            securityhub_findings=_bool(env, "SECURITYHUB_FINDINGS", False),
+            event_bus_name=env.get("EVENT_BUS_NAME", "").strip(),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from .config import Config
 from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
 from .events import Item, ItemResult, Work, answer, recognise
+from .export import export_findings
 from .finding import Candidate, Finding
 from .inventory import sweep_regions
 from .matcher import Dictionary
@@ -57,6 +59,13 @@ class Runtime:
     dictionary: DictionaryCache
     dedup: DedupTable | None = None
     _ssm: dict[tuple[str, bool], Any] = field(default_factory=dict)
+    _clients: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        """A client made on first use (securityhub, events): none when nothing is exported."""
+        if service not in self._clients:
+            self._clients[service] = boto3.client(service, config=_BOTO_CONFIG)  # type: ignore[call-overload]
+        return self._clients[service]
 
     def ssm(self, region: str) -> Any:
         """An SSM client for the region the inventory sweep lists (patient retries)."""
@@ -131,6 +140,14 @@ def _end(context: Any) -> float | None:
 
 def _before(end: float | None, seconds: float) -> float | None:
     return None if end is None else end - seconds
+
+
+def _own_region(context: Any) -> str:
+    arn = getattr(context, "invoked_function_arn", None)
+    parts = arn.split(":") if isinstance(arn, str) else []
+    if len(parts) > 3 and parts[3]:
+        return parts[3]
+    return os.environ.get("AWS_REGION", "") or os.environ.get("AWS_DEFAULT_REGION", "")
 
 
 def _own_account(context: Any) -> str | None:
@@ -318,6 +335,9 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         _before(end, _RESERVE_SECONDS),
     )
     counters.notification_failures = failed
+    exported, counters.export_failures = export_findings(
+        rt.config, rt.client, findings, _own_region(context), account
+    )
     publish_metrics(rt.config.metric_namespace, counters)
     summary = {
         "kind": work.kind,
@@ -331,6 +351,7 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         "notifications_sent": sent,
         "notifications_failed": failed,
         "inventory_failures": counters.inventory_failures,
+        **exported,
         "dictionary": rt.dictionary.current.origin,
     }
     logger.info("invocation done", extra={"event": "invocation_done", **summary})

@@ -299,6 +299,7 @@ class Counters:
     oversize_objects: int = 0
     duplicates_suppressed: int = 0
     inventory_failures: int = 0  # regions the scheduled sweep could not list
+    export_failures: int = 0  # findings Security Hub or EventBridge did not take
     # Value inspection's counts are published only when it is on (a metric costs money).
     inspect_values: bool = False
     values_not_inspected: int = 0  # plaintext writes whose value was left unread for good
@@ -317,6 +318,7 @@ class Counters:
             "DecompressionLimitExceeded": self.oversize_objects,
             "DuplicatesSuppressed": self.duplicates_suppressed,
             "InventoryFailures": self.inventory_failures,
+            "FindingExportFailures": self.export_failures,
         }
         if self.inspect_values:
             values["ValuesNotInspected"] = self.values_not_inspected
