@@ -111,6 +111,16 @@ locals {
         dimensions  = {}
       })
     } : {},
+    var.securityhub_findings || var.eventbridge_findings ? {
+      finding_export_failures = merge(local.any_in_a_minute, {
+        name        = "${var.name_prefix}-finding-export-failures"
+        guards      = "Security Hub or EventBridge did not take a finding (the SNS message still went out)"
+        description = "Security Hub or EventBridge refused or could not be reached for a finding (AccessDenied after a role change, Security Hub disabled in the region, throttling); teams that work from those see nothing for it, the SNS notification still went out. First check: the event = securityhub_failed / eventbridge_failed lines in ${local.log_group_name}, which give the error."
+        namespace   = var.metric_namespace
+        metric      = "FindingExportFailures"
+        dimensions  = {}
+      })
+    } : {},
     # EventBridge publishes FailedInvocations only when it is not zero. RuleName alone
     # is the default bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
     { for key, rule in local.event_rules : "${replace(key, "-", "_")}_failed_invocations" => merge(local.any_in_a_minute, {

@@ -49,7 +49,7 @@ output "alarm_arn" {
 }
 
 output "alarm_names" {
-  description = "Names of all alarms, by key: `anomalies` (findings), and every way the detector can go blind (`heartbeat`, `log_file_failures`, `failure_queue`, `analyzer_errors`, `dictionary_load_failures`, `inventory_failures`, `<rule>_failed_invocations`)."
+  description = "Names of all alarms, by key: `anomalies` (findings), and every way the detector can go blind (`heartbeat`, `log_file_failures`, `failure_queue`, `analyzer_errors`, `dictionary_load_failures`, `inventory_failures`, `value_read_failures`, `finding_export_failures`, `<rule>_failed_invocations`)."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.detector : key => alarm.alarm_name }
 }
 

@@ -44,6 +44,11 @@ run "defaults_dashboard_on_exports_off" {
     condition     = !contains(keys(aws_lambda_function.analyzer.environment[0].variables), "SECURITYHUB_FINDINGS") && !contains(keys(aws_lambda_function.analyzer.environment[0].variables), "EVENT_BUS_NAME")
     error_message = "the environment is unchanged with the exports off"
   }
+
+  assert {
+    condition     = !contains(keys(aws_cloudwatch_metric_alarm.detector), "finding_export_failures")
+    error_message = "no export-failure alarm while nothing is exported"
+  }
 }
 
 run "dashboard_off" {
@@ -85,5 +90,10 @@ run "exports_on" {
   assert {
     condition     = aws_lambda_function.analyzer.environment[0].variables["SECURITYHUB_FINDINGS"] == "true" && aws_lambda_function.analyzer.environment[0].variables["EVENT_BUS_NAME"] == "default"
     error_message = "the function is told to export"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.detector["finding_export_failures"].metric_name == "FindingExportFailures" && aws_cloudwatch_metric_alarm.detector["finding_export_failures"].threshold == 1
+    error_message = "a finding Security Hub or EventBridge did not take raises an alarm"
   }
 }
