@@ -1396,8 +1396,9 @@ def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_pa
     """Files by concern, the bucket module and moved blocks: an existing deployment's plan
     moves state addresses at most; it changes only what changed on purpose since (the role).
 
-    The function's code is held at the old commit's: the claim is about the configuration
-    (the Python moved too, and a new zip is an in-place code update, as for any release)."""
+    The function's code and its packaging script are held at the old commit's: the claim is
+    about the configuration (the Python moved, and the zip now carries python-isal: a new
+    zip is an in-place code update, as for any release)."""
     workdir = tmp_path / "module"
     if not terraform.module_at_commit(BEFORE_SPLIT, workdir):
         pytest.skip(f"commit {BEFORE_SPLIT} is not in this clone's history")
@@ -1411,8 +1412,9 @@ def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_pa
     try:
         tf.apply(SPLIT_VARIABLES)
         terraform.upgrade_module(workdir)
-        shutil.rmtree(workdir / "function")
-        shutil.copytree(old_code / "function", workdir / "function", symlinks=True)
+        for held in ("function", "scripts"):  # what goes into the zip, and what builds it
+            shutil.rmtree(workdir / held)
+            shutil.copytree(old_code / held, workdir / held, symlinks=True)
         tf.init()
         plan = _plan_json(tf, SPLIT_VARIABLES)
         changed = {
