@@ -6,6 +6,7 @@ Run as a user runs it: a subprocess, its exit code, its bytes on stdout and stde
 from __future__ import annotations
 
 import gzip
+import io
 import multiprocessing
 import os
 import re
@@ -14,7 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from paramguard.parallel import POOL_AFTER
+from paramguard import parallel
+from paramguard.logfile import LogFormatError
+from paramguard.parallel import POOL_AFTER, read_capped
 
 from support.builders import gz_log, log_document, log_key, put_parameter
 
@@ -174,3 +177,44 @@ def test_a_worker_that_dies_costs_failures_never_silence(
     summary = printed.err.splitlines()[-1]
     assert code == 1 and 0 < len(failures) < total and found + len(failures) == total
     assert f"{found} findings, {len(failures)} failures" in summary
+
+
+def test_a_read_stops_at_the_limit_for_files_that_grow_pipes_and_streams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The read is sized from the file (a small log must not cost a gigabyte's allocation),
+    # but what the file's size says is never trusted: the limit holds whatever is read.
+    monkeypatch.setattr(parallel, "MAX_LOG_BYTES", 100)
+    path = tmp_path / "log.json"
+    for size in (0, 1, 100):
+        path.write_bytes(b"x" * size)
+        with open(path, "rb") as stream:
+            assert read_capped(stream) == b"x" * size
+    path.write_bytes(b"x" * 101)
+    with open(path, "rb") as stream, pytest.raises(LogFormatError, match="100-byte limit"):
+        read_capped(stream)
+    real_fstat = os.fstat
+    stale = os.stat_result((0o100644, 0, 0, 1, 0, 0, 40, 0, 0, 0))  # what it held before it grew
+    for size, fits in ((60, True), (150, False)):
+        path.write_bytes(b"g" * size)
+        with monkeypatch.context() as patch, open(path, "rb") as stream:
+            patch.setattr(
+                os, "fstat", lambda fd: stale if fd == stream.fileno() else real_fstat(fd)
+            )
+            if fits:
+                assert read_capped(stream) == b"g" * size
+            else:
+                with pytest.raises(LogFormatError):
+                    read_capped(stream)
+    for size, fits in ((100, True), (101, False)):
+        reader, writer_fd = os.pipe()
+        os.write(writer_fd, b"p" * size)
+        os.close(writer_fd)
+        with open(reader, "rb") as stream:
+            if fits:
+                assert read_capped(stream) == b"p" * size
+            else:
+                with pytest.raises(LogFormatError):
+                    read_capped(stream)
+    with pytest.raises(LogFormatError):
+        read_capped(io.BytesIO(b"s" * 101))  # no file descriptor at all

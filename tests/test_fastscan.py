@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from paramguard import fastscan, inflate
+from paramguard import fastscan, inflate, logfile
 from paramguard.fastscan import candidate_records
 from paramguard.logfile import (
     LogFormatError,
@@ -31,11 +31,29 @@ from paramguard.matcher import load_default
 from paramguard.rule import evaluate_record
 from paramguard.scan import scan_blob
 
+from bench.smallfiles import Documents, sizes
 from support.builders import put_parameter
 
 DICTIONARY = load_default()
 NAMES = ["/prod/db/password", "/app/log_level", "/x/api_key", "/pä/秘密/token", 'a"b\\c/secret']
 Findings = list[dict[str, Any]]
+WHOLE_PARSE_BELOW = logfile.WHOLE_PARSE_BELOW  # as shipped (the tests here move it)
+
+
+@contextmanager
+def whole_below(size: int) -> Iterator[None]:
+    """Parse documents under `size` bytes whole (logfile.WHOLE_PARSE_BELOW in production)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(logfile, "WHOLE_PARSE_BELOW", size)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="module")
+def proof_at_every_size() -> Iterator[None]:
+    """These tests judge fastscan's proof, so documents of every size take it (in production
+    the small ones are parsed whole: `whole` below, judged by the same tests)."""
+    with whole_below(0):
+        yield
 
 
 # ---- The specification, and the two ways to meet it ----
@@ -60,6 +78,12 @@ def full_parse(data: bytes) -> Findings:
 def fast(data: bytes) -> Findings:
     """What the function reports: fast path when it can prove its records, else record by record."""
     return [c.finding.to_dict() for c in scan_document(data, DICTIONARY, "t").candidates]
+
+
+def whole(data: bytes) -> Findings:
+    """What the function reports for a small document: one json.loads (logfile.parse_whole)."""
+    with whole_below(1 << 62):
+        return fast(data)
 
 
 def one_by_one(data: bytes) -> Findings:
@@ -236,7 +260,9 @@ def test_the_function_reports_what_a_full_parse_reports(data: bytes) -> None:
     if not might_contain_candidates(data):
         # Judged by its shape alone, as it cannot name the event: a full parse finds nothing.
         assert full in ([], "LogFormatError") and quick in ([], "LogFormatError")
+        assert outcome(whole, data) in ([], "LogFormatError")
         return
+    assert outcome(whole, data) == full
     if quick == full:
         return
     # The one documented difference: strings of brackets that cancel the nesting around a
@@ -325,6 +351,55 @@ def test_each_inflater_refuses_what_zlib_refuses(name: str, data: bytes, seed: i
     assert blob_outcome(broken, chosen, limit) == blob_outcome(broken, inflate.STDLIB, limit)
 
 
+@pytest.mark.parametrize("name", inflate.KNOWN)
+@INFLATERS
+@given(data=documents(), seed=st.integers(0, 2**32))
+def test_a_small_blob_inflates_in_one_call_as_it_does_in_steps(
+    name: str, data: bytes, seed: int
+) -> None:
+    chosen = installed(name)
+    rnd = random.Random(seed)
+    packed = pack(rnd, data)
+    if rnd.random() < 0.5:
+        packed = damage_gzip(rnd, packed)
+    limit = rnd.choice([1 << 24, max(1, len(data) - 1), len(data)])
+
+    def inflated(one_shot_below: int) -> bytes | str:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(logfile, "_ONE_SHOT_INPUT", one_shot_below)
+            try:
+                return bytes(decompress(packed, limit, gzipped=True, inflater=chosen))
+            except LogTooLargeError:
+                return "LogTooLargeError"
+            except LogFormatError:
+                return "LogFormatError"
+
+    assert inflated(1 << 30) == inflated(0)
+
+
+def test_a_small_bomb_stops_at_the_limit_in_bounded_memory(inflater: inflate.Inflater) -> None:
+    # 50 MB of blanks gzip to about 50 KB: small enough for the one-call path, whose
+    # max_length must stop it at the limit (1 MiB here) without expanding the rest.
+    packed = gzip.compress(b" " * (50 << 20))
+    assert len(packed) <= logfile._ONE_SHOT_INPUT
+    tracemalloc.start()
+    try:
+        with pytest.raises(LogTooLargeError):
+            decompress(packed, 1 << 20, gzipped=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20
+
+
+def test_a_small_blob_of_several_members_is_read_whole(inflater: inflate.Inflater) -> None:
+    document = json.dumps({"Records": [put_parameter("/prod/db/password")] * 3}).encode()
+    packed = b"".join(gzip.compress(document[i : i + 500]) for i in range(0, len(document), 500))
+    assert len(packed) <= logfile._ONE_SHOT_INPUT
+    assert decompress(packed, 1 << 20, gzipped=True) == document
+    assert [f["parameter_name"] for f in whole(document)] == ["/prod/db/password"] * 3
+
+
 def damage(rnd: random.Random, data: bytes) -> bytes:
     """A malformed variant of a document, of the kinds a broken delivery produces."""
     cut = rnd.randrange(1, max(2, len(data)))
@@ -353,6 +428,7 @@ def test_malformed_documents_are_refused_alike(data: bytes, seed: int) -> None:
         assert outcome(full_parse, broken) in ([], "LogFormatError")
         return
     full = outcome(full_parse, broken)
+    assert outcome(whole, broken) == full
     if full == "LogFormatError":
         # The fast path does not look inside records that are not candidates: a syntax
         # error there goes unnoticed (docs/performance.md); anything else it refuses.
@@ -416,6 +492,45 @@ def test_record_by_record_refuses_what_json_loads_refuses(
             return
         seen, _ = parse_records(broken, lambda record: [record])
     assert [r[0] for r in seen] == expected
+
+
+# ---- Issue 16, part 5: small logs are parsed whole ----
+
+
+def test_logs_of_real_sizes_give_the_same_findings_with_either_strategy() -> None:
+    # Sizes drawn as real CloudTrail files have them (median 4 KB of JSON, 90th percentile
+    # 39 KB), one PutParameter record at a random position among generated records.
+    documents = Documents(3)
+    lengths = []
+    found = 0
+    for target in sizes(150, random.Random(5)):
+        data = documents.make(min(target, 400_000))
+        lengths.append(len(data))
+        expected = full_parse(data)
+        with whole_below(0):
+            proven = scan_document(data, DICTIONARY, "t")
+        with whole_below(1 << 62):
+            parsed = scan_document(data, DICTIONARY, "t")
+        assert not proven.parsed and parsed.parsed  # ordinary logs: the proof holds
+        for scan in (proven, parsed):
+            assert [c.finding.to_dict() for c in scan.candidates] == expected
+        found += len(expected)
+    assert found > 10
+    below = sum(length < WHOLE_PARSE_BELOW for length in lengths)
+    assert 0 < below < len(lengths)  # the production threshold splits the real sizes
+
+
+def test_a_small_log_that_json_loads_refuses_is_refused_with_the_reason() -> None:
+    record = json.dumps(put_parameter("/prod/db/password"))
+    for data, reason in [
+        (b'{"Records": [' + record.encode() + b",]}", "not valid JSON"),
+        (b'{"Records": {"eventName": "PutParameter"}}', "no 'Records' list"),
+        (b'{"Records": [' + record.encode().replace(b"alice", b"al\xffce") + b"]}", "not UTF-8"),
+        (b'{"Records": [' + record.encode() + b"]} {}", "extra data"),
+    ]:
+        assert len(data) < WHOLE_PARSE_BELOW
+        with whole_below(1 << 62), pytest.raises(LogFormatError, match=reason):
+            scan_document(data, DICTIONARY, "t")
 
 
 # ---- Item 6: escaped event names ----
