@@ -68,6 +68,7 @@ bench: venv
 	$(BIN)/python -m bench.latency
 	$(BIN)/python -m bench.iac
 	$(BIN)/python -m bench.backfill
+	$(BIN)/python -m bench.smallfiles
 
 # ---- owner: terraform (lint's checkov part, package, demo) ----
 # checkov pins dependencies that clash with the test tools (boto3, python-hcl2), so it lives

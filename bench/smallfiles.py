@@ -26,10 +26,14 @@ import subprocess
 import sys
 import time
 import zlib
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from paramguard.fastscan import candidate_records
+from paramguard.logfile import WHOLE_PARSE_BELOW, parse_whole
 from paramguard.matcher import load_default
+from paramguard.rule import evaluate_record
 from paramguard.scan import scan_blob
 
 from bench.generate import DATA_DIR, _Gen
@@ -44,6 +48,7 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 IN_PROCESS_TARGET = 0.8  # paramguard / (zlib + json.loads), CPU time in-process
 PROCESS_TARGET = 1.0  # `paramguard scan DIR` / a Python loop of gzip + json.loads, CPU time
 MAX_BYTES = 1024 * 1024 * 1024
+CROSSOVER_SIZES = tuple(kb * 1000 for kb in (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 32))
 
 # The stdlib loop the whole-process target compares with: only decompress and parse.
 LOOP = """
@@ -137,11 +142,50 @@ def in_process(blobs: list[bytes]) -> tuple[float, float, int, int]:
     return statistics.median(mine), statistics.median(theirs), found, puts
 
 
+def crossover() -> tuple[list[tuple[int, float, float]], int | None]:
+    """CPU microseconds per document of each strategy by JSON size (whole parse, fastscan's
+    proof), and the first size at which the proof costs less: WHOLE_PARSE_BELOW's measure."""
+    visit = partial(evaluate_record, matcher=load_default(), read_from="f")
+    documents = Documents(41)
+    rows = []
+    for size in CROSSOVER_SIZES:
+        batch = [documents.make(size) for _ in range(max(100, 3_000_000 // size))]
+        if any(candidate_records(d) is None for d in batch):
+            raise RuntimeError(f"the proof failed on a generated {size}-byte document")
+        times: dict[str, list[float]] = {"whole": [], "proof": []}
+        for _ in range(REPEATS):
+            start = cpu()
+            for document in batch:
+                parse_whole(document, visit)
+            times["whole"].append(cpu() - start)
+            start = cpu()
+            for document in batch:
+                [visit(record) for record in candidate_records(document) or ()]
+            times["proof"].append(cpu() - start)
+        whole, proof = (statistics.median(times[k]) / len(batch) * 1e6 for k in ("whole", "proof"))
+        rows.append((size, whole, proof))
+    # The first size from which on the proof stays cheaper (single sizes are noisy).
+    cheaper = next(
+        (rows[i][0] for i in range(len(rows)) if all(p < w for _, w, p in rows[i:])), None
+    )
+    return rows, cheaper
+
+
+def child_env() -> dict[str, str]:
+    """The environment of the timed processes: bytecode cached out of the tree (the Makefile
+    turns writing it off), as an installed package has it, so no run compiles sources."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(DATA_DIR / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    path = [env.get("PYTHONPATH", ""), str(ROOT / "function"), str(ROOT)]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
+    return env
+
+
 def child_cpu(argv: list[str]) -> tuple[float, float, bytes]:
     """CPU seconds (user + system, children included) and wall time of a process; stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, check=False)
+    done = subprocess.run(argv, cwd=ROOT, env=child_env(), capture_output=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
@@ -159,6 +203,8 @@ def whole_process(top: Path) -> dict[str, Any]:
     }
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     outputs: dict[str, bytes] = {}
+    for argv in commands.values():  # writes the bytecode cache; not timed
+        child_cpu(argv)
     for _ in range(REPEATS):
         for name, argv in commands.items():
             used, wall, out = child_cpu(argv)
@@ -205,6 +251,16 @@ def main() -> int:
         missed.append(
             f"small files: {puts} PutParameter records in {len(blobs)} files, {found} found"
         )
+    rows, cheaper = crossover()
+    for size, whole, proof in rows:
+        print(
+            f"crossover {size / 1e3:4.0f} KB: whole parse {whole:6.1f} us, proof {proof:6.1f} us, "
+            f"proof - whole {proof - whole:+6.1f} us"
+        )
+    print(
+        f"the proof is cheaper from {cheaper} bytes of JSON on; logfile.WHOLE_PARSE_BELOW is "
+        f"{WHOLE_PARSE_BELOW}"
+    )
     runs = whole_process(top)
     for name in ("scan", "scan -j 1", "loop"):
         print(

@@ -266,9 +266,10 @@ def check_shape(data: bytes | bytearray) -> None:
 # Below this many bytes of JSON, one json.loads of the whole document and the rule over every
 # record cost less than fastscan's proof and the rule over its candidates: the proof has a
 # fixed cost of about 20 us (a record decoded to find its ends, the bracket skeleton, a few
-# dozen Python calls), json.loads about 4.5 ns a byte. Measured (CPU time, generated records,
-# one PutParameter each): fast/whole 1.34 at 2 KB, 1.11 at 4 KB, 0.97 at 6 KB, 0.75 at 12 KB,
-# 0.40 at 64 KB. bench/smallfiles.py measures the crossover again on every run.
+# dozen Python calls), json.loads about 4.5 ns a byte. Measured (CPU time per document,
+# generated records, one PutParameter each, two runs): the proof costs +13 us more at 2 KB,
+# +4 to +7 us at 4 KB, 0 to -2 us at 6 KB, -8 to -15 us at 8 KB, -40 to -60 us at 16 KB.
+# bench/smallfiles.py measures the crossover again on every run.
 WHOLE_PARSE_BELOW = 6 * 1024
 
 
