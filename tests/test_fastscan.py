@@ -33,6 +33,7 @@ from paramguard.scan import scan_blob
 
 from bench.smallfiles import Documents, sizes
 from support.builders import put_parameter
+from support.paths import EVENTS_DIR
 
 DICTIONARY = load_default()
 NAMES = ["/prod/db/password", "/app/log_level", "/x/api_key", "/pä/秘密/token", 'a"b\\c/secret']
@@ -518,6 +519,40 @@ def test_logs_of_real_sizes_give_the_same_findings_with_either_strategy() -> Non
     assert found > 10
     below = sum(length < WHOLE_PARSE_BELOW for length in lengths)
     assert 0 < below < len(lengths)  # the production threshold splits the real sizes
+
+
+@pytest.mark.parametrize(
+    "log",
+    [
+        "awsdocs_ctguide_cloudtrail_UpdateTrail_error.json",
+        "awsdocs_ctguide_ec2_StartInstances.json",
+        "awsdocs_ctguide_iam_CreateUser.json",
+    ],
+)
+@pytest.mark.parametrize("name", [None, "/forensic-drill/db_password"])
+def test_real_logs_with_a_real_write_read_alike_with_either_strategy(
+    log: str, name: str | None
+) -> None:
+    # Published log files as written (indented, as AWS's guide shows them) with the real
+    # PutParameter record of tests/events/ written before and after their records; with
+    # `name`, the write's parameter is renamed so that it is a finding.
+    text = (EVENTS_DIR / log).read_bytes()
+    write = (EVENTS_DIR / "tf4_abridged_real_PutParameter_String_HIDDEN_value.json").read_bytes()
+    if name is not None:
+        write = write.replace(b"/forensic-drill/mandate04-23228", name.encode())
+    head = re.match(rb'\{"Records": \[', text)
+    tail = text.rstrip().rindex(b"]")
+    assert head is not None
+    for data in (
+        text[: head.end()] + write + b"," + text[head.end() :],
+        text[:tail] + b", " + write + text[tail:],
+    ):
+        expected = full_parse(data)
+        assert len(expected) == (name is not None)
+        assert candidate_records(data) is not None  # the proof holds on real layouts
+        with whole_below(0):
+            assert fast(data) == expected
+        assert whole(data) == expected
 
 
 def test_a_small_log_that_json_loads_refuses_is_refused_with_the_reason() -> None:
