@@ -38,8 +38,9 @@ def test_plaintext_password_is_reported(stack: Stack, context: LambdaContext) ->
     assert result["findings"] == 1
     assert metric_sum(stack.metrics, "ParamStoreAnalyser", "AnomaliesDetected") == 1
     assert metric_sum(stack.metrics, "ParamStoreAnalyser", "LogFilesProcessed") == 1
-    # Only the PutParameter record is parsed; the GetParameter one is skipped unparsed.
-    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "RecordsEvaluated") == 1
+    # A log this small (2 KB, under logfile.WHOLE_PARSE_BELOW) is parsed whole, so the rule
+    # looks at both records; in a larger one only the PutParameter record is parsed.
+    assert metric_sum(stack.metrics, "ParamStoreAnalyser", "RecordsEvaluated") == 2
     assert (metric_sum(stack.metrics, "ParamStoreAnalyser", "LogBytesScanned") or 0) > 1000
     [envelope] = drain_messages(stack.sqs, stack.queue_url)
     assert "/prod/db/password" in envelope["Subject"]
