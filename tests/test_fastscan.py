@@ -513,6 +513,8 @@ def test_logs_of_real_sizes_give_the_same_findings_with_either_strategy() -> Non
         with whole_below(1 << 62):
             parsed = scan_document(data, DICTIONARY, "t")
         assert not proven.parsed and parsed.parsed  # ordinary logs: the proof holds
+        with whole_below(WHOLE_PARSE_BELOW):  # as shipped: the size decides
+            assert scan_document(data, DICTIONARY, "t").parsed == (len(data) < WHOLE_PARSE_BELOW)
         for scan in (proven, parsed):
             assert [c.finding.to_dict() for c in scan.candidates] == expected
         found += len(expected)
