@@ -267,8 +267,8 @@ def check_shape(data: bytes | bytearray) -> None:
 # record cost less than fastscan's proof and the rule over its candidates: the proof has a
 # fixed cost of about 20 us (a record decoded to find its ends, the bracket skeleton, a few
 # dozen Python calls), json.loads about 4.5 ns a byte. Measured (CPU time per document,
-# generated records, one PutParameter each, two runs): the proof costs +13 us more at 2 KB,
-# +4 to +7 us at 4 KB, 0 to -2 us at 6 KB, -8 to -15 us at 8 KB, -40 to -60 us at 16 KB.
+# generated records, one PutParameter each, two runs): the proof costs 13 us more at 2 KB,
+# 4-7 us more at 4 KB, about the same at 6 KB, 8-15 us less at 8 KB, 40-60 us less at 16 KB.
 # bench/smallfiles.py measures the crossover again on every run.
 WHOLE_PARSE_BELOW = 6 * 1024
 
@@ -278,10 +278,11 @@ def scan_document(
 ) -> LogScan:
     """Scan a decompressed log document, parsing only the records that can be findings.
 
-    A document that never mentions PutParameter is not parsed at all; otherwise only the
-    records whose eventName is PutParameter are, when fastscan can prove they are exactly
-    the ones a full parse would evaluate, and the document is decoded record by record
-    (each evaluated and dropped) when it cannot.
+    A document that never mentions PutParameter is not parsed at all; one under
+    WHOLE_PARSE_BELOW bytes is parsed whole; otherwise only the records whose eventName is
+    PutParameter are, when fastscan can prove they are exactly the ones a full parse would
+    evaluate, and the document is decoded record by record (each evaluated and dropped)
+    when it cannot.
     """
     scan = LogScan(size=len(data))
     if not might_contain_candidates(data):
