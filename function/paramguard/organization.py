@@ -431,3 +431,146 @@ def send_sweep_messages(
                 break
             sleep(0.2 * 2**attempt)
     return result
+
+
+# ---- paramguard inventory --organization ---------------------------------------------------
+
+
+def _progress_line(result: AccountSweep, inspect_values: bool) -> str:
+    """One account's line on stderr: what it listed and found, or why it was not swept."""
+    if result.error is not None and not result.regions:
+        return f"{result.account}: not swept: {result.error}"
+    listed = sum(r.listed for r in result.regions)
+    found = sum(len(r.findings) for r in result.regions)
+    failed = [r.region for r in result.regions if r.error is not None]
+    line = (
+        f"{result.account}: {listed} String/StringList parameters in "
+        f"{len(result.regions) - len(failed)} regions, {found} findings"
+    )
+    if inspect_values:
+        line += f", {sum(len(r.not_inspected) for r in result.regions)} values not inspected"
+    if failed:
+        line += f", failed in {', '.join(failed)}"
+    return line
+
+
+def cli_inventory(args: Any, out: Any, err: Any) -> int:
+    """paramguard inventory --organization: every account's regions through the member role."""
+    import boto3
+    from botocore.config import Config as BotoConfig
+
+    from . import cli
+    from .exit_codes import EXIT_ERROR, exit_code
+
+    started = time.monotonic()
+    role = args.role_name or DEFAULT_ROLE_NAME
+    if not valid_role_name(role):
+        raise cli.UsageError(f"--role-name {role!r}: 1-64 of letters, digits and +=,.@_-")
+    bad = [a for a in args.account or [] if not valid_account(a)]
+    if bad:
+        raise cli.UsageError(f"--account {bad[0]!r}: an account ID is 12 digits")
+    dictionary = cli.load_dictionary(args.dictionary)
+    regions = list(dict.fromkeys(args.region or [boto3.session.Session().region_name]))
+    if not regions or regions[0] is None:
+        raise cli.UsageError("no region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION")
+    retries = BotoConfig(retries={"mode": "adaptive", "max_attempts": 10})
+    own = cli._caller_account(boto3, regions[0])
+    if args.account:
+        accounts = list(dict.fromkeys(args.account))
+    else:
+        org = boto3.client("organizations", region_name=regions[0], config=retries)
+        try:
+            accounts = [a.id for a in list_accounts(org, args.ou or ())]
+        except Exception as exc:
+            if not is_aws_error(exc):
+                raise
+            cli._say(
+                err,
+                f"cannot list the organization's accounts: {describe(exc)}; run this in the "
+                "management account or a delegated administrator, or pass --account",
+            )
+            return EXIT_ERROR
+    if not accounts:
+        cli._say(err, "nothing swept: no ACTIVE account" + (" under the OUs" if args.ou else ""))
+        return EXIT_ERROR
+    lock = threading.Lock()
+    own_clients: dict[tuple[str, str], Any] = {}
+
+    def own_client(service: str, region: str, config: Any) -> Any:
+        # boto3's default session is not thread-safe: one client per (service, region), made
+        # under a lock.
+        with lock:
+            if (service, region) not in own_clients:
+                own_clients[service, region] = boto3.client(  # type: ignore[call-overload]
+                    service, region_name=region, config=retries
+                )
+            return own_clients[service, region]
+
+    sessions = MemberSessions(
+        role,
+        boto3.client("sts", region_name=regions[0], config=retries),
+        partition_of(regions[0]),
+        own_account=own,
+        own_client=own_client,
+    )
+
+    def progress(result: AccountSweep) -> None:
+        cli._say(err, _progress_line(result, args.inspect_values))
+
+    # Each failure is named on stderr below, so the modules' own log lines are held back.
+    quiet = [logging.getLogger(f"paramguard.{name}") for name in ("inspection", "organization")]
+    was = [one.disabled for one in quiet]
+    for one in quiet:
+        one.disabled = True
+    try:
+        results = sweep_accounts(
+            sessions,
+            accounts,
+            regions,
+            dictionary,
+            jobs=args.jobs,
+            inspect_values=args.inspect_values,
+            config=retries,
+            progress=progress,
+        )
+    finally:
+        for one, disabled in zip(quiet, was, strict=True):
+            one.disabled = disabled
+    findings, errors = [], []
+    listed = swept = failed_accounts = 0
+    for result in results:
+        if result.error is not None:
+            failed_accounts += 1
+            missing = [r for r in regions if r not in {x.region for x in result.regions}]
+            errors.append(f"{result.account} {', '.join(missing)}: not swept: {result.error}")
+        for region in result.regions:
+            findings += region.findings
+            listed += region.listed
+            where = f"{result.account} {region.region}"
+            if region.error is not None:
+                errors.append(
+                    f"{where}: cannot list parameters: {region.error} "
+                    f"(after {region.listed} listed, {len(region.findings)} findings)"
+                )
+                continue
+            swept += 1
+            errors += [f"{where}: {name}: {reason}" for name, reason in region.not_inspected]
+    for finding in findings:
+        finding.account_id = finding.account_id or own
+    if swept:
+        cli._write(cli.render(findings, errors, args.format, True), args.output, out)
+    for error in errors:
+        cli._say(err, error)
+    if not swept:
+        cli._say(err, "nothing swept: no region of any account could be listed")
+    cli._say(
+        err,
+        f"inventory: {cli._plural(listed, 'String/StringList parameter')} in "
+        f"{cli._plural(len(accounts), 'account')} x {cli._plural(len(regions), 'region')} "
+        f"({failed_accounts} accounts not swept) in {time.monotonic() - started:.1f} s: "
+        f"{cli._plural(len(findings), 'finding')}, {cli._plural(len(errors), 'failure')}",
+    )
+    if not swept:
+        return EXIT_ERROR
+    levels = [cli.finding_level(f) for f in findings]
+    return exit_code(levels, len(errors), args.fail_on, args.errors_first)
