@@ -491,3 +491,32 @@ def test_sweep_messages_go_ten_per_call_and_failed_entries_are_retried(aws: None
             received.add(json.loads(message["Body"])["account"])
             reader.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert received == set(accounts)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SWEEP_ACCOUNTS", "111111111111,12345"),
+        ("MEMBER_ROLE_NAME", "role with spaces"),
+        ("SWEEP_QUEUE_URL", "arn:aws:sqs:us-east-1:111111111111:q"),
+    ],
+)
+def test_bad_organization_settings_name_the_variable(name: str, value: str) -> None:
+    from paramguard.config import Config, ConfigError
+
+    env = {
+        "DICTIONARY_BUCKET": "b",
+        "SNS_TOPIC_ARN": f"arn:aws:sns:{REGION}:{ACCOUNT}:t",
+        name: value,
+    }
+    with pytest.raises(ConfigError, match=name):
+        Config.from_env(env)
+    ok = Config.from_env(
+        {
+            **env,
+            "SWEEP_ACCOUNTS": " 111111111111, 222222222222,111111111111",
+            "MEMBER_ROLE_NAME": MEMBER_ROLE,
+            "SWEEP_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/paramguard-sweep",
+        }
+    )
+    assert ok.sweep_accounts == ("111111111111", "222222222222")
