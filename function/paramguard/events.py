@@ -7,7 +7,7 @@ summary or an exception so that Lambda retries.
 Every way CloudTrail activity reaches the function in real accounts: S3 notifications
 (direct, or wrapped in SNS, SQS, or SNS inside SQS), CloudTrail's own SNS notification,
 EventBridge (CloudTrail API calls, Parameter Store Change, scheduled sweeps) and
-S3 Batch Operations.
+S3 Batch Operations; and the organization sweep's one SQS message per account.
 """
 
 from __future__ import annotations
