@@ -520,3 +520,22 @@ def test_bad_organization_settings_name_the_variable(name: str, value: str) -> N
         }
     )
     assert ok.sweep_accounts == ("111111111111", "222222222222")
+
+
+class ShortContext(LambdaContext):
+    """A Lambda context with 20 s left: less than the handler keeps back for its reports."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 20_000
+
+
+def test_an_account_not_swept_in_time_is_retried_by_the_queue(
+    stack: Stack, org: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    (first, _, _), _ = org
+    body = json.dumps({"paramguard": "sweep-account", "account": first, "regions": [REGION]})
+    with caplog.at_level(logging.WARNING):
+        answer = handler.lambda_handler(sqs_event(body), ShortContext())
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+    [line] = [r for r in caplog.records if getattr(r, "event", "") == "inventory_retry"]
+    assert line.account_id == first and line.regions == [REGION]  # type: ignore[attr-defined]
