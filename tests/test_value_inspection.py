@@ -213,7 +213,9 @@ def test_another_accounts_write_is_not_read(
 
     assert reads == [] and result["findings"] == 1
     note = findings(caplog)["/other/db_password"]["notes"][-1]
-    assert note == "value not inspected: parameter in account 210987654321"
+    assert note == (
+        "value not inspected: parameter in account 210987654321 (no member role: MEMBER_ROLE_NAME)"
+    )
     assert metric_sum(inspecting.metrics, NS, "ValuesNotInspected") == 2
 
 

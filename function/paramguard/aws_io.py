@@ -19,6 +19,7 @@ from .aws_errors import error_code, is_aws_error, is_transient
 from .events import ObjectRef
 from .finding import PLAINTEXT_TYPES, Candidate, Finding
 from .logfile import LogFormatError, LogTooLargeError, classify_key
+from .organization import MemberRoleError
 from .report import Counters, Notification, build_notification, build_summary, valid_region
 from .rule import NameMatcher
 from .scan import scan_blob
@@ -193,6 +194,10 @@ def _describe_types(
             return False, calls
 
 
+def _same(client: Any, region: str) -> Any:
+    return client
+
+
 def _lookup_region(
     ssm_for_region: Callable[[str], Any],
     account: str | None,
@@ -213,6 +218,19 @@ def _lookup_region(
                 "spaces), so its current type was not looked up"
             )
     queue = [batch[i : i + LOOKUP_BATCH] for i in range(0, len(batch), LOOKUP_BATCH)]
+    if queue:
+        try:
+            ssm = ssm_for_region(region)
+        except MemberRoleError as exc:  # logged and counted once per account by the sessions
+            for name in batch:
+                lookups.reasons[(account, region, name)] = (
+                    f"its current type was not looked up: {exc.note()}; check it by hand"
+                )
+            return
+        except Exception:  # noqa: BLE001, S110 - failed again, logged and noted per chunk below
+            pass
+        else:
+            ssm_for_region = partial(_same, ssm)
     while queue:
         chunk = queue.pop(0)
         if _out_of_time(deadline, clock):
@@ -271,8 +289,15 @@ def _lookup_failed(
         )
 
 
+# A client in (account, region) through the member role; raises organization.MemberRoleError.
+MemberSSM = Callable[[str, str], Any]
+
+
 def _cannot_look_up(
-    finding: Finding, ssm_for_region: Callable[[str], Any] | None, own_account: str | None
+    finding: Finding,
+    ssm_for_region: Callable[[str], Any] | None,
+    own_account: str | None,
+    member_ssm: MemberSSM | None = None,
 ) -> str | None:
     """Why the finding's current type cannot be asked for at all, or None if it can."""
     if ssm_for_region is None:
@@ -281,12 +306,25 @@ def _cannot_look_up(
         return "the record names no region, so its current type cannot be looked up"
     if not valid_region(finding.region):
         return "the record's region is not a region name, so its current type cannot be looked up"
-    if own_account and finding.account_id and finding.account_id != own_account:
+    other = own_account and finding.account_id and finding.account_id != own_account
+    if other and member_ssm is None:
         return (
             f"the parameter is in account {finding.account_id}, whose current types this "
-            "function cannot look up"
+            "function cannot look up (no member role configured: MEMBER_ROLE_NAME)"
         )
     return None
+
+
+def _region_client(
+    ssm_for_region: Callable[[str], Any],
+    member_ssm: MemberSSM | None,
+    own_account: str | None,
+    account: str | None,
+) -> Callable[[str], Any]:
+    """The look-up client maker for an account: its member session, or the function's own."""
+    if member_ssm is None or not account or not own_account or account == own_account:
+        return ssm_for_region
+    return lambda region: member_ssm(account, region)
 
 
 def resolve_candidates(
@@ -295,11 +333,13 @@ def resolve_candidates(
     own_account: str | None,
     deadline: float | None = None,
     clock: Callable[[], float] | None = None,
+    member_ssm: MemberSSM | None = None,
 ) -> list[Finding]:
     """Turn candidates into findings, looking up the current type where the write's is unknown.
 
     Look-ups are grouped by account and region, 50 names per DescribeParameters call, each
-    name asked once per invocation, and none is started after deadline (on clock). A
+    name asked once per invocation, and none is started after deadline (on clock). Another
+    account's names are looked up through member_ssm (its member role) when given. A
     parameter that is a SecureString now is dropped (logged); every other candidate becomes
     a finding, with type 'unknown' and a note saying why when its type could not be known.
     """
@@ -312,13 +352,17 @@ def resolve_candidates(
             continue
         finding.parameter_type = "unknown"
         finding.type_from = "unknown"
-        if _cannot_look_up(finding, ssm_for_region, own_account) is None and finding.region:
+        if (
+            _cannot_look_up(finding, ssm_for_region, own_account, member_ssm) is None
+            and finding.region
+        ):
             names = groups.setdefault((finding.account_id, finding.region), {})
             names[finding.parameter_name] = None
     lookups = _Lookups()
     if ssm_for_region is not None:
         for (account, region), names in groups.items():
-            _lookup_region(ssm_for_region, account, region, list(names), deadline, clock, lookups)
+            client = _region_client(ssm_for_region, member_ssm, own_account, account)
+            _lookup_region(client, account, region, list(names), deadline, clock, lookups)
     if groups:
         logger.info(
             "parameter types looked up",
@@ -336,7 +380,9 @@ def resolve_candidates(
             findings.append(finding)
             continue
         key = (finding.account_id, finding.region or "", finding.parameter_name)
-        reason = _cannot_look_up(finding, ssm_for_region, own_account) or lookups.reasons.get(key)
+        reason = _cannot_look_up(
+            finding, ssm_for_region, own_account, member_ssm
+        ) or lookups.reasons.get(key)
         if reason is not None or key not in lookups.types:
             finding.notes.append(reason or "its current type was not looked up")
             findings.append(finding)

@@ -598,6 +598,12 @@ def _has_parameters(ssm: Any) -> bool | None:
 
 def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard inventory: existing String/StringList parameters whose names match."""
+    if args.organization:
+        from .organization import cli_inventory
+
+        return cli_inventory(args, out, err)
+    if args.role_name or args.ou or args.account:
+        raise UsageError("--role-name, --ou and --account go with --organization")
     started = time.monotonic()
     dictionary = load_dictionary(args.dictionary)
     import boto3
@@ -977,8 +983,13 @@ INVENTORY_EPILOG = _epilog(
         "paramguard inventory --region eu-west-1 --region us-east-1",
         "paramguard inventory --inspect-values --format sarif -o parameters.sarif",
         "paramguard inventory --json > parameters.jsonl",
+        "paramguard inventory --organization --region eu-west-1 --region us-east-1 -j 16",
+        "paramguard inventory --organization --ou ou-ab12-cdefgh34 --role-name audit-ssm",
     ],
-    exit_table("no parameter of any type in any REGION"),
+    exit_table(
+        "no parameter of any type in any REGION;\n"
+        "     with --organization: no region of any account could be listed"
+    ),
 )
 REDRIVE_EPILOG = _epilog(
     [
@@ -1105,6 +1116,43 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="REGION",
         help="a region to sweep, repeatable; default: your region (AWS_REGION, the profile)",
+    )
+    organization = inventory.add_argument_group(
+        "organization",
+        "sweep every account of the organization through a read-only role in each "
+        "(sts:AssumeRole); the account running this is swept with its own credentials",
+    )
+    organization.add_argument(
+        "--organization",
+        action="store_true",
+        help="sweep the organization's ACTIVE accounts (organizations:ListAccounts: the "
+        "management account or a delegated administrator), or those of --ou or --account",
+    )
+    organization.add_argument(
+        "--role-name",
+        metavar="NAME",
+        help="the role to assume in each account (default: paramguard-member)",
+    )
+    organization.add_argument(
+        "--ou",
+        action="append",
+        metavar="OU",
+        help="only the accounts under this organizational unit or root (ou-..., r-...), "
+        "recursively; repeatable",
+    )
+    organization.add_argument(
+        "--account",
+        action="append",
+        metavar="ID",
+        help="only this account (no organizations call); repeatable",
+    )
+    organization.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=8,
+        metavar="N",
+        help="sweep N account-regions at a time (default: %(default)s)",
     )
     inventory.set_defaults(func=cmd_inventory)
     again = commands.add_parser(

@@ -69,6 +69,36 @@ def _regions(env: Mapping[str, str]) -> tuple[str, ...]:
     return regions
 
 
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+_ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+_QUEUE_URL_RE = re.compile(r"^https://[A-Za-z0-9.-]+/\d{12}/[A-Za-z0-9_-]{1,80}(\.fifo)?$")
+
+
+def _accounts(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("SWEEP_ACCOUNTS", "")
+    accounts = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    for account in accounts:
+        if not _ACCOUNT_RE.match(account):
+            raise ConfigError(f"SWEEP_ACCOUNTS: {account!r} is not a 12-digit account ID")
+    return accounts
+
+
+def _role_name(env: Mapping[str, str]) -> str:
+    name = env.get("MEMBER_ROLE_NAME", "").strip()
+    if name and not _ROLE_NAME_RE.match(name):
+        raise ConfigError(
+            f"MEMBER_ROLE_NAME={name!r}: a role name (1-64 of letters, digits and +=,.@_-)"
+        )
+    return name
+
+
+def _queue_url(env: Mapping[str, str]) -> str:
+    url = env.get("SWEEP_QUEUE_URL", "").strip()
+    if url and not _QUEUE_URL_RE.match(url):
+        raise ConfigError(f"SWEEP_QUEUE_URL={url!r}: not an SQS queue URL")
+    return url
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if not raw:
@@ -98,6 +128,9 @@ class Config:
     inspect_values: bool = False  # read each plaintext write's value and run the detectors
     securityhub_findings: bool = False  # import each finding into Security Hub (ASFF)
     event_bus_name: str = ""  # put each finding on this EventBridge bus ("": off)
+    member_role_name: str = ""  # the role assumed in member accounts ("": own account only)
+    sweep_queue_url: str = ""  # the scheduled sweep fans out one message per account here
+    sweep_accounts: tuple[str, ...] = ()  # instead of organizations:ListAccounts
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -143,4 +176,7 @@ class Config:
             inspect_values=_bool(env, "INSPECT_VALUES", False),
             securityhub_findings=_bool(env, "SECURITYHUB_FINDINGS", False),
             event_bus_name=env.get("EVENT_BUS_NAME", "").strip(),
+            member_role_name=_role_name(env),
+            sweep_queue_url=_queue_url(env),
+            sweep_accounts=_accounts(env),
         )

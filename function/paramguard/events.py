@@ -7,12 +7,13 @@ summary or an exception so that Lambda retries.
 Every way CloudTrail activity reaches the function in real accounts: S3 notifications
 (direct, or wrapped in SNS, SQS, or SNS inside SQS), CloudTrail's own SNS notification,
 EventBridge (CloudTrail API calls, Parameter Store Change, scheduled sweeps) and
-S3 Batch Operations.
+S3 Batch Operations; and the organization sweep's one SQS message per account.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,14 @@ class ParameterChange:
     event_id: str | None
 
 
+@dataclass(frozen=True)
+class SweepRequest:
+    """One account of the organization sweep, sent through the sweep queue by the schedule."""
+
+    account: str
+    regions: tuple[str, ...]  # empty: the function's INVENTORY_REGIONS
+
+
 @dataclass
 class Item:
     """A unit whose outcome is reported back on its own (an SQS message, a batch task)."""
@@ -65,6 +74,7 @@ class Item:
     records: list[tuple[Any, str]] = field(default_factory=list)  # (CloudTrail record, source)
     changes: list[ParameterChange] = field(default_factory=list)
     sweep: bool = False
+    sweep_account: SweepRequest | None = None
     error: str | None = None  # why this item could not be understood
 
 
@@ -249,6 +259,25 @@ def _read_eventbridge(
     _eventbridge(payload, item, ignored)
 
 
+SWEEP_ACCOUNT = "sweep-account"
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+
+
+def _read_sweep_account(
+    payload: Mapping[str, Any], item: Item, ignored: list[str], depth: int
+) -> None:
+    # {"paramguard": "sweep-account", "account": "123456789012", "regions": ["eu-west-1"]}
+    account, regions = payload.get("account"), payload.get("regions", [])
+    if not isinstance(account, str) or not _ACCOUNT_RE.match(account):
+        raise UnrecognisedEvent(f"sweep message: account {_brief(account)} is not an account ID")
+    if not isinstance(regions, list) or not all(
+        isinstance(r, str) and _REGION_RE.match(r) for r in regions
+    ):
+        raise UnrecognisedEvent(f"sweep message: regions {_brief(regions)} are not region names")
+    item.sweep_account = SweepRequest(account, tuple(dict.fromkeys(regions)))
+
+
 @dataclass(frozen=True)
 class _Shape:
     """A payload the function understands: how to tell it, and what it asks for."""
@@ -272,6 +301,8 @@ _SHAPES = (
         False,
     ),
     _Shape("eventbridge", lambda p: "detail-type" in p, _read_eventbridge),
+    # The organization sweep's one message per account (organization.sweep_message).
+    _Shape("sqs", lambda p: p.get("paramguard") == SWEEP_ACCOUNT, _read_sweep_account, False),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 
 from . import inflate, log_setup
-from .aws_errors import error_code, is_aws_error, is_transient
+from .aws_errors import describe, error_code, is_aws_error, is_transient
 from .aws_io import (
     ObjectResult,
     log_findings,
@@ -23,11 +24,18 @@ from .aws_io import (
 from .config import Config
 from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
-from .events import Item, ItemResult, Work, answer, recognise
+from .events import Item, ItemResult, SweepRequest, Work, answer, recognise
 from .export import export_findings
 from .finding import Candidate, Finding
-from .inventory import sweep_regions
+from .inventory import RegionSweep, sweep_regions
 from .matcher import Dictionary
+from .organization import (
+    MemberSessions,
+    list_accounts,
+    partition_of,
+    send_sweep_messages,
+    sweep_account,
+)
 from .report import Counters, publish_metrics
 from .rule import evaluate_change, evaluate_record
 
@@ -58,6 +66,8 @@ class Runtime:
     sns: Any
     dictionary: DictionaryCache
     dedup: DedupTable | None = None
+    # Member-account sessions (MEMBER_ROLE_NAME): credentials cached across warm invocations.
+    members: MemberSessions | None = None
     _ssm: dict[tuple[str, bool], Any] = field(default_factory=dict)
     _clients: dict[str, Any] = field(default_factory=dict)
 
@@ -78,6 +88,31 @@ class Runtime:
         if (region, True) not in self._ssm:
             self._ssm[region, True] = boto3.client("ssm", region_name=region, config=_LOOKUP_CONFIG)
         return self._ssm[region, True]
+
+    def member_lookup_ssm(self, account: str, region: str) -> Any:
+        """An SSM client in a member account for look-ups and value reads (short timeouts)."""
+        assert self.members is not None
+        return self.members.client(account, "ssm", region, _LOOKUP_CONFIG)
+
+    def _own_client(self, service: str, region: str, config: Any) -> Any:
+        return self.lookup_ssm(region) if config is _LOOKUP_CONFIG else self.ssm(region)
+
+    def start_members(self, account: str | None) -> MemberSessions | None:
+        """The member sessions, made on first use (MEMBER_ROLE_NAME set), for this invocation."""
+        if not self.config.member_role_name:
+            return None
+        if self.members is None:
+            region = os.environ.get("AWS_REGION", "") or os.environ.get("AWS_DEFAULT_REGION", "")
+            self.members = MemberSessions(
+                self.config.member_role_name,
+                boto3.client("sts", region_name=region or None, config=_LOOKUP_CONFIG),
+                partition_of(region),
+                own_account=account,
+                own_client=self._own_client,
+            )
+        self.members.own_account = account
+        self.members.start_invocation()
+        return self.members
 
     @classmethod
     def create(cls) -> Runtime:
@@ -183,7 +218,12 @@ class ItemOutcome:
 
 
 def _process_item(
-    rt: Runtime, item: Item, dictionary: Dictionary, counters: Counters, account: str | None
+    rt: Runtime,
+    item: Item,
+    dictionary: Dictionary,
+    counters: Counters,
+    account: str | None,
+    deadline: float | None = None,
 ) -> ItemOutcome:
     """Scan one item. Whatever goes wrong in it, what it found so far is kept and reported."""
     outcome = ItemOutcome(item)
@@ -194,7 +234,7 @@ def _process_item(
         )
         return outcome
     try:
-        _scan_item(rt, item, dictionary, counters, account, outcome)
+        _scan_item(rt, item, dictionary, counters, account, outcome, deadline)
     except Exception as exc:  # noqa: BLE001 - one item must never cost the others' findings
         logger.exception(
             "item could not be processed; its findings so far are still reported",
@@ -211,6 +251,7 @@ def _scan_item(
     counters: Counters,
     account: str | None,
     outcome: ItemOutcome,
+    deadline: float | None = None,
 ) -> None:
     for ref in item.objects:
         result = process_object(
@@ -243,8 +284,12 @@ def _scan_item(
         found = evaluate_change(change, dictionary, inspect_values=rt.config.inspect_values)
         if found is not None:
             outcome.candidates.append(found)
-    if item.sweep:
+    if item.sweep and rt.config.sweep_queue_url:
+        _fan_out(rt, counters, outcome, deadline)
+    elif item.sweep:
         _sweep(rt, dictionary, counters, account, outcome)
+    if item.sweep_account is not None:
+        _sweep_member(rt, item.sweep_account, dictionary, counters, account, outcome, deadline)
 
 
 def _sweep(
@@ -255,14 +300,27 @@ def _sweep(
     outcome: ItemOutcome,
 ) -> None:
     """List every configured region; a region that fails is logged and counted, not fatal."""
-    for result in sweep_regions(rt.ssm, rt.config.inventory_regions, dictionary, account):
+    results = sweep_regions(rt.ssm, rt.config.inventory_regions, dictionary, account)
+    _report_regions(results, counters, outcome)
+
+
+def _report_regions(
+    results: list[RegionSweep], counters: Counters, outcome: ItemOutcome, account: str = ""
+) -> None:
+    """Log, count and keep each region's sweep; a region that failed for good is counted."""
+    for result in results:
         # A region that failed part-way still reports what its earlier pages found.
         counters.records += result.listed
         outcome.findings.extend(result.findings)
         if result.error is None:
             logger.info(
                 "inventory swept",
-                extra={"event": "inventory", "region": result.region, "parameters": result.listed},
+                extra={
+                    "event": "inventory",
+                    "account_id": account or None,
+                    "region": result.region,
+                    "parameters": result.listed,
+                },
             )
             continue
         exc = result.error
@@ -271,9 +329,16 @@ def _sweep(
             # Throttling or a 5xx: the invocation is retried once the other regions are done.
             logger.warning(
                 "inventory of a region failed; will retry",
-                extra={"event": "inventory_retry", "region": result.region, "error": code},
+                extra={
+                    "event": "inventory_retry",
+                    "account_id": account or None,
+                    "region": result.region,
+                    "error": code,
+                },
             )
-            outcome.transient = f"inventory of {result.region}: {code}"
+            outcome.transient = (
+                f"inventory of {account + ' ' if account else ''}{result.region}: {code}"
+            )
             continue
         # An SCP denying the region, an opt-in region not enabled: retrying cannot help.
         counters.inventory_failures += 1
@@ -281,6 +346,7 @@ def _sweep(
             "inventory of a region failed; the other regions are reported",
             extra={
                 "event": "inventory_failed",
+                "account_id": account or None,
                 "region": result.region,
                 "error": code,
                 "detail": str(exc)[:300],
@@ -289,21 +355,136 @@ def _sweep(
         )
 
 
+def _still_time(deadline: float | None) -> Callable[[], bool]:
+    return lambda: deadline is None or time.monotonic() < deadline
+
+
+def _fan_out(rt: Runtime, counters: Counters, outcome: ItemOutcome, deadline: float | None) -> None:
+    """The organization sweep (SWEEP_QUEUE_URL): one queue message per account, then return.
+
+    The queue invokes this function once per message (_sweep_member), so an organization of
+    thousands of accounts is swept within each invocation's time limit.
+    """
+    accounts = list(rt.config.sweep_accounts)
+    if not accounts:
+        try:
+            accounts = [a.id for a in list_accounts(rt.client("organizations"))]
+        except Exception as exc:
+            if not is_aws_error(exc):
+                raise
+            code = error_code(exc)
+            if is_transient(exc):
+                logger.warning(
+                    "cannot list the organization's accounts; will retry",
+                    extra={"event": "sweep_accounts_retry", "error": code},
+                )
+                outcome.transient = f"organizations:ListAccounts: {code}"
+                return
+            # Not the management account nor a delegated administrator, or denied.
+            counters.inventory_failures += 1
+            logger.error(
+                "cannot list the organization's accounts; nothing swept (set SWEEP_ACCOUNTS, "
+                "or make this account a delegated administrator)",
+                extra={"event": "sweep_accounts_failed", "error": code, "detail": describe(exc)},
+            )
+            return
+    sent = send_sweep_messages(
+        rt.client("sqs"),
+        rt.config.sweep_queue_url,
+        accounts,
+        rt.config.inventory_regions,
+        still_time=_still_time(deadline),
+    )
+    # Each account not queued is not swept this time: logged by name, counted.
+    counters.inventory_failures += len(sent.failed)
+    for failed, code in sent.failed:
+        logger.error(
+            "sweep message not sent; the account is not swept this time",
+            extra={"event": "sweep_message_failed", "account_id": failed, "error": code},
+        )
+    logger.info(
+        "organization sweep queued",
+        extra={
+            "event": "sweep_fan_out",
+            "accounts": len(accounts),
+            "sent": sent.sent,
+            "failed": len(sent.failed),
+            "calls": sent.calls,
+        },
+    )
+
+
+def _sweep_member(
+    rt: Runtime,
+    request: SweepRequest,
+    dictionary: Dictionary,
+    counters: Counters,
+    account: str | None,
+    outcome: ItemOutcome,
+    deadline: float | None,
+) -> None:
+    """One account's sweep message: its regions, through its member role (own: own role)."""
+    regions = request.regions or rt.config.inventory_regions
+    target = request.account
+    if target == account:
+        _report_regions(sweep_regions(rt.ssm, regions, dictionary, account), counters, outcome)
+        return
+    if rt.members is None:
+        counters.inventory_failures += 1
+        logger.error(
+            "sweep message for another account, but no member role is configured; not swept",
+            extra={"event": "inventory_failed", "account_id": target, "error": "MEMBER_ROLE_NAME"},
+        )
+        return
+    swept = sweep_account(
+        rt.members,
+        target,
+        regions,
+        dictionary,
+        config=_BOTO_CONFIG,
+        still_time=_still_time(deadline),
+    )
+    _report_regions(swept.regions, counters, outcome, target)
+    if swept.error is not None:
+        # Logged and counted in MemberRoleFailures by the sessions, once per account.
+        if swept.error.transient:
+            outcome.transient = f"account {target}: {swept.error.code}"
+        else:
+            # A missing or denied role stays so until someone deploys it: not retried.
+            counters.inventory_failures += 1
+    elif len(swept.regions) < len(regions):
+        left = [r for r in regions if r not in {x.region for x in swept.regions}]
+        logger.warning(
+            "out of time sweeping an account; the message will be retried",
+            extra={"event": "inventory_retry", "account_id": target, "regions": left},
+        )
+        outcome.transient = f"account {target}: out of time before " + ", ".join(left)
+
+
 def handle(rt: Runtime, work: Work, context: Any) -> Any:
     """Do the work, then log, notify and emit the metrics once; answer in the event's terms."""
     end = _end(context)
     counters = Counters()
     for reason in work.ignored:
         logger.info("event entry ignored", extra={"event": "ignored", "reason": reason})
-    busy = any(i.objects or i.records or i.changes or i.sweep for i in work.items)
+    busy = any(
+        i.objects or i.records or i.changes or i.sweep or i.sweep_account for i in work.items
+    )
     dictionary = rt.dictionary.get() if busy else rt.dictionary.current.dictionary
     counters.dictionary_load_failures = rt.dictionary.take_failures()
     account = _own_account(context)
-    outcomes = [_process_item(rt, item, dictionary, counters, account) for item in work.items]
+    members = rt.start_members(account)
+    member_ssm = rt.member_lookup_ssm if members is not None else None
+    lookup_deadline = _before(end, _RESERVE_SECONDS + _LOOKUP_RESERVE_SECONDS)
+    outcomes = [
+        _process_item(rt, item, dictionary, counters, account, lookup_deadline)
+        for item in work.items
+    ]
     # One pass over every item's candidates, so each name is looked up once per invocation.
     candidates = [c for outcome in outcomes for c in outcome.candidates]
-    lookup_deadline = _before(end, _RESERVE_SECONDS + _LOOKUP_RESERVE_SECONDS)
-    found = resolve_candidates(candidates, rt.lookup_ssm, account, deadline=lookup_deadline)
+    found = resolve_candidates(
+        candidates, rt.lookup_ssm, account, deadline=lookup_deadline, member_ssm=member_ssm
+    )
     if rt.config.inspect_values:
         counters.inspect_values = True
         found = _inspect_values(
@@ -335,6 +516,8 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         _before(end, _RESERVE_SECONDS),
     )
     counters.notification_failures = failed
+    if members is not None:
+        counters.member_role_failures = members.take_failures()
     exported, counters.export_failures = export_findings(
         rt.config, rt.client, findings, _own_region(context), account
     )
@@ -351,6 +534,7 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         "notifications_sent": sent,
         "notifications_failed": failed,
         "inventory_failures": counters.inventory_failures,
+        "member_role_failures": counters.member_role_failures,
         **exported,
         "dictionary": rt.dictionary.current.origin,
     }
@@ -379,7 +563,10 @@ def _inspect_values(
     writes = [Write(f, id(f) not in value_only) for f in found]
     # The same deadline as the type look-ups: a read in flight at the deadline ends within
     # _LOOKUP_CALL_SECONDS (the same short-timeout clients), inside the reserve.
-    inspection = inspect_writes(writes, rt.lookup_ssm, account, dictionary, deadline=deadline)
+    member_ssm = rt.member_lookup_ssm if rt.members is not None else None
+    inspection = inspect_writes(
+        writes, rt.lookup_ssm, account, dictionary, deadline=deadline, member_ssm=member_ssm
+    )
     counters.values_not_inspected = inspection.not_inspected
     counters.value_read_failures = inspection.read_failures
     retry = {id(f) for f in inspection.retry}

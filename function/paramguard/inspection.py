@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .aws_errors import error_code, is_transient
 from .finding import PLAINTEXT_TYPES, Finding
+from .organization import MemberRoleError
 from .report import valid_region
 
 logger = logging.getLogger(__name__)
@@ -45,12 +46,19 @@ class Inspection:
     read_failures: int = 0  # reads refused (AccessDenied, a policy): a blind spot
 
 
-def _cannot_read(finding: Finding, own_account: str | None) -> str | None:
+def _other_account(finding: Finding, own_account: str | None) -> str | None:
+    """The finding's account when it is not the function's own."""
+    if own_account and finding.account_id and finding.account_id != own_account:
+        return finding.account_id
+    return None
+
+
+def _cannot_read(finding: Finding, own_account: str | None, members: bool = False) -> str | None:
     """Why the write's value cannot be read at all, or None if it can."""
     if finding.parameter_type not in PLAINTEXT_TYPES:
         return "its type is not known to be String or StringList, so it was not read"
-    if own_account and finding.account_id and finding.account_id != own_account:
-        return f"parameter in account {finding.account_id}"
+    if _other_account(finding, own_account) and not members:
+        return f"parameter in account {finding.account_id} (no member role: MEMBER_ROLE_NAME)"
     if not valid_region(finding.region):
         return "the record names no valid region"
     return None
@@ -63,14 +71,16 @@ def inspect_writes(
     dictionary: Any,
     deadline: float | None = None,
     clock: Callable[[], float] | None = None,
+    member_ssm: Callable[[str, str], Any] | None = None,
 ) -> Inspection:
     """Read and inspect each write's value, the exact version written, until deadline.
 
     Writes whose name did not match are read first: their value is the only way they are
-    reported. A name match is reported whatever happens to its read (a note says why the
-    value was not inspected); a write that only its value could report is reported only on
-    a hit, and otherwise logged and counted when it could not be read, or put in retry when
-    the read failed for a reason a retry can fix (throttling, 5xx).
+    reported. Another account's values are read through member_ssm (its member role) when
+    given, else not at all. A name match is reported whatever happens to its read (a note
+    says why the value was not inspected); a write that only its value could report is
+    reported only on a hit, and otherwise logged and counted when it could not be read, or
+    put in retry when the read failed for a reason a retry can fix (throttling, 5xx).
     """
     from .values import inspect_value  # compiled only when inspection is on
 
@@ -80,7 +90,7 @@ def inspect_writes(
     ordered = sorted(writes, key=lambda w: (w.name_matched, w.finding.region or ""))
     for write in ordered:
         finding = write.finding
-        reason = _cannot_read(finding, own_account)
+        reason = _cannot_read(finding, own_account, member_ssm is not None)
         if reason is None and deadline is not None and clock() > deadline:
             reason = "the invocation was running out of time"
         if reason is not None:
@@ -91,10 +101,17 @@ def inspect_writes(
             if finding.version is not None
             else finding.parameter_name
         )
+        other = _other_account(finding, own_account)
         try:
-            response = ssm_for_region(str(finding.region)).get_parameter(
-                Name=request, WithDecryption=False
-            )
+            if other and member_ssm is not None:
+                ssm = member_ssm(other, str(finding.region))
+            else:
+                ssm = ssm_for_region(str(finding.region))
+        except MemberRoleError as exc:  # logged and counted once per account by the sessions
+            _not_inspected(write, exc.note(), result)
+            continue
+        try:
+            response = ssm.get_parameter(Name=request, WithDecryption=False)
             parameter = response.get("Parameter") or {}
             kind = parameter.get("Type")
             if kind not in PLAINTEXT_TYPES:

@@ -300,6 +300,7 @@ class Counters:
     duplicates_suppressed: int = 0
     inventory_failures: int = 0  # regions the scheduled sweep could not list
     export_failures: int = 0  # findings Security Hub or EventBridge did not take
+    member_role_failures: int = 0  # accounts whose member role could not be assumed
     # Value inspection's counts are published only when it is on (a metric costs money).
     inspect_values: bool = False
     values_not_inspected: int = 0  # plaintext writes whose value was left unread for good
@@ -319,6 +320,7 @@ class Counters:
             "DuplicatesSuppressed": self.duplicates_suppressed,
             "InventoryFailures": self.inventory_failures,
             "FindingExportFailures": self.export_failures,
+            "MemberRoleFailures": self.member_role_failures,
         }
         if self.inspect_values:
             values["ValuesNotInspected"] = self.values_not_inspected
