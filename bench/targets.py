@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+# BENCH_RESULTS: another folder for the results (the tests of bench.all use one).
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results")
 TARGETS_DIR = RESULTS / "targets"
 PYCACHE = ROOT / "bench" / ".data" / "pycache"
 
