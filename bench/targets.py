@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
@@ -111,17 +110,39 @@ class Run:
     stdout: bytes
 
 
+# A small process that starts the measured one and reports its wall time, CPU time and peak
+# RSS as JSON on stderr. It exists for the peak: a child forked (or vforked) from the bench,
+# which holds hundreds of MB, counts the bench's pages in its ru_maxrss until it execs; forked
+# from this launcher, it counts about 10 MB, less than any Python process holds anyway.
+LAUNCHER = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+code = os.waitstatus_to_exitcode(status)
+cpu = usage.ru_utime + usage.ru_stime
+os.write(2, json.dumps([wall, cpu, usage.ru_maxrss * 1024, code]).encode())
+"""
+
+
 def run_process(argv: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> Run:
-    """Run argv to completion; its own CPU time and peak memory (os.wait4), not its siblings'."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        argv, cwd=cwd, env=env or child_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    """Run argv to completion: its own wall and CPU time (with the processes it waited
+    for, e.g. -j workers) and peak RSS, measured by LAUNCHER; its stdout."""
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *argv],
+        cwd=cwd,
+        env=env or child_env(),
+        capture_output=True,
+        check=False,
     )
-    assert process.stdout is not None
-    out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return Run(
-        wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, process.returncode, out
-    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the launcher failed for {argv[:4]}: {done.stderr[-500:]!r}")
+    wall, cpu, max_rss, code = json.loads(done.stderr)
+    return Run(wall, cpu, max_rss, code, done.stdout)
