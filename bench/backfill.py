@@ -283,10 +283,10 @@ def main() -> int:
     mine = sorted(str(json.loads(line)["event_id"]) for line in outputs[1].splitlines())
     same = outputs[1] == outputs[jobs] and bool(mine)
     shown = f"{len(mine)} findings" + ("" if same else ", DIFFER")
-    targets.append(check(f"backfill: -j {jobs} and -j 1 print the same findings", same, shown))
-    targets.append(at_most(f"backfill: scan -j {jobs} / -j 1, wall", many / one, JOBS_RATIO))
+    targets.append(check(f"-j {jobs} and -j 1 print the same findings", same, shown))
+    targets.append(at_most(f"scan -j {jobs} / -j 1 on the backfill, wall", many / one, JOBS_RATIO))
     targets.append(
-        at_most(f"backfill: scan -j {jobs} / stdlib floor on one core", many / stdlib, FLOOR_RATIO)
+        at_most(f"scan -j {jobs} / the stdlib floor on one core, wall", many / stdlib, FLOOR_RATIO)
     )
     rows = [
         _row("paramguard scan -j 1", scans[1], mine, mine),

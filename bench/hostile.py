@@ -244,7 +244,7 @@ def main() -> int:
         for size_mb in (*SIZES_MB, *FUNCTION_SIZES_MB):
             document(kind, size_mb)
     missed = []
-    growth: dict[str, float] = {}
+    time_growth: dict[str, float] = {}
     print(
         f"{'hostile log':>18} {'s':>7} {'s/MB':>7} {'json.loads s':>12} {'tracemalloc':>11} "
         f"{'rss +':>7} {'read':>6} {'same':>5}"
@@ -279,7 +279,7 @@ def main() -> int:
             if per_mb[-1] > LINEAR * per_mb[-2]:
                 ratio = per_mb[-1] / per_mb[-2]
                 missed.append(f"{kind}: {ratio:.2f}x the time per MB from 16 MB to 32 MB")
-        growth[kind] = per_mb[-1] / per_mb[-2]
+        time_growth[kind] = per_mb[-1] / per_mb[-2]
     print(f"\n{'function path':>18} {'base':>7} {'peak':>7} {'peak - base':>11} {'per MiB':>7}")
     slopes = []
     worst: dict[str, Any] = {}
@@ -318,7 +318,7 @@ def main() -> int:
     unbounded = [m for m in missed if "memory not bounded" in m]
     targets = [
         at_most(f"hostile {kind}: time per MB at 32 MB / at 16 MB", ratio, LINEAR)
-        for kind, ratio in growth.items()
+        for kind, ratio in time_growth.items()
     ]
     targets.append(
         check(
