@@ -228,7 +228,7 @@ def plot(rows: list[dict[str, Any]], title: str) -> Path | None:
     axis.set_xscale("log")
     axis.set_xlabel("seconds, whole process (log scale)")
     axis.set_title(title, fontsize=8)
-    axis.legend(fontsize=8, loc="lower right")
+    axis.legend(fontsize=8, loc="upper right")
     axis.grid(alpha=0.3, axis="x")
     path = RESULTS / "backfill.png"
     figure.savefig(path, dpi=110, bbox_inches="tight")
