@@ -23,6 +23,7 @@ import boto3
 from moto import mock_aws
 
 from bench.generate import generate
+from bench.targets import at_most, report
 from support import emf
 from support.awsutil import ACCOUNT, REGION, LambdaContext
 from support.builders import gz_log, load_event, log_key, put_parameter, s3_event
@@ -171,12 +172,9 @@ def main() -> int:
     )
     print(f"  handler ms (median)          {ms:8.1f}")
     print(f"  metrics lines per invocation {lines:8.1f}  (embedded metric format, stdout)")
-    missed = calls != TARGET_CALLS
-    print(
-        f"  AWS calls per file           {calls:8.1f}  target {TARGET_CALLS} "
-        f"(the S3 GetObject): {'MISSED' if missed else 'met'}"
-    )
-    return 1 if missed else 0
+    print(f"  AWS calls per file           {calls:8.1f}  (the S3 GetObject)")
+    name = "handler on a quiet 10 KB log: AWS calls per file"
+    return report([at_most(name, calls, TARGET_CALLS, "calls")], "bench.latency")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paramguard import matcher as matcher_module
 from paramguard.matcher import (
     BUILTIN_CANARIES,
     MAX_NAME_LENGTH,
@@ -393,6 +394,17 @@ def test_load_default_raises_on_a_bad_bundled_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "default_dictionary.txt").write_text("password\n!\n", encoding="utf-8")
+    monkeypatch.setattr(matcher_module, "__file__", str(tmp_path / "matcher.py"))
+    with pytest.raises(ValueError, match="line 2: empty exclusion"):
+        load_default.__wrapped__()
+
+
+def test_load_default_reads_the_package_resource_when_not_on_a_file_system(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A zipped package has no file beside the module: importlib.resources reads it then.
+    (tmp_path / "default_dictionary.txt").write_text("password\n!\n", encoding="utf-8")
+    monkeypatch.setattr(matcher_module, "__file__", str(tmp_path / "absent" / "matcher.py"))
     monkeypatch.setattr(importlib.resources, "files", lambda _: tmp_path)
     with pytest.raises(ValueError, match="line 2: empty exclusion"):
         load_default.__wrapped__()

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 _UNKNOWN = "0+unknown"
 
 
 def version() -> str:
     """The version: pyproject.toml's, as installed (importlib.metadata) or in a checkout.
 
-    Looked up on demand, not at import: the Lambda imports this package on every cold start.
+    Looked up on demand, not at import: the Lambda imports this package on every cold start,
+    and the command line asks only for --version and SARIF output (importlib.metadata and
+    pathlib cost more than the rest of a small scan's start-up).
     """
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as installed
+    from pathlib import Path
 
     try:
         return installed("paramguard")

@@ -1,6 +1,8 @@
 """The `paramguard` command line: scan CloudTrail logs, check a dictionary.
 
-Local scans import neither boto3 nor botocore and need no AWS credentials.
+Local scans import neither boto3 nor botocore and need no AWS credentials. Each command
+imports what it needs when it runs (tests/test_cli_imports.py checks what a local scan
+loads): a scan of one small file is mostly interpreter start-up.
 Everything printed is escaped (see report.printable): a crafted name or file name can
 neither forge an output line nor hide one, and every --json line is valid JSON.
 """
@@ -8,10 +10,8 @@ neither forge an output line nor hide one, and every --json line is valid JSON.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
-import logging
 import os
 import re
 import stat
@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from . import version
 from .dictionary_store import (
@@ -54,7 +54,9 @@ from .parallel import (
     run,
 )
 from .report import printable
-from .sarif import Item, Location, Notification, Rule, sarif_log
+
+if TYPE_CHECKING:
+    from .sarif import Location
 
 LOG_FILES = "*.json or *.json.gz, digests skipped"
 PROGRESS_EVERY = 100
@@ -421,6 +423,8 @@ def parameter_arn(finding: Finding) -> str | None:
 def _log_location(read_from: str) -> Location:
     """Where a scanned log was read: s3/BUCKET/KEY for an object (code scanning takes no
     s3:// URI), or the file, relative to here if below it."""
+    from .sarif import Location
+
     if read_from.startswith("s3://"):
         return Location("s3/" + read_from[5:], logical_name=read_from)
     if os.path.isabs(read_from):
@@ -472,6 +476,8 @@ def format_sarif(findings: Sequence[Finding], failures: Sequence[str]) -> str:
     """The findings as SARIF 2.1.0 for code scanning: a rule per kind of dictionary entry
     that matched (a name entry, a value detector), located at the log object or the
     parameter's ARN. Failures become tool notifications (executionSuccessful false)."""
+    from .sarif import Item, Location, Notification, Rule, sarif_log
+
     rules = [
         Rule(
             RULE_NAME,
@@ -606,6 +612,8 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("--role-name, --ou and --account go with --organization")
     started = time.monotonic()
     dictionary = load_dictionary(args.dictionary)
+    import logging
+
     import boto3
     from botocore.config import Config as BotoConfig
 
@@ -682,6 +690,8 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_redrive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard redrive: re-process the failure queue, deleting what succeeded."""
+    import contextlib
+
     import boto3
     from botocore.config import Config
 
@@ -1047,6 +1057,20 @@ def _jobs(text: str) -> int:
     return jobs
 
 
+class _Version(argparse._VersionAction):
+    """--version, looked up only when asked: importlib.metadata is slow to import."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        self.version = f"paramguard {version()}"
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and the README)."""
     parser = argparse.ArgumentParser(
@@ -1055,7 +1079,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'paramguard COMMAND --help' for a command's options, examples and exit "
         "status. Documentation: docs/cli.md.",
     )
-    parser.add_argument("--version", action="version", version=f"paramguard {version()}")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True)
     raw = HelpFormatter
     scan = commands.add_parser(

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
-import importlib.resources
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -253,8 +252,21 @@ class _Rule:
     entry: str
     line: int
     raw: bool  # True: a re: entry searched in the raw name; False: a term over the token string
-    pattern: re.Pattern[str]
-    finder: re.Pattern[str]  # finds overlapping matches (terms) or is the pattern itself (re:)
+    source: str  # the regular expression (for a term: built from its words, always valid)
+    compiled: re.Pattern[str] | None = None  # re: and value: lines, compiled to be checked
+
+    # A term's own patterns are needed only for a name that the combined search (_any_term)
+    # hits, so they are compiled then: compiling every term's two patterns was most of the
+    # time the command line took to load the default dictionary.
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled rule."""
+        return self.compiled if self.compiled is not None else re.compile(self.source)
+
+    @functools.cached_property
+    def finder(self) -> re.Pattern[str]:
+        """Finds overlapping matches (terms), or is the pattern itself (re:)."""
+        return self.pattern if self.raw else re.compile(f"(?=({self.source}))")
 
     def hits(self, subject: _Subject) -> bool:
         """Say whether the rule matches anywhere in the subject."""
@@ -341,17 +353,15 @@ def _compile_line(body: str, line: int) -> tuple[str, bool, _Rule]:
         # Values are matched case-sensitively: key formats (AKIA…, ghp_…) depend on case.
         source = text[len(_VALUE_PREFIX) :].strip()
         pattern = _compile_regex(source, _VALUE_PREFIX, 0)
-        return "value", exclusion, _Rule(entry, line, True, pattern, pattern)
+        return "value", exclusion, _Rule(entry, line, True, source, pattern)
     if _has_prefix(text, _REGEX_PREFIX):
         source = text[len(_REGEX_PREFIX) :].strip()
         pattern = _compile_regex(source, _REGEX_PREFIX, re.IGNORECASE)
-        return "name", exclusion, _Rule(entry, line, True, pattern, pattern)
+        return "name", exclusion, _Rule(entry, line, True, source, pattern)
     whole = text.startswith(_WHOLE_PREFIX)
     if whole:
         text = text[len(_WHOLE_PREFIX) :].strip()
-    source = _term_pattern(text, whole, exclusion)
-    pattern = re.compile(source)
-    return "name", exclusion, _Rule(entry, line, False, pattern, re.compile(f"(?=({source}))"))
+    return "name", exclusion, _Rule(entry, line, False, _term_pattern(text, whole, exclusion))
 
 
 def _canary_name(line: str) -> str | None:
@@ -382,6 +392,8 @@ def _prefixes_for(text: str) -> tuple[str, ...]:
     that spares a class of first segments (a length, a letter, a word) is caught by one of
     them or by the common environment prefixes.
     """
+    import hashlib  # only when canaries are checked: loading OpenSSL costs start-up time
+
     stream = iter(hashlib.shake_256(text.encode("utf-8", "surrogatepass")).digest(512))
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-_"
     prefixes: list[str] = []
@@ -416,7 +428,7 @@ class Dictionary:
     _exclusion_rules: tuple[_Rule, ...] = field(default=(), repr=False)
     _any_term: re.Pattern[str] | None = field(default=None, repr=False)
     _regex_rules: tuple[_Rule, ...] = field(default=(), repr=False)
-    _prefixes: tuple[str, ...] = field(default=(), repr=False)
+    _text: str = field(default="", repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str) -> tuple[Dictionary, list[DictionaryError]]:
@@ -446,7 +458,7 @@ class Dictionary:
                 if len(body) > MAX_LINE_LENGTH:
                     raise _LineError(f"entry longer than {MAX_LINE_LENGTH} characters")
                 kind, exclusion, rule = _compile_line(body, number)
-                key = (kind, exclusion, rule.raw, rule.pattern.pattern)
+                key = (kind, exclusion, rule.raw, rule.source)
                 if key in seen:
                     raise _LineError(f"duplicate of line {seen[key]}")
             except _LineError as exc:
@@ -455,7 +467,7 @@ class Dictionary:
             seen[key] = number
             rules[kind, exclusion].append(rule)
         names = rules["name", False]
-        terms = [f"(?:{r.pattern.pattern})" for r in names if not r.raw]
+        terms = [f"(?:{r.source})" for r in names if not r.raw]
         dictionary = cls(
             entries=tuple(r.entry for r in names),
             exclusions=tuple(r.entry for r in rules["name", True]),
@@ -466,9 +478,14 @@ class Dictionary:
             _exclusion_rules=tuple(rules["name", True]),
             _any_term=re.compile("|".join(terms)) if terms else None,
             _regex_rules=tuple(r for r in names if r.raw),
-            _prefixes=_prefixes_for(text),
+            _text=text,
         )
         return dictionary, errors
+
+    @functools.cached_property
+    def _prefixes(self) -> tuple[str, ...]:
+        # Only the canary check needs them (loading a dictionary, not scanning with it).
+        return _prefixes_for(self._text)
 
     def __len__(self) -> int:
         """Return the number of positive name entries (terms and re:, not exclusions/values)."""
@@ -581,9 +598,23 @@ def _value_rule(rule: _Rule) -> ValueRule:
 @functools.cache
 def load_default() -> Dictionary:
     """Return the bundled default dictionary; raise ValueError if any of its lines is invalid."""
-    resource = importlib.resources.files("paramguard") / "default_dictionary.txt"
-    dictionary, errors = Dictionary.parse(resource.read_text(encoding="utf-8"))
+    dictionary, errors = Dictionary.parse(_bundled_text())
     if errors:
         details = "; ".join(f"line {e.line}: {e.message}: {e.text!r}" for e in errors)
         raise ValueError(f"the bundled default dictionary is invalid: {details}")
     return dictionary
+
+
+def _bundled_text() -> str:
+    """default_dictionary.txt, read beside this module (importlib.resources only if the
+    package is not on a file system, e.g. zipped: it costs more to import than to parse)."""
+    try:
+        with open(
+            os.path.join(os.path.dirname(__file__), "default_dictionary.txt"), encoding="utf-8"
+        ) as handle:
+            return handle.read()
+    except OSError:
+        import importlib.resources
+
+        resource = importlib.resources.files("paramguard") / "default_dictionary.txt"
+        return resource.read_text(encoding="utf-8")

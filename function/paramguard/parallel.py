@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .aws_io import resolve_candidates
 from .finding import Finding
 from .logfile import LogFormatError
 from .matcher import Dictionary
@@ -133,8 +132,13 @@ def scan_raw(raw: bytes, name: str, dictionary: Dictionary) -> Outcome:
     outcome = Outcome(name, read=True)
     try:
         scan = scan_blob(raw, name, dictionary, MAX_LOG_BYTES)
-        # Resolved as the function resolves what it cannot look up: this runs without SSM.
-        findings = resolve_candidates(scan.candidates, None, None)
+        findings: list[Finding] = []
+        if scan.candidates:
+            # Resolved as the function resolves what it cannot look up: this runs without
+            # SSM. Imported here: a log without candidates (most) needs none of aws_io.
+            from .aws_io import resolve_candidates
+
+            findings = resolve_candidates(scan.candidates, None, None)
     except LogFormatError as exc:
         outcome.error = f"{name}: {exc}"
         return outcome

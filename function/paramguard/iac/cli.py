@@ -13,7 +13,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import version
@@ -29,10 +28,12 @@ from ..exit_codes import (
 )
 from ..exit_codes import exit_code as shared_exit_code
 from ..report import printable
-from .verdict import RULES, Result
 
 if TYPE_CHECKING:  # the scanner needs the iac extra (PyYAML, python-hcl2): imported by run()
     from .scan import Scan
+    from .verdict import Result
+# `paramguard scan` registers this command too, so what only `iac` uses (pathlib, the
+# verdict rules) is imported when it runs: a local scan's start-up stays small.
 
 INFORMATION_URI = "https://github.com/paramguard/paramguard/blob/main/docs/iac.md"
 _MAX_DICTIONARY_BYTES = 1024 * 1024
@@ -221,6 +222,7 @@ def format_json(scan: Scan) -> str:
 def format_sarif(scan: Scan, version: str) -> str:
     """The report for code scanning (GitHub's upload-sarif, IDEs)."""
     from ..sarif import Item, Location, Notification, Rule, sarif_log
+    from .verdict import RULES
 
     rules = [
         Rule(
@@ -311,6 +313,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_ERROR
+    from pathlib import Path
+
     paths = [Path(p) for p in args.paths]
     scan = scan_paths(
         paths,

@@ -1,0 +1,104 @@
+"""What `paramguard scan` of a local file imports: only what the scan needs (issue 16, part 4).
+
+Start-up time is measured by `make bench` (bench/startup.py); these tests check the import
+graph instead, so that a heavy top-level import added anywhere on the scan's path fails here
+rather than as a slower command line nobody notices.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support.builders import gz_log, put_parameter
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Never needed to scan a local file in text or JSON: AWS SDK, SARIF, the other commands,
+# the function's AWS shell, and the stdlib modules that cost the most to import.
+HEAVY = (
+    "boto3",
+    "botocore",
+    "paramguard.sarif",
+    "paramguard.handler",
+    "paramguard.securityhub",
+    "paramguard.inventory",
+    "paramguard.inspection",
+    "paramguard.values",
+    "paramguard.redrive",
+    "paramguard.iac.verdict",
+    "paramguard.iac.scan",
+    "hcl2",
+    "yaml",
+    "jsonschema",
+    "importlib.metadata",
+    "importlib.resources",
+    "concurrent.futures",
+    "multiprocessing",
+    "email",
+    "pathlib",
+)
+
+
+def loaded_by(argv: list[str]) -> tuple[int, set[str]]:
+    """Run the command line in a fresh interpreter; its exit code and every module loaded."""
+    script = (
+        "import io, json, sys\n"
+        "from paramguard.cli import main\n"
+        f"code = main({argv!r}, out=io.StringIO())\n"
+        "print(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO / "function"))
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=True,
+    )
+    code, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    return code, set(modules)
+
+
+def heavy(modules: set[str]) -> list[str]:
+    """The HEAVY modules (or their submodules) among modules."""
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+@pytest.fixture
+def quiet_log(tmp_path: Path) -> Path:
+    """A small log file without any PutParameter (the common case)."""
+    records = [{"eventSource": "ec2.amazonaws.com", "eventName": "DescribeInstances"}] * 50
+    path = tmp_path / "quiet.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({"Records": records}).encode(), mtime=0))
+    return path
+
+
+def test_a_local_scan_of_a_quiet_log_imports_nothing_heavy(quiet_log: Path) -> None:
+    code, modules = loaded_by(["scan", "-j", "1", str(quiet_log)])
+    assert code == 0
+    assert heavy(modules) == []
+    assert "paramguard.aws_io" not in modules  # only a candidate needs its resolution
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_local_scan_with_findings_imports_no_aws_sdk_nor_sarif(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "found.json.gz"
+    path.write_bytes(gz_log([put_parameter("/prod/db/password", "String")]))
+    code, modules = loaded_by(["scan", "--format", fmt, str(path)])
+    assert code == 1
+    assert heavy(modules) == []
+
+
+def test_the_probe_sees_an_import_when_a_command_needs_it(quiet_log: Path) -> None:
+    # The same probe, on an option that does need SARIF and the version: it must notice.
+    code, modules = loaded_by(["scan", "--format", "sarif", str(quiet_log)])
+    assert code == 0
+    assert {"paramguard.sarif", "importlib.metadata"} <= modules
