@@ -142,7 +142,7 @@ def scan_raw(raw: bytes, name: str, dictionary: Dictionary) -> Outcome:
     except LogFormatError as exc:
         outcome.error = f"{name}: {exc}"
         return outcome
-    except Exception as exc:  # noqa: BLE001 - one log must never cost the others' findings
+    except Exception as exc:  # one log must never cost the others' findings
         outcome.error = f"{name}: internal error: {type(exc).__name__}: {exc}"
         return outcome
     outcome.scanned, outcome.records, outcome.size = True, scan.records, scan.size
@@ -249,49 +249,93 @@ def start_method() -> str:
 
 
 class _Runner:
-    """Starts work for tasks in order and hands back each outcome when its turn comes."""
+    """Starts work for tasks in order and hands back each outcome when its turn comes.
+
+    A worker that dies (the kernel's OOM killer, a crash in a C library) breaks the whole
+    process pool and fails every job in it. Only one of those files killed it, so the jobs
+    the break took down are scanned again, each in a process of its own (the file that
+    kills its worker again is the one reported), and later files go to a new pool.
+    """
 
     def __init__(self, dictionary: Dictionary, jobs: int) -> None:
         self.dictionary = dictionary
         self.jobs = jobs
         self.pool: Executor | None = None
         self.threads: ThreadPoolExecutor | None = None
+        self._renewing = threading.Lock()
+
+    def _new_pool(self, workers: int) -> Executor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context(start_method()),
+            initializer=_start_worker,
+            initargs=(self.dictionary,),
+        )
 
     def start_pool(self) -> None:
         if self.jobs > 1 and self.pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+            self.pool = self._new_pool(self.jobs)
 
-            self.pool = ProcessPoolExecutor(
-                self.jobs,
-                mp_context=multiprocessing.get_context(start_method()),
-                initializer=_start_worker,
-                initargs=(self.dictionary,),
+    def _submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
+        """Submit to the pool, replacing it first if a dead worker has broken it."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        assert self.pool is not None
+        pool = self.pool
+        try:
+            return pool.submit(fn, arg)
+        except BrokenProcessPool:
+            with self._renewing:
+                if self.pool is pool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self.pool = self._new_pool(self.jobs)
+                return self.pool.submit(fn, arg)
+
+    def _alone(self, task: LocalFile | Blob) -> Outcome:
+        """Scan one task in a process of its own: a task that kills its worker fails alone."""
+        try:
+            with self._new_pool(1) as one:
+                outcome: Outcome = one.submit(_in_worker, task).result()
+                return outcome
+        except Exception as exc:  # the worker died again: this file is the cause
+            return Outcome(
+                task.name,
+                error=f"{task.name}: internal error: the process scanning it died twice "
+                f"(killed by the system, for example for lack of memory): {exc}",
             )
+
+    def _outcomes(self, future: Future[Any], tasks: list[LocalFile | Blob]) -> list[Outcome]:
+        """The outcomes of a pool job; the job's tasks again, one by one, if its pool broke."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            got = future.result()
+        except BrokenProcessPool:
+            return [self._alone(task) for task in tasks]
+        except Exception as exc:  # not picklable, or a bug: these files failed
+            return [_failed(task.name, exc) for task in tasks]
+        return list(got) if isinstance(got, list) else [got]
 
     def _scan(self, task: LocalFile | Blob) -> Callable[[], Outcome]:
         if self.pool is None:
             return lambda: _here(task, self.dictionary)
-        try:
-            future = self.pool.submit(_in_worker, task)
-        except Exception as exc:  # a broken pool (a worker was killed): this file failed
-            failed = _failed(task.name, exc)
-            return lambda: failed
-        return lambda: _result(future, task.name)
+        future = self._submit(_in_worker, task)
+        return lambda: self._outcomes(future, [task])[0]
 
     def start_batch(self, tasks: list[LocalFile]) -> list[Callable[[], Outcome]]:
         """Begin work on local files as one job of the pool; a callable per file."""
         if self.pool is None or len(tasks) == 1:
             return [self.start(task) for task in tasks]
-        try:
-            future = self.pool.submit(_in_worker_batch, tasks)
-        except Exception as exc:  # a broken pool (a worker was killed): these files failed
-            failed = [_failed(task.name, exc) for task in tasks]
-            return [partial(_same, one) for one in failed]
+        future = self._submit(_in_worker_batch, tasks)
+        done: list[list[Outcome]] = []  # the job's outcomes, fetched (or redone) once
 
         def nth(index: int) -> Outcome:
-            got = _result(future, tasks[index].name)
-            return got if isinstance(got, Outcome) else got[index]
+            if not done:
+                done.append(self._outcomes(future, list(tasks)))
+            return done[0][index]
 
         return [partial(nth, index) for index in range(len(tasks))]
 
@@ -319,7 +363,7 @@ class _Runner:
         got = fetch(task)
         if isinstance(got, Outcome) or self.pool is None:
             return got
-        return self.pool.submit(_in_worker, got).result()
+        return self._outcomes(self._submit(_in_worker, got), [got])[0]
 
     def close(self, cancel: bool) -> None:
         for executor in (self.threads, self.pool):
