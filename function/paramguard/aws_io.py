@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from .aws_errors import error_code, is_aws_error, is_transient
 from .events import ObjectRef
-from .finding import PLAINTEXT_TYPES, Candidate, Finding
+from .finding import PLAINTEXT_TYPES, Candidate, Finding, Remediation
 from .logfile import LogFormatError, LogTooLargeError, classify_key
 from .report import Counters, Notification, build_notification, build_summary, valid_region
 from .rule import NameMatcher
@@ -38,6 +38,7 @@ class ObjectResult:
     status: ObjectStatus
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
+    remediations: list[Remediation] = field(default_factory=list)
 
 
 def read_object(s3: Any, ref: ObjectRef, max_bytes: int) -> bytes:
@@ -131,7 +132,7 @@ def process_object(
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         },
     )
-    return ObjectResult(ref, "scanned", candidates=scan.candidates)
+    return ObjectResult(ref, "scanned", candidates=scan.candidates, remediations=scan.remediations)
 
 
 # DescribeParameters: a ParameterStringFilter takes at most 50 values, each 1-1024 characters,

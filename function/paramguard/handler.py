@@ -25,11 +25,16 @@ from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
 from .events import Item, ItemResult, Work, answer, recognise
 from .export import export_findings
-from .finding import Candidate, Finding
+from .finding import Candidate, Finding, Remediation
 from .inventory import sweep_regions
 from .matcher import Dictionary
 from .report import Counters, publish_metrics
-from .rule import evaluate_change, evaluate_record
+from .rule import (
+    evaluate_change,
+    evaluate_change_remediation,
+    evaluate_record,
+    evaluate_remediation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +169,7 @@ class ItemOutcome:
     results: list[ObjectResult] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    remediations: list[Remediation] = field(default_factory=list)  # fixes of findings
     transient: str | None = None
     error: str | None = None  # an unexpected failure (a bug): retried, then kept for a redrive
     reported: int = 0  # findings reported from this item
@@ -223,10 +229,12 @@ def _scan_item(
         )
         outcome.results.append(result)
         outcome.candidates.extend(result.candidates)
+        outcome.remediations.extend(result.remediations)
         if result.status == "transient":
             outcome.transient = f"{ref.uri}: {result.reason}"
         elif result.status == "error":
             outcome.error = f"{ref.uri}: {result.reason}"
+    inspect = rt.config.inspect_values
     for record, read_from in item.records:
         counters.records += 1
         candidate = evaluate_record(
@@ -238,11 +246,18 @@ def _scan_item(
         )
         if candidate is not None:
             outcome.candidates.append(candidate)
+        else:
+            outcome.remediations += evaluate_remediation(
+                record, dictionary, read_from, origin="eventbridge", inspect_values=inspect
+            )
     for change in item.changes:
         counters.records += 1
-        found = evaluate_change(change, dictionary, inspect_values=rt.config.inspect_values)
+        found = evaluate_change(change, dictionary, inspect_values=inspect)
         if found is not None:
             outcome.candidates.append(found)
+        fixed = evaluate_change_remediation(change, dictionary, inspect_values=inspect)
+        if fixed is not None:
+            outcome.remediations.append(fixed)
     if item.sweep:
         _sweep(rt, dictionary, counters, account, outcome)
 
@@ -335,8 +350,9 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         _before(end, _RESERVE_SECONDS),
     )
     counters.notification_failures = failed
+    fixes = [fix for outcome in outcomes for fix in outcome.remediations]
     exported, counters.export_failures = export_findings(
-        rt.config, rt.client, findings, _own_region(context), account
+        rt.config, rt.client, findings, _own_region(context), account, fixes
     )
     publish_metrics(rt.config.metric_namespace, counters)
     summary = {

@@ -145,6 +145,8 @@ def evaluate_change(
     Such events name the parameter and its type but not who wrote it. A type that is not
     String, StringList or SecureString is treated as in a CloudTrail record: looked up.
     """
+    if getattr(change, "operation", None) not in ("Create", "Update"):
+        return None  # a Delete writes nothing (evaluate_change_remediation reads it)
     declared = getattr(change, "type", None)
     if isinstance(declared, str) and declared == "SecureString":
         return None
