@@ -714,6 +714,17 @@ def test_deletes_are_found_without_a_full_parse() -> None:
     assert fast(data) == full_parse(data)
 
 
+def test_only_the_last_records_array_counts_for_fixes_too() -> None:
+    # json.loads keeps the last "Records" key: a fix in an earlier array is no record.
+    fix = delete_parameter("/prod/db/password")
+    write = put_parameter("/prod/api/token")
+    data = json.dumps({"Records": [fix, write]})[:-1].encode() + b', "Records": []}'
+    assert candidate_records(data) is None
+    scan = scan_document(data, DICTIONARY, "t")
+    assert scan.parsed and scan.candidates == [] and scan.remediations == []
+    assert fast(data) == full_parse(data) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -226,20 +226,28 @@ def scan_document(
         check_shape(data)
         return scan
 
-    def visit(record: Any) -> None:
+    # Results are returned, not collected here: scan_records keeps only the last "Records"
+    # array's (as json.loads does), so an earlier array's must not slip in.
+    def visit(record: Any) -> tuple[Candidate | None, list[Remediation]] | None:
         found = evaluate_record(record, matcher, read_from, inspect_values=inspect_values)
         if found is not None:
-            scan.candidates.append(found)
-        else:
-            fixed = evaluate_remediation(record, matcher, read_from, inspect_values=inspect_values)
-            scan.remediations.extend(fixed)
+            return found, []
+        fixed = evaluate_remediation(record, matcher, read_from, inspect_values=inspect_values)
+        return (None, fixed) if fixed else None
 
     records = candidate_records(data)
     if records is None:
-        _, scan.records = parse_records(data, visit)
+        results, scan.records = parse_records(data, visit)
         scan.parsed = True
-        return scan
-    for record in records:
-        scan.records += 1
-        visit(record)
+    else:
+        results = []
+        for record in records:
+            scan.records += 1
+            result = visit(record)
+            if result is not None:
+                results.append(result)
+    for found, fixed in results:
+        if found is not None:
+            scan.candidates.append(found)
+        scan.remediations.extend(fixed)
     return scan
