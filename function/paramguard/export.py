@@ -74,6 +74,27 @@ def plan_fixes(
     return plan
 
 
+def mark_resolved(
+    findings: Sequence[Finding],
+    fixes: Sequence[Remediation],
+    region: str | None,
+    account: str | None,
+) -> int:
+    """Set resolved_by on the findings a later fix in the same scan resolved; how many.
+
+    The finding stays a finding (the value was exposed until the fix); resolved_by says what
+    fixed it, in the log line, the notification and `paramguard scan` output.
+    """
+    plan = plan_fixes(findings, fixes, region, account)
+    for f in findings:
+        fix = plan.fixed.get(id(f))
+        if fix is not None:
+            published = fix.to_dict()
+            keys = ("how", "operation", "actor", "event_id", "event_time", "source")
+            f.resolved_by = {key: published[key] for key in keys}
+    return len(plan.fixed)
+
+
 def export_findings(
     config: Config,
     client: Callable[[str], Any],

@@ -47,6 +47,8 @@ class Finding:
     overwrite: bool | None = None
     notes: list[str] = field(default_factory=list)
     value_matched: str | None = None
+    # A later fix seen by the same scan (how, operation, actor, event_id, event_time, source).
+    resolved_by: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of the finding, under its published field names."""

@@ -24,7 +24,7 @@ from .config import Config
 from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
 from .events import Item, ItemResult, Work, answer, recognise
-from .export import export_findings
+from .export import export_findings, mark_resolved
 from .finding import Candidate, Finding, Remediation
 from .inventory import sweep_regions
 from .matcher import Dictionary
@@ -336,6 +336,8 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
     findings, repeats = remove_repeats(found, rt.dedup)
     counters.findings = len(findings)
     counters.duplicates_suppressed = len(repeats)
+    fixes = [fix for outcome in outcomes for fix in outcome.remediations]
+    mark_resolved(findings, fixes, _own_region(context), account)
     log_findings(findings)
     for repeat in repeats:
         logger.info(
@@ -350,7 +352,6 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
         _before(end, _RESERVE_SECONDS),
     )
     counters.notification_failures = failed
-    fixes = [fix for outcome in outcomes for fix in outcome.remediations]
     exported, counters.export_failures = export_findings(
         rt.config, rt.client, findings, _own_region(context), account, fixes
     )
