@@ -34,6 +34,7 @@ from support.builders import (
     SECRET_VALUE,
     delete_parameter,
     gz_log,
+    load_event,
     log_key,
     put_parameter,
     s3_event,
@@ -428,3 +429,53 @@ def test_handler_archives_a_finding_fixed_later_in_the_same_log_file(
     )
     handler.lambda_handler(s3_event(stack.log_bucket, [later]), context)
     assert len(hub.hub.get_findings()["Findings"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("sample", "operation", "declared", "how"),
+    [
+        ("eventbridge_ssm_parameter_store_change_delete.json", "Delete", "String", "deleted"),
+        ("eventbridge_ssm_parameter_store_change_update.json", "Update", "SecureString", "secured"),
+    ],
+)
+def test_a_parameter_store_change_fix_goes_on_the_bus_and_is_no_finding(
+    stack: Stack,
+    context: LambdaContext,
+    monkeypatch: pytest.MonkeyPatch,
+    sample: str,
+    operation: str,
+    declared: str,
+    how: str,
+) -> None:
+    monkeypatch.setenv("EVENT_BUS_NAME", "default")
+    handler.reset()
+    sqs, url = _bus_to_queue()
+    event = load_event(sample)
+    event["detail"].update(name="/prod/db/password", operation=operation, type=declared)
+
+    result = handler.lambda_handler(event, context)
+
+    assert result["findings"] == 0 and result["remediation_events_sent"] == 1
+    [sent] = _received(sqs, url)
+    assert sent["detail-type"] == RESOLUTION_DETAIL_TYPE
+    assert sent["detail"]["how"] == how and sent["detail"]["operation"] == operation
+    assert sent["detail"]["event_source"] == "parameter-store-change"
+    assert sent["detail"]["finding_in_batch"] is False
+
+
+def test_a_cloudtrail_delete_via_eventbridge_is_a_fix(
+    stack: Stack, context: LambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVENT_BUS_NAME", "default")
+    handler.reset()
+    sqs, url = _bus_to_queue()
+    event = load_event("eventbridge_ssm_parameter_store_change_create.json")
+    event["detail-type"] = "AWS API Call via CloudTrail"
+    event["detail"] = delete_parameter("/prod/db/password", "/prod/api/token", batch=True)
+    event["account"], event["region"] = ACCOUNT, REGION
+
+    result = handler.lambda_handler(event, context)
+
+    assert result["findings"] == 0 and result["remediation_events_sent"] == 2
+    names = sorted(e["detail"]["parameter_name"] for e in _received(sqs, url))
+    assert names == ["/prod/api/token", "/prod/db/password"]
