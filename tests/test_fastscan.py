@@ -279,6 +279,49 @@ def test_the_function_reports_what_a_full_parse_reports(data: bytes) -> None:
     assert not as_keys - Counter(json.dumps(f, sort_keys=True) for f in quick)
 
 
+def other_call(note: str) -> dict[str, Any]:
+    """A record of another call whose message names the event names as text."""
+    record = put_parameter("/app/log_level")
+    record["eventName"] = "GetParameter"
+    record["errorCode"], record["errorMessage"] = "AccessDenied", note
+    return record
+
+
+ORDINARY = st.one_of(
+    st.builds(
+        put_parameter, st.sampled_from(NAMES), st.sampled_from(["String", "SecureString", None])
+    ),
+    st.builds(
+        lambda names, batch: delete_parameter(*names, batch=batch),
+        st.lists(st.sampled_from(NAMES), min_size=1, max_size=3),
+        st.booleans(),
+    ),
+    st.builds(
+        other_call,
+        st.sampled_from(
+            ["not authorized to perform: ssm:DeleteParameters", "ssm:PutParameter on /prod", "{[]}"]
+        ),
+    ),
+)
+
+
+@HYPOTHESIS
+@given(
+    records=st.lists(ORDINARY, max_size=8),
+    blank=st.sampled_from(["", " ", "\n  "]),
+    ascii=st.booleans(),
+)
+def test_ordinary_logs_with_fixes_take_the_fast_path_and_agree(
+    records: list[Any], blank: str, ascii: bool
+) -> None:
+    # The hostile generator above mostly sends documents to the record-by-record reader;
+    # logs as CloudTrail writes them must be proven, with their fixes, and agree.
+    data = dump({"Records": records}, Style(random.Random(0), blank, ascii, 0.0, 0.0)).encode()
+    assert candidate_records(data) is not None
+    assert not scan_document(data, DICTIONARY, "t").parsed
+    assert fast(data) == full_parse(data)
+
+
 INFLATERS = settings(HYPOTHESIS, max_examples=100)
 
 
