@@ -350,32 +350,60 @@ def config(**changes: Any) -> Config:
 
 
 @pytest.mark.usefixtures("aws")
-def test_export_puts_findings_and_fixes_on_the_bus_and_counts_refusals() -> None:
+def test_export_announces_only_fixes_known_to_resolve_a_finding_and_counts_refusals() -> None:
     sqs, url = _bus_to_queue()
     events = boto3.client("events", region_name=REGION)
-    hub = Hub()
+    earlier = stored_finding()
+    earlier["Id"] = finding_id(ACCOUNT, REGION, "/prod/api/token")
+    hub = Hub(earlier)
     clients = {"events": events, "securityhub": hub}
-    only_value = fix("/app/log_level", name_matched=False)  # no finding known: not announced
+    never_found = fix("/prod/ssh/private_key", how="secured", event_id="put-3")
     summary, failures = export_findings(
         config(SECURITYHUB_FINDINGS="true", EVENT_BUS_NAME="default"),
         clients.__getitem__,
         [finding()],
         REGION,
         ACCOUNT,
-        [fix(), fix("/prod/api/token", event_id="del-2"), only_value],
+        [fix(), fix("/prod/api/token", event_id="del-2"), never_found],
     )
     assert failures == 0
     assert summary["remediation_events_sent"] == 2 and summary["events_sent"] == 1
+    assert summary["securityhub_resolved"] == 1
     received = _received(sqs, url)
-    kinds = sorted((e["detail-type"], e["detail"].get("finding_in_batch")) for e in received)
+    kinds = sorted(
+        (e["detail-type"], e["detail"]["parameter_name"], e["detail"].get("finding_in_batch"))
+        for e in received
+    )
     assert kinds == [
-        ("Plaintext Parameter Remediated", False),
-        ("Plaintext Parameter Remediated", True),
-        ("Plaintext Secret Parameter Finding", None),
+        ("Plaintext Parameter Remediated", "/prod/api/token", False),  # archived in Security Hub
+        ("Plaintext Parameter Remediated", "/prod/db/password", True),  # this batch's finding
+        ("Plaintext Secret Parameter Finding", "/prod/db/password", None),
     ]
-    [imported] = [kw for name, kw in hub.calls if name == "batch_import_findings"]
-    assert imported["Findings"][0]["RecordState"] == "ARCHIVED"
+    imported = [kw for name, kw in hub.calls if name == "batch_import_findings"]
+    assert imported[0]["Findings"][0]["RecordState"] == "ARCHIVED"
     assert SECRET_VALUE not in json.dumps(received)
+
+
+def test_without_security_hub_only_fixes_of_this_batchs_findings_go_on_the_bus() -> None:
+    class Bus:
+        entries: list[dict[str, Any]] = []
+
+        def put_events(self, **kwargs: Any) -> Any:
+            self.entries += kwargs["Entries"]
+            return {"Entries": [{"EventId": "1"} for _ in kwargs["Entries"]]}
+
+    bus = Bus()
+    summary, failures = export_findings(
+        config(EVENT_BUS_NAME="default"),
+        {"events": bus}.__getitem__,
+        [finding()],
+        REGION,
+        ACCOUNT,
+        [fix(), fix("/prod/api/token", how="secured")],  # the second: a correct write, or a fix?
+    )
+    assert failures == 0 and summary["remediation_events_sent"] == 1
+    [announced] = [e for e in bus.entries if e["DetailType"] == RESOLUTION_DETAIL_TYPE]
+    assert json.loads(announced["Detail"])["parameter_name"] == "/prod/db/password"
 
     class Refusing:
         def put_events(self, **kwargs: Any) -> Any:
@@ -384,12 +412,12 @@ def test_export_puts_findings_and_fixes_on_the_bus_and_counts_refusals() -> None
     summary, failures = export_findings(
         config(EVENT_BUS_NAME="default"),
         {"events": Refusing()}.__getitem__,
-        [],
+        [finding()],
         REGION,
         ACCOUNT,
         [fix()],
     )
-    assert failures == 1 and summary["remediation_events_failed"] == 1
+    assert failures == 2 and summary["remediation_events_failed"] == 1
 
 
 def test_handler_archives_a_finding_fixed_later_in_the_same_log_file(
@@ -438,7 +466,7 @@ def test_handler_archives_a_finding_fixed_later_in_the_same_log_file(
         ("eventbridge_ssm_parameter_store_change_update.json", "Update", "SecureString", "secured"),
     ],
 )
-def test_a_parameter_store_change_fix_goes_on_the_bus_and_is_no_finding(
+def test_a_parameter_store_change_fix_archives_the_earlier_finding_and_is_announced(
     stack: Stack,
     context: LambdaContext,
     monkeypatch: pytest.MonkeyPatch,
@@ -447,28 +475,42 @@ def test_a_parameter_store_change_fix_goes_on_the_bus_and_is_no_finding(
     declared: str,
     how: str,
 ) -> None:
+    monkeypatch.setenv("SECURITYHUB_FINDINGS", "true")
     monkeypatch.setenv("EVENT_BUS_NAME", "default")
     handler.reset()
     sqs, url = _bus_to_queue()
+    hub = MotoHub()
+    handler.runtime()._clients["securityhub"] = hub
+    exposed = finding(event_time="2017-05-22T16:00:00Z")  # the samples' fix is at 16:45:48
+    import_findings(hub.hub, [exposed], REGION, ACCOUNT, NOW)
     event = load_event(sample)
     event["detail"].update(name="/prod/db/password", operation=operation, type=declared)
+    event["account"], event["region"] = ACCOUNT, REGION
 
     result = handler.lambda_handler(event, context)
 
     assert result["findings"] == 0 and result["remediation_events_sent"] == 1
+    [stored] = hub.hub.get_findings()["Findings"]
+    assert stored["RecordState"] == "ARCHIVED"
+    assert stored["ProductFields"]["paramguard/remediation"] == how
     [sent] = _received(sqs, url)
     assert sent["detail-type"] == RESOLUTION_DETAIL_TYPE
     assert sent["detail"]["how"] == how and sent["detail"]["operation"] == operation
     assert sent["detail"]["event_source"] == "parameter-store-change"
     assert sent["detail"]["finding_in_batch"] is False
+    assert [u["Workflow"] for u in hub.updates] == [{"Status": "RESOLVED"}]
 
 
-def test_a_cloudtrail_delete_via_eventbridge_is_a_fix(
+def test_a_cloudtrail_delete_via_eventbridge_resolves_only_what_was_found(
     stack: Stack, context: LambdaContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("SECURITYHUB_FINDINGS", "true")
     monkeypatch.setenv("EVENT_BUS_NAME", "default")
     handler.reset()
     sqs, url = _bus_to_queue()
+    hub = MotoHub()
+    handler.runtime()._clients["securityhub"] = hub
+    import_findings(hub.hub, [finding()], REGION, ACCOUNT, NOW)
     event = load_event("eventbridge_ssm_parameter_store_change_create.json")
     event["detail-type"] = "AWS API Call via CloudTrail"
     event["detail"] = delete_parameter("/prod/db/password", "/prod/api/token", batch=True)
@@ -476,6 +518,8 @@ def test_a_cloudtrail_delete_via_eventbridge_is_a_fix(
 
     result = handler.lambda_handler(event, context)
 
-    assert result["findings"] == 0 and result["remediation_events_sent"] == 2
-    names = sorted(e["detail"]["parameter_name"] for e in _received(sqs, url))
-    assert names == ["/prod/api/token", "/prod/db/password"]
+    assert result["findings"] == 0 and result["securityhub_resolved"] == 1
+    [sent] = _received(sqs, url)  # /prod/api/token had no finding: not announced
+    assert sent["detail"]["parameter_name"] == "/prod/db/password"
+    assert sent["detail"]["operation"] == "DeleteParameters"
+    assert len(hub.hub.get_findings()["Findings"]) == 1  # nothing created for the other

@@ -3,6 +3,7 @@ deployment turned them on."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,8 @@ from .securityhub import (
     resolve_findings,
     resolve_workflows,
 )
+
+logger = logging.getLogger(__name__)
 
 Key = tuple[str | None, str | None, str]
 
@@ -114,6 +117,12 @@ def export_findings(
     if not findings and not fixes:
         return summary, failures
     plan = plan_fixes(findings, fixes, region, account)
+    _log_fixes(plan)
+    # Fixes known to have resolved a finding: of this batch's findings, then (Security Hub
+    # on) of earlier findings it archived. Without Security Hub an earlier finding cannot be
+    # told apart from none: a SecureString write of a secret-like name is the correct way to
+    # store one, and announcing each would drown the real fixes.
+    announced: list[tuple[Remediation, bool]] = _in_batch(plan)
     if config.securityhub_findings:
         client_ = client("securityhub")
         if findings:
@@ -126,6 +135,7 @@ def export_findings(
             summary["securityhub_resolved"] = resolved.archived
             summary["securityhub_resolve_failed"] = resolved.failed
             failures += resolved.failed
+            announced += [(fix, False) for fix in resolved.fixed]
         if plan.fixed:
             failures += _resolve_batch_workflows(client_, findings, plan, region, account)
     if config.event_bus_name:
@@ -140,7 +150,6 @@ def export_findings(
             summary["events_sent"] = sent
             summary["events_failed"] = failed
             failures += failed
-        announced = _announced(plan)
         if announced:
             entries = []
             for fix, in_batch in announced:
@@ -156,18 +165,29 @@ def export_findings(
     return summary, failures
 
 
-def _announced(plan: FixPlan) -> list[tuple[Remediation, bool]]:
-    """The fixes that go on the bus, each once: those of this batch's findings, and of the
-    names the dictionary flags (a name only a value could flag, fixed with no finding in
-    this batch, is not known to have had one)."""
+def _in_batch(plan: FixPlan) -> list[tuple[Remediation, bool]]:
+    """The fixes of this batch's findings, each once."""
     seen: set[int] = set()
     out: list[tuple[Remediation, bool]] = []
     for fix in plan.fixed.values():
         if id(fix) not in seen:
             seen.add(id(fix))
             out.append((fix, True))
-    out += [(fix, False) for fix in plan.earlier if fix.name_matched]
     return out
+
+
+def _log_fixes(plan: FixPlan) -> None:
+    """One `remediation` log line per fix, saying what it can resolve."""
+    judged = [(fix, "resolves a finding of this invocation") for fix, _ in _in_batch(plan)]
+    judged += [
+        (fix, "not after a write in this invocation: resolves nothing") for fix in plan.superseded
+    ]
+    judged += [(fix, "may resolve an earlier finding") for fix in plan.earlier]
+    for fix, verdict in judged:
+        logger.info(
+            "parameter fixed",
+            extra={"event": "remediation", "verdict": verdict, **fix.to_dict()},
+        )
 
 
 def _resolve_batch_workflows(

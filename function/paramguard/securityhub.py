@@ -316,6 +316,7 @@ class ResolveResult:
     failed: int = 0  # look-ups, archives or workflow updates Security Hub refused or missed
     no_finding: int = 0  # no active finding of paramguard's for the parameter
     superseded: int = 0  # the finding's exposure is not older than the fix: left active
+    fixed: tuple[Remediation, ...] = ()  # the fixes that archived a finding
 
 
 def archived_document(stored: Mapping[str, Any], fix: Remediation, now: datetime) -> dict[str, Any]:
@@ -489,7 +490,7 @@ def resolve_findings(
             workflow = (stored.get("Workflow") or {}).get("Status")
             archive.append((archived_document(stored, fix, now), fix, product, workflow))
     no_finding = len(wanted) - failed - superseded - len(archive)
-    archived = 0
+    archived: list[Remediation] = []
     resolved: list[tuple[str, Remediation, str]] = []
     for start in range(0, len(archive), BATCH_SIZE):
         batch = archive[start : start + BATCH_SIZE]
@@ -516,11 +517,11 @@ def resolve_findings(
         failed += len(refused)
         for doc, fix, product, workflow in batch:
             if doc["Id"] not in refused:
-                archived += 1
+                archived.append(fix)
                 if workflow in (*_OPEN_WORKFLOW, None):
                     resolved.append((doc["Id"], fix, product))
     for product in sorted({p for _, _, p in resolved}):
         failed += resolve_workflows(
             securityhub, [(i, f) for i, f, p in resolved if p == product], product
         )
-    return ResolveResult(archived, failed, max(no_finding, 0), superseded)
+    return ResolveResult(len(archived), failed, max(no_finding, 0), superseded, tuple(archived))
