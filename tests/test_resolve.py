@@ -29,7 +29,7 @@ from paramguard.securityhub import (
     resolve_findings,
 )
 
-from support.awsutil import ACCOUNT, REGION, LambdaContext
+from support.awsutil import ACCOUNT, REGION, LambdaContext, drain_messages
 from support.builders import (
     SECRET_VALUE,
     delete_parameter,
@@ -440,6 +440,8 @@ def test_handler_archives_a_finding_fixed_later_in_the_same_log_file(
     result = handler.lambda_handler(s3_event(stack.log_bucket, [key]), context)
 
     assert result["findings"] == 1  # the exposure happened: still reported
+    [message] = drain_messages(stack.sqs, stack.queue_url)
+    assert "Fixed later:    deleted by arn:aws:iam::123456789012:user/bob" in message["Message"]
     [stored] = hub.hub.get_findings()["Findings"]
     assert stored["RecordState"] == "ARCHIVED" and stored["Workflow"] == {"Status": "RESOLVED"}
     assert stored["ProductFields"]["paramguard/remediation_event_id"] == "del-9"
