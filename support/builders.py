@@ -87,6 +87,39 @@ def put_parameter(
     return record
 
 
+def delete_parameter(
+    *names: str,
+    batch: bool = False,
+    deleted: Sequence[str] | None = None,
+    error_code: str | None = None,
+    event_id: str | None = None,
+    when: str = "2026-11-20T11:15:30Z",
+    actor: str = "arn:aws:iam::123456789012:user/bob",
+) -> dict[str, Any]:
+    """A DeleteParameter record (DeleteParameters with batch: names, and the response's
+    deletedParameters/invalidParameters, which are the API's answer in camel case)."""
+    record = put_parameter(names[0], None, event_id=event_id, actor=actor)
+    record["eventTime"] = when
+    record["userAgent"] = "aws-cli/2.17.60 md/command#ssm.delete-parameter"
+    if batch:
+        record["eventName"] = "DeleteParameters"
+        record["requestParameters"] = {"names": list(names)}
+        gone = list(names if deleted is None else deleted)
+        record["responseElements"] = {
+            "deletedParameters": gone,
+            "invalidParameters": [n for n in names if n not in gone],
+        }
+    else:
+        record["eventName"] = "DeleteParameter"
+        record["requestParameters"] = {"name": names[0]}
+        record["responseElements"] = None
+    if error_code:
+        record["errorCode"] = error_code
+        record["errorMessage"] = "denied"
+        record["responseElements"] = None
+    return record
+
+
 def log_document(records: list[Any]) -> bytes:
     """The JSON document of a log file."""
     return json.dumps({"Records": records}).encode()

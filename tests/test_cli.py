@@ -243,3 +243,52 @@ def test_redrive_of_a_missing_queue_is_a_clear_error(
         ["redrive", "https://sqs.us-east-1.amazonaws.com/123456789012/no-such-queue"], capsys
     )
     assert code == 2 and "no-such-queue" in err and "Traceback" not in err
+
+
+def test_a_finding_fixed_later_is_still_reported_and_says_what_fixed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import jsonschema  # type: ignore[import-untyped]
+
+    from support.builders import delete_parameter
+
+    # The write in one file, the fix in a later one, a second parameter never fixed, and a
+    # delete from before its write (which fixes nothing: the write exposed it again).
+    first, later = tmp_path / "a.json", tmp_path / "b.json.gz"
+    first.write_bytes(
+        log_document(
+            [
+                delete_parameter("/prod/api/token", when="2026-11-20T09:00:00Z"),
+                put_parameter("/prod/db/password", "String", event_id="e-1"),
+                put_parameter("/prod/api/token", "String", event_id="e-2"),
+            ]
+        )
+    )
+    later.write_bytes(gz_log([delete_parameter("/prod/db/password", event_id="del-1")]))
+
+    code, out, _ = run(["scan", "--format", "json", str(tmp_path)], capsys)
+    assert code == 1
+    found = {f["parameter_name"]: f for f in map(json.loads, out.splitlines())}
+    assert found["/prod/db/password"]["resolved_by"] == {
+        "how": "deleted",
+        "operation": "DeleteParameter",
+        "actor": "arn:aws:iam::123456789012:user/bob",
+        "event_id": "del-1",
+        "event_time": "2026-11-20T11:15:30Z",
+        "source": str(later),
+    }
+    assert found["/prod/api/token"]["resolved_by"] is None
+
+    code, out, _ = run(["scan", str(tmp_path)], capsys)
+    [fixed] = [line for line in out.splitlines() if "/prod/db/password" in line]
+    assert fixed.endswith(
+        "; later deleted by arn:aws:iam::123456789012:user/bob at 2026-11-20T11:15:30Z"
+    )
+
+    code, out, _ = run(["scan", "--format", "sarif", str(tmp_path)], capsys)
+    log = json.loads(out)
+    schema = Path(__file__).parent / "data" / "iac" / "sarif-schema-2.1.0.json"
+    jsonschema.validate(log, json.loads(schema.read_text()))
+    props = {r["properties"]["parameter_name"]: r["properties"] for r in log["runs"][0]["results"]}
+    assert props["/prod/db/password"]["resolved_by"]["event_id"] == "del-1"
+    assert "resolved_by" not in props["/prod/api/token"]

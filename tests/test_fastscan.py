@@ -28,11 +28,11 @@ from paramguard.logfile import (
     scan_document,
 )
 from paramguard.matcher import load_default
-from paramguard.rule import evaluate_record
+from paramguard.rule import evaluate_record, evaluate_remediation
 from paramguard.scan import scan_blob
 
 from bench.smallfiles import Documents, sizes
-from support.builders import put_parameter
+from support.builders import delete_parameter, put_parameter
 from support.paths import EVENTS_DIR
 
 DICTIONARY = load_default()
@@ -69,16 +69,22 @@ def full_parse(data: bytes) -> Findings:
     if not isinstance(document, dict) or not isinstance(document.get("Records"), list):
         raise LogFormatError("no Records list")
     found = []
+    fixes = []
     for record in document["Records"]:
         candidate = evaluate_record(record, DICTIONARY, "t")
         if candidate is not None:
             found.append(candidate.finding.to_dict())
-    return found
+        fixes += [r.to_dict() for r in evaluate_remediation(record, DICTIONARY, "t")]
+    # Remediations (deletes, SecureString overwrites) after the findings, each list in order.
+    return found + [{"remediation": fix} for fix in fixes]
 
 
 def fast(data: bytes) -> Findings:
     """What the function reports: fast path when it can prove its records, else record by record."""
-    return [c.finding.to_dict() for c in scan_document(data, DICTIONARY, "t").candidates]
+    scan = scan_document(data, DICTIONARY, "t")
+    return [c.finding.to_dict() for c in scan.candidates] + [
+        {"remediation": r.to_dict()} for r in scan.remediations
+    ]
 
 
 def whole(data: bytes) -> Findings:
@@ -89,8 +95,16 @@ def whole(data: bytes) -> Findings:
 
 def one_by_one(data: bytes) -> Findings:
     """The memory-bounded reader alone, as scan_document uses it when the proof fails."""
-    candidates, _ = parse_records(data, lambda r: evaluate_record(r, DICTIONARY, "t"))
-    return [c.finding.to_dict() for c in candidates]
+
+    def both(record: Any) -> tuple[Findings, Findings]:
+        candidate = evaluate_record(record, DICTIONARY, "t")
+        fixes = evaluate_remediation(record, DICTIONARY, "t")
+        return [candidate.finding.to_dict()] if candidate else [], [
+            {"remediation": r.to_dict()} for r in fixes
+        ]
+
+    results, _ = parse_records(data, both)
+    return [f for found, _ in results for f in found] + [r for _, fixes in results for r in fixes]
 
 
 def outcome(function: Callable[[bytes], Findings], data: bytes) -> Findings | str:
@@ -129,13 +143,16 @@ class Style:
     blank: str
     ascii: bool
     escape: float  # chance that any letter of any string is written as a \u escape
-    target: float  # chance that "PutParameter" or "eventName" gets one escaped letter
+    target: float  # chance that an event name or "eventName" gets one escaped letter
+
+
+TARGETS = ("PutParameter", "DeleteParameter", "DeleteParameters", "eventName")
 
 
 def dump_string(text: str, style: Style) -> str:
     escape = style.escape
     forced = -1
-    if text in ("PutParameter", "eventName") and style.rnd.random() < style.target:
+    if text in TARGETS and style.rnd.random() < style.target:
         forced = style.rnd.randrange(len(text))
     out = ['"']
     for i, char in enumerate(text):
@@ -183,12 +200,22 @@ NOISE = (
             "PutParameter",
             "PutParameterX",
             "not authorized to perform: ssm:PutParameter",
+            '{"eventName":"DeleteParameters"}',
+            '\\"eventName\\": \\"DeleteParameter\\"',
+            "DeleteParameter",
+            "DeleteParameterX",
+            '"DeleteParameters',
+            "not authorized to perform: ssm:DeleteParameters",
             "ünïcödé ✓ 🔑",
         ]
     )
-    | st.text(alphabet='{}[]"\\:, PutParameterventNmü✓🔑u0', max_size=24)
+    | st.text(alphabet='{}[]"\\:, PutDelParamtersventNmü✓🔑u0', max_size=24)
 )
-EVENT_NAMES = st.sampled_from(["PutParameter"] * 3 + ["GetParameter", "PutParameters"])
+EVENT_NAMES = st.sampled_from(
+    ["PutParameter"] * 3
+    + ["DeleteParameter", "DeleteParameters"] * 2
+    + ["GetParameter", "PutParameters", "DeleteParameterz"]
+)
 
 
 @st.composite
@@ -203,6 +230,11 @@ def records(draw: st.DrawFn, depth: int = 0) -> Any:
         event_id=f"id-{draw(st.integers(0, 10**6))}",
     )
     record["eventName"] = draw(EVENT_NAMES)
+    if record["eventName"].startswith("Delete") and not record.get("errorCode"):
+        names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=3))
+        shape = delete_parameter(*names, batch=draw(st.booleans()))
+        record["requestParameters"] = shape["requestParameters"]
+        record["responseElements"] = shape["responseElements"]
     fields = ["userAgent", "errorMessage", "tags", "description"]
     for name in draw(st.lists(st.sampled_from(fields), max_size=3, unique=True)):
         if name == "tags":
@@ -272,6 +304,49 @@ def test_the_function_reports_what_a_full_parse_reports(data: bytes) -> None:
     assert strings_hold_brackets(json.loads(data))
     as_keys = Counter(json.dumps(f, sort_keys=True) for f in full)
     assert not as_keys - Counter(json.dumps(f, sort_keys=True) for f in quick)
+
+
+def other_call(note: str) -> dict[str, Any]:
+    """A record of another call whose message names the event names as text."""
+    record = put_parameter("/app/log_level")
+    record["eventName"] = "GetParameter"
+    record["errorCode"], record["errorMessage"] = "AccessDenied", note
+    return record
+
+
+ORDINARY = st.one_of(
+    st.builds(
+        put_parameter, st.sampled_from(NAMES), st.sampled_from(["String", "SecureString", None])
+    ),
+    st.builds(
+        lambda names, batch: delete_parameter(*names, batch=batch),
+        st.lists(st.sampled_from(NAMES), min_size=1, max_size=3),
+        st.booleans(),
+    ),
+    st.builds(
+        other_call,
+        st.sampled_from(
+            ["not authorized to perform: ssm:DeleteParameters", "ssm:PutParameter on /prod", "{[]}"]
+        ),
+    ),
+)
+
+
+@HYPOTHESIS
+@given(
+    records=st.lists(ORDINARY, max_size=8),
+    blank=st.sampled_from(["", " ", "\n  "]),
+    ascii=st.booleans(),
+)
+def test_ordinary_logs_with_fixes_take_the_fast_path_and_agree(
+    records: list[Any], blank: str, ascii: bool
+) -> None:
+    # The hostile generator above mostly sends documents to the record-by-record reader;
+    # logs as CloudTrail writes them must be proven, with their fixes, and agree.
+    data = dump({"Records": records}, Style(random.Random(0), blank, ascii, 0.0, 0.0)).encode()
+    assert candidate_records(data) is not None
+    assert not scan_document(data, DICTIONARY, "t").parsed
+    assert fast(data) == full_parse(data)
 
 
 INFLATERS = settings(HYPOTHESIS, max_examples=100)
@@ -516,7 +591,9 @@ def test_logs_of_real_sizes_give_the_same_findings_with_either_strategy() -> Non
         with whole_below(WHOLE_PARSE_BELOW):  # as shipped: the size decides
             assert scan_document(data, DICTIONARY, "t").parsed == (len(data) < WHOLE_PARSE_BELOW)
         for scan in (proven, parsed):
-            assert [c.finding.to_dict() for c in scan.candidates] == expected
+            assert [c.finding.to_dict() for c in scan.candidates] + [
+                {"remediation": r.to_dict()} for r in scan.remediations
+            ] == expected
         found += len(expected)
     assert found > 10
     below = sum(length < WHOLE_PARSE_BELOW for length in lengths)
@@ -583,15 +660,28 @@ def test_an_escaped_event_name_is_found_beside_a_literal_one() -> None:
     assert candidate_records(data) is None
 
 
-@pytest.mark.parametrize("letter", range(len("PutParameter")))
+ESCAPABLE = [(name, i) for name in ("PutParameter", "DeleteParameters") for i in range(len(name))]
+
+
+@pytest.mark.parametrize(("name", "letter"), ESCAPABLE)
 @pytest.mark.parametrize("hex_format", ["\\u%04x", "\\u%04X"])
-def test_a_log_whose_only_event_name_is_escaped_is_read(letter: int, hex_format: str) -> None:
-    name = "PutParameter"
+def test_a_log_whose_only_event_name_is_escaped_is_read(
+    name: str, letter: int, hex_format: str
+) -> None:
+    if name == "PutParameter":
+        record = put_parameter("/prod/db/password")
+    else:
+        record = delete_parameter("/prod/db/password", batch=True)
     spelled = name[:letter] + hex_format % ord(name[letter]) + name[letter + 1 :]
-    data = dump({"Records": [put_parameter("/prod/db/password")]}, PLAIN).replace(name, spelled)
-    assert b"PutParameter" not in data.encode()
+    data = dump({"Records": [record]}, PLAIN).replace(f'"{name}"', f'"{spelled}"')
+    assert name.encode() not in data.encode()
     assert might_contain_candidates(data.encode())
-    assert [f["parameter_name"] for f in fast(data.encode())] == ["/prod/db/password"]
+    assert candidate_records(data.encode()) is None
+    assert outcome(fast, data.encode()) == outcome(full_parse, data.encode())
+    found = fast(data.encode())
+    assert [f.get("parameter_name") or f["remediation"]["parameter_name"] for f in found] == [
+        "/prod/db/password"
+    ]
 
 
 @pytest.mark.parametrize("key", ["event\\u004eame", "\\u0065ventName", "eventNam\\u0065"])
@@ -608,13 +698,18 @@ def test_an_escaped_event_name_key_is_read(key: str, value: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     data=st.lists(
-        st.sampled_from([b"\\", b"u", b"0", b"5", b"6", b"D", b"x", b"\\u0050", b"\\u006d"]),
+        st.sampled_from(
+            [b"\\", b"u", b"0", b"4", b"5", b"6", b"7", b"C", b"D", b"x", b"\\u0050", b"\\u006c"]
+        ),
         max_size=40,
     ).map(b"".join),
     stretch=st.integers(1, 12),
 )
 def test_the_escape_search_finds_what_a_plain_search_finds(data: bytes, stretch: int) -> None:
-    plain = re.search(rb"\\u00(?:50|7[245]|6[15dD])", data) is not None
+    # The letters of PutParameter, DeleteParameter and DeleteParameters: D P a e l m r s t u.
+    letters = {ord(c) for c in "PutParameterDeleteParameters"}
+    escapes = re.finditer(rb"\\u00([0-9a-fA-F]{2})", data)
+    plain = any(int(m[1], 16) in letters for m in escapes)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fastscan, "_ESCAPE_STRETCH", stretch)  # 4 KB in production
         assert fastscan.holds_escaped_letter(data) == plain
@@ -791,6 +886,59 @@ def test_real_records_are_found_without_a_full_parse() -> None:
     assert found is not None and list(found) == records
     scan = scan_document(data, DICTIONARY, "t")
     assert not scan.parsed and len(scan.candidates) == 1
+
+
+def test_deletes_are_found_without_a_full_parse() -> None:
+    records = [
+        put_parameter("/prod/db/password"),
+        delete_parameter("/prod/db/password"),
+        delete_parameter("/prod/api/token", "/app/log_level", "/x/api_key", batch=True),
+        delete_parameter("/prod/ssh/private_key", error_code="AccessDenied"),
+        put_parameter("/prod/db/password", "SecureString", overwrite=True),
+    ]
+    records[2]["responseElements"]["deletedParameters"] = ["/prod/api/token", "/app/log_level"]
+    data = json.dumps({"Records": records}, separators=(",", ":")).encode()
+    found = candidate_records(data)
+    assert found is not None and list(found) == records
+    scan = scan_document(data, DICTIONARY, "t")
+    assert not scan.parsed and len(scan.candidates) == 1
+    # Only names the dictionary flags, only what was really deleted, no failed call.
+    assert [(r.parameter_name, r.how, r.operation) for r in scan.remediations] == [
+        ("/prod/db/password", "deleted", "DeleteParameter"),
+        ("/prod/api/token", "deleted", "DeleteParameters"),
+        ("/prod/db/password", "secured", "PutParameter"),
+    ]
+    assert fast(data) == full_parse(data)
+
+
+def test_only_the_last_records_array_counts_for_fixes_too() -> None:
+    # json.loads keeps the last "Records" key: a fix in an earlier array is no record.
+    fix = delete_parameter("/prod/db/password")
+    write = put_parameter("/prod/api/token")
+    data = json.dumps({"Records": [fix, write]})[:-1].encode() + b', "Records": []}'
+    assert candidate_records(data) is None
+    scan = scan_document(data, DICTIONARY, "t")
+    assert scan.parsed and scan.candidates == [] and scan.remediations == []
+    assert fast(data) == full_parse(data) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'not authorized to perform: ssm:DeleteParameters on "DeleteParameter',
+        '{\\"eventName\\": \\"DeleteParameters\\"}',
+        '"DeleteParameter',
+        '"eventName":"DeleteParameter"',
+    ],
+)
+def test_a_delete_token_in_a_string_never_adds_or_hides_a_record(text: str) -> None:
+    host = put_parameter("/app/log_level")
+    host["eventName"] = "GetParameter"
+    host["errorMessage"] = text
+    real = delete_parameter("/prod/db/password", batch=True)
+    data = json.dumps({"Records": [host, real]}).encode()
+    assert fast(data) == full_parse(data)
+    assert [f["remediation"]["parameter_name"] for f in fast(data)] == ["/prod/db/password"]
 
 
 def test_a_look_alike_in_a_second_root_array_is_not_a_record() -> None:

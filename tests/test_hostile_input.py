@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from paramguard.aws_io import resolve_candidates
+from paramguard.eventbus import build_resolution_entry
 from paramguard.events import UnrecognisedEvent, recognise
+from paramguard.export import mark_resolved
 from paramguard.finding import Finding
 from paramguard.matcher import load_default
 from paramguard.report import (
@@ -24,9 +26,10 @@ from paramguard.report import (
     build_summary,
     printable,
 )
-from paramguard.rule import evaluate_change, evaluate_record
+from paramguard.rule import evaluate_change, evaluate_record, evaluate_remediation
+from paramguard.securityhub import remediation_note
 
-from support.builders import load_event, put_parameter
+from support.builders import SECRET_VALUE, delete_parameter, load_event, put_parameter
 
 DICTIONARY = load_default()
 
@@ -372,3 +375,42 @@ def test_printable_escapes_what_could_forge_or_hide_a_line() -> None:
         "a\\nb\\rc\\td\\x1b[2Je\\u202ef\\x85g\\ud800"
     )
     assert printable("/prod/пароль/🔑 ok") == "/prod/пароль/🔑 ok"
+
+
+# ---- Fixes (deletes, SecureString overwrites) from hostile records ----
+
+FIX_FIELDS = [
+    *RECORD_FIELDS,
+    "requestParameters.names",
+    "responseElements.deletedParameters",
+    "responseElements.invalidParameters",
+]
+
+
+@st.composite
+def fix_records(draw: st.DrawFn) -> Any:
+    """A real delete (or SecureString write) with any of its fields replaced by any JSON."""
+    names = draw(st.lists(NAMES, min_size=1, max_size=3))
+    kind = draw(st.sampled_from(["one", "many", "secure"]))
+    if kind == "secure":
+        base = put_parameter(names[0], "SecureString", overwrite=True)
+    else:
+        base = delete_parameter(*names, batch=kind == "many")
+    fields = draw(st.dictionaries(st.sampled_from(FIX_FIELDS), JSON | NAMES, max_size=5))
+    return overridden(base, fields)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=fix_records(), write=records())
+def test_any_fix_is_evaluated_paired_and_published_without_raising(record: Any, write: Any) -> None:
+    fixes = evaluate_remediation(record, DICTIONARY, "s3://b/k", inspect_values=True)
+    candidate = evaluate_record(write, DICTIONARY, "s3://b/a")
+    findings = resolve_candidates([candidate] if candidate else [], None, None)
+    mark_resolved(findings, fixes, "us-east-1", "123456789012")
+    for finding in findings:
+        assert_publishable(build_notification(finding))
+    for fix in fixes:
+        text = build_resolution_entry(fix, "default", None, None, False)["Detail"]
+        text.encode("utf-8")  # strict: a lone surrogate would raise
+        assert len(remediation_note(fix)) <= 512
+        assert SECRET_VALUE not in text

@@ -124,7 +124,7 @@ def test_one_assume_role_per_account_however_many_threads_ask(aws_credentials: N
 def test_a_refused_role_is_remembered_logged_once_and_counted_once_per_invocation(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from paramguard.organization import MemberRoleError
+    from paramguard.aws_errors import MemberRoleError
 
     clock = Clock()
     sts = FakeSTS(clock, refuse="AccessDenied")
@@ -151,7 +151,7 @@ def test_a_refused_role_is_remembered_logged_once_and_counted_once_per_invocatio
 
 
 def test_throttling_is_transient_and_retried_sooner() -> None:
-    from paramguard.organization import MemberRoleError
+    from paramguard.aws_errors import MemberRoleError
 
     clock = Clock()
     members = sessions(FakeSTS(clock, refuse="Throttling"), clock)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
+from paramguard.events import ParameterChange
 from paramguard.matcher import load_default
-from paramguard.rule import evaluate_record
+from paramguard.rule import evaluate_change_remediation, evaluate_record, evaluate_remediation
 
-from support.builders import load_event, put_parameter
+from support.builders import delete_parameter, load_event, put_parameter
 
 DICTIONARY = load_default()
 
@@ -87,3 +89,97 @@ def test_finding_names_the_matched_entry() -> None:
     candidate = evaluate(put_parameter("/prod/stripeApiKey", "String"))
     assert candidate is not None
     assert candidate.finding.matched in DICTIONARY.entries
+
+
+# ---- Remediations: the calls that fix a plaintext parameter ----
+
+
+def remediations(record: Any, *, inspect_values: bool = False) -> list[tuple[str, str, str]]:
+    fixed = evaluate_remediation(record, DICTIONARY, "test", inspect_values=inspect_values)
+    return [(r.parameter_name, r.how, r.operation) for r in fixed]
+
+
+def test_a_delete_of_a_flagged_name_is_a_remediation_with_its_actor_and_time() -> None:
+    record = delete_parameter("/prod/db/password", event_id="del-1")
+    [fixed] = evaluate_remediation(record, DICTIONARY, "s3://b/k")
+    assert (fixed.parameter_name, fixed.how, fixed.operation) == (
+        "/prod/db/password",
+        "deleted",
+        "DeleteParameter",
+    )
+    assert fixed.actor == "arn:aws:iam::123456789012:user/bob"
+    assert fixed.event_time == "2026-11-20T11:15:30Z" and fixed.event_id == "del-1"
+    assert fixed.account_id == "123456789012" and fixed.read_from == "s3://b/k"
+    assert evaluate(record) is None  # never a finding
+
+
+def test_delete_parameters_counts_only_what_it_deleted() -> None:
+    names = ["/prod/db/password", "/prod/api/token", "/prod/ssh/private_key", "/app/log_level"]
+    record = delete_parameter(*names, batch=True, deleted=["/prod/db/password", "/app/log_level"])
+    assert remediations(record) == [("/prod/db/password", "deleted", "DeleteParameters")]
+    # Without a response (an abridged record), the names asked for.
+    record["responseElements"] = None
+    assert [n for n, _, _ in remediations(record)] == names[:3]
+    record["requestParameters"]["names"] = ["/prod/db/password", "/prod/db/password", 7, None]
+    assert remediations(record) == [("/prod/db/password", "deleted", "DeleteParameters")]
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (delete_parameter("/prod/db/password", error_code="ParameterNotFound"), []),
+        (delete_parameter("/prod/db/password", batch=True, error_code="AccessDenied"), []),
+        (delete_parameter("/app/log_level"), []),  # no finding could have named it
+        (put_parameter("/prod/db/password", "SecureString", overwrite=True), ["secured"]),
+        (put_parameter("/prod/db/password", "String", overwrite=True), []),
+        (put_parameter("/prod/db/password", None, overwrite=True), []),  # keeps its type
+        (put_parameter("/prod/db/password", "SecureString", error_code="AccessDenied"), []),
+        ({"eventSource": "ssm.amazonaws.com", "eventName": "DeleteParameter"}, []),
+        ({**delete_parameter("/prod/db/password"), "eventSource": "s3.amazonaws.com"}, []),
+        ({**delete_parameter("/prod/db/password"), "requestParameters": ["x"]}, []),
+        ("DeleteParameter", []),
+    ],
+)
+def test_what_is_and_is_not_a_remediation(record: Any, expected: list[str]) -> None:
+    assert [how for _, how, _ in remediations(record)] == expected
+
+
+def test_with_value_inspection_every_name_can_be_remediated() -> None:
+    record = delete_parameter("/app/log_level")
+    [fixed] = evaluate_remediation(record, DICTIONARY, "t", inspect_values=True)
+    assert fixed.name_matched is False
+
+
+@pytest.mark.parametrize(
+    ("operation", "declared", "how"),
+    [
+        ("Delete", "String", "deleted"),
+        ("Delete", None, "deleted"),
+        ("Create", "SecureString", "secured"),
+        ("Update", "SecureString", "secured"),
+        ("Update", "String", None),
+        ("Create", "StringList", None),
+        ("LabelParameterVersion", "SecureString", None),
+    ],
+)
+def test_parameter_store_change_remediations(
+    operation: str, declared: str | None, how: str | None
+) -> None:
+    event = load_event("eventbridge_ssm_parameter_store_change_delete.json")
+    change = ParameterChange(
+        name="/prod/db/password",
+        type=declared,
+        operation=operation,
+        account_id=event["account"],
+        region=event["region"],
+        time=event["time"],
+        event_id=event["id"],
+    )
+    fixed = evaluate_change_remediation(change, DICTIONARY)
+    assert (fixed.how if fixed else None) == how
+    if fixed:
+        assert fixed.origin == "parameter-store-change" and fixed.actor is None
+        assert fixed.event_time == "2017-05-22T16:45:48Z" and fixed.region == "us-east-2"
+    # The sample's own name is not secret-like: nothing to resolve.
+    sample = dataclasses.replace(change, name=event["detail"]["name"])
+    assert evaluate_change_remediation(sample, DICTIONARY) is None

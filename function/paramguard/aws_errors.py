@@ -91,3 +91,19 @@ def is_transient(exc: BaseException) -> bool:
 def _response(exc: BaseException) -> dict[str, Any]:
     response = getattr(exc, "response", None)
     return response if isinstance(response, dict) else {}
+
+
+class MemberRoleError(Exception):
+    """The member role could not be assumed in an account: missing, denied, throttled."""
+
+    def __init__(self, account: str, role_arn: str, code: str, detail: str, transient: bool):
+        super().__init__(f"cannot assume {role_arn}: {detail}")
+        self.account = account
+        self.role_arn = role_arn
+        self.code = code
+        self.detail = detail
+        self.transient = transient
+
+    def note(self) -> str:
+        """What a finding's note says: the account, the role and the error."""
+        return f"assuming role {self.role_arn} in account {self.account} failed ({self.code})"

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
 
-from .aws_errors import error_code, is_aws_error, is_transient
+from .aws_errors import MemberRoleError, error_code, is_aws_error, is_transient
 from .events import ObjectRef
-from .finding import PLAINTEXT_TYPES, Candidate, Finding
+from .finding import PLAINTEXT_TYPES, Candidate, Finding, Remediation
 from .logfile import LogFormatError, LogTooLargeError, classify_key
-from .organization import MemberRoleError
 from .report import Counters, Notification, build_notification, build_summary, valid_region
 from .rule import NameMatcher
 from .scan import scan_blob
@@ -39,6 +38,7 @@ class ObjectResult:
     status: ObjectStatus
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
+    remediations: list[Remediation] = field(default_factory=list)
 
 
 def read_object(s3: Any, ref: ObjectRef, max_bytes: int) -> bytes:
@@ -132,7 +132,7 @@ def process_object(
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         },
     )
-    return ObjectResult(ref, "scanned", candidates=scan.candidates)
+    return ObjectResult(ref, "scanned", candidates=scan.candidates, remediations=scan.remediations)
 
 
 # DescribeParameters: a ParameterStringFilter takes at most 50 values, each 1-1024 characters,
@@ -289,7 +289,7 @@ def _lookup_failed(
         )
 
 
-# A client in (account, region) through the member role; raises organization.MemberRoleError.
+# A client in (account, region) through the member role; raises aws_errors.MemberRoleError.
 MemberSSM = Callable[[str, str], Any]
 
 

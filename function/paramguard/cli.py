@@ -39,7 +39,7 @@ from .exit_codes import (
     exit_code,
     exit_table,
 )
-from .finding import PLAINTEXT_TYPES, Finding
+from .finding import PLAINTEXT_TYPES, Finding, Remediation
 from .logfile import LogFormatError, classify_key, is_digest, is_log_name
 from .matcher import BUILTIN_CANARIES, Dictionary, load_default
 from .parallel import (
@@ -283,16 +283,23 @@ def scan_sources(
     """
     report = ScanReport()
     progress = Progress(stderr)
+    fixes: list[Remediation] = []
     for outcome in run(_tasks(sources, report, stdin), dictionary, jobs):
         if outcome.scanned:
             report.files += 1
             report.records += outcome.records
             report.bytes += outcome.size
             report.findings.extend(outcome.findings)
+            fixes.extend(outcome.remediations)
         if outcome.error is not None:
             report.errors.append(outcome.error)
         if outcome.read:
             progress.tick()
+    if fixes:
+        # A finding fixed later in the scanned logs is still reported; resolved_by says how.
+        from .export import mark_resolved
+
+        mark_resolved(report.findings, fixes, None, None)
     return report
 
 
@@ -321,6 +328,13 @@ def format_finding(finding: Finding) -> str:
         line += f" from {show(finding.source_ip)}"
     if finding.event_id:
         line += f" [event {show(finding.event_id)}]"
+    fixed = finding.resolved_by
+    if fixed:
+        line += f"; later {show(fixed['how'])}"
+        if fixed.get("actor"):
+            line += f" by {show(fixed['actor'])}"
+        if fixed.get("event_time"):
+            line += f" at {show(fixed['event_time'])}"
     return line
 
 
@@ -469,6 +483,7 @@ _SARIF_PROPERTIES = (
     "actor",
     "source_ip",
     "source",
+    "resolved_by",
 )
 
 

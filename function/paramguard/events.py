@@ -181,7 +181,8 @@ def _parameter_change(event: Mapping[str, Any]) -> ParameterChange | None:
     if not isinstance(detail, Mapping) or not isinstance(detail.get("name"), str):
         raise UnrecognisedEvent("Parameter Store Change event without detail.name")
     operation = detail.get("operation")
-    if not isinstance(operation, str) or operation not in ("Create", "Update"):
+    # Delete (and a Create/Update as SecureString) can only fix a finding: handler decides.
+    if not isinstance(operation, str) or operation not in ("Create", "Update", "Delete"):
         return None
     return ParameterChange(
         name=detail["name"],

@@ -1,10 +1,10 @@
 """Read the records of a CloudTrail log that can be findings, in linear time and bounded memory.
 
 Two readers, both exact for well-formed JSON (the rule sees what it would see after a full
-`json.loads`). `candidate_records` finds the PutParameter records with byte searches and
-proves they are top-level records without decoding anything else, or returns None when it
-cannot. `scan_records` then decodes the document one record at a time. docs/performance.md
-gives the argument and the measured costs.
+`json.loads`). `candidate_records` finds the PutParameter and DeleteParameter(s) records
+with byte searches and proves they are top-level records without decoding anything else, or
+returns None when it cannot. `scan_records` then decodes the document one record at a time.
+docs/performance.md gives the argument and the measured costs.
 """
 
 from __future__ import annotations
@@ -20,14 +20,16 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_TOKEN = b'"PutParameter'
+# The event names whose records can be findings (PutParameter) or fix one (DeleteParameter,
+# DeleteParameters: the second token is a prefix of both, and its closing quote says which).
+_TOKENS = (b'"PutParameter', b'"DeleteParameter')
 _KEY = b'"eventName"'
 # json.loads decodes "Put\u0050arameter" to the event name, so a record can name it without
-# the literal bytes only by a \u escape of one of its letters (P u t a r m e). No encoder
-# writes ASCII letters that way, so ordinary logs never hold one; a log that does is never
-# taken on trust. (An escaped "eventName" KEY before a literal value is caught below: the
-# literal value is then not preceded by the literal key.)
-_ESCAPED_LETTER = re.compile(rb"\\u00(?:50|7[245]|6[15dD])")
+# the literal bytes only by a \u escape of one of its letters (P u t a r m e, and for the
+# deletes D l s). No encoder writes ASCII letters that way, so ordinary logs never hold one;
+# a log that does is never taken on trust. (An escaped "eventName" KEY before a literal
+# value is caught below: the literal value is then not preceded by the literal key.)
+_ESCAPED_LETTER = re.compile(rb"\\u00(?:44|50|7[2345]|6[15cCdD])")
 _ESCAPE_STRETCH = 1 << 12
 _WS = b" \t\n\r"
 _HEAD = re.compile(rb'[ \t\n\r]*\{[ \t\n\r]*"Records"[ \t\n\r]*:[ \t\n\r]*\[')
@@ -55,7 +57,7 @@ class DocumentError(ValueError):
 
 
 def holds_escaped_letter(data: bytes | bytearray) -> bool:
-    """Whether the document holds a \\u escape of a letter of PutParameter anywhere.
+    """Whether the document holds a \\u escape of a letter of an event name it looks for.
 
     Backslashes come in clusters (policies logged as JSON text), so memchr jumps to each
     cluster and the regular expression reads only the 4 KB after it: a fraction of one
@@ -83,28 +85,43 @@ class _Budget:
 
 
 def _event_name_hits(data: bytes | bytearray) -> array[int] | None:
-    """Start of every `"eventName": "PutParameter"` pair, in order; None if one is odd.
+    """Start of every `"eventName": "<event>"` pair for the events of _TOKENS, in order; None
+    if one is odd.
 
-    None too when the document holds a \\u escape of a letter of the event name (see
-    _ESCAPED_LETTER). A `"PutParameter` string token anywhere but as an eventName value
-    sends the document to scan_records: CloudTrail writes it only as an eventName.
+    None too when the document holds a \\u escape of a letter of an event name (see
+    _ESCAPED_LETTER). A token anywhere but as an eventName value sends the document to
+    scan_records: CloudTrail writes these names only as eventName values.
     """
     if holds_escaped_letter(data):
         return None
-    hits = array("q")
-    end = len(data)
-    while True:
-        i = data.rfind(_TOKEN, 0, end)
-        if i < 0:
-            break
-        end = i
-        hit = _pair_at(data, i)
-        if hit is None:
-            return None
-        if hit >= 0:
-            hits.append(hit)
-    hits.reverse()
-    return hits
+    found: list[int] = []
+    for token in _TOKENS:
+        end = len(data)
+        while True:
+            i = data.rfind(token, 0, end)
+            if i < 0:
+                break
+            end = i
+            hit = _pair_at(data, i)
+            if hit is None:
+                return None
+            if hit >= 0:
+                found.append(hit)
+    # Each token's hits come last to first; the tokens cannot overlap, so the starts differ.
+    found.sort()
+    return array("q", found)
+
+
+def _token_end(data: bytes | bytearray, i: int) -> int | None:
+    """For a token at i: where the event name's string ends (its closing quote), or None
+    when the string is not exactly one of the event names."""
+    if data.startswith(_TOKENS[0], i):
+        end = i + len(_TOKENS[0])
+    else:
+        end = i + len(_TOKENS[1])
+        if data[end : end + 1] == b"s":  # DeleteParameters
+            end += 1
+    return end if data[end : end + 1] == b'"' else None
 
 
 def _pair_at(data: bytes | bytearray, i: int) -> int | None:
@@ -114,7 +131,7 @@ def _pair_at(data: bytes | bytearray, i: int) -> int | None:
         run -= 1
     if (i - run) % 2:  # an escaped quote: text inside some string
         return -1
-    if data[i + len(_TOKEN) : i + len(_TOKEN) + 1] != b'"':
+    if _token_end(data, i) is None:
         return None
     j = _previous(data, i)
     if j < 0 or data[j] != 0x3A:  # ':'
@@ -298,7 +315,8 @@ def _array_end(data: bytes | bytearray) -> int | None:
 
 
 def candidate_records(data: bytes | bytearray) -> Iterator[Any] | None:
-    """The top-level records that say eventName PutParameter, or None if it cannot be proven.
+    """The top-level records whose eventName is one of the event names of _TOKENS (PutParameter,
+    DeleteParameter, DeleteParameters), or None if it cannot be proven.
 
     Exact for well-formed JSON (same records, same order as a full parse hands to the rule);
     a document it cannot vouch for returns None so that the caller reads it with

@@ -47,6 +47,8 @@ class Finding:
     overwrite: bool | None = None
     notes: list[str] = field(default_factory=list)
     value_matched: str | None = None
+    # A later fix seen by the same scan (how, operation, actor, event_id, event_time, source).
+    resolved_by: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of the finding, under its published field names."""
@@ -71,3 +73,40 @@ class Candidate:
     finding: Finding
     needs_type_lookup: bool
     name_matched: bool = True
+
+
+# How a parameter stopped being plaintext: deleted, or written again as a SecureString.
+RemediationKind = Literal["deleted", "secured"]
+
+
+@dataclass
+class Remediation:
+    """A parameter fixed after the fact: deleted, or overwritten as a SecureString.
+
+    Carries who did it and when, never a value. read_from and origin say where the record
+    was read, as for a Finding; operation is the API call or the Parameter Store Change
+    operation that did it.
+    """
+
+    parameter_name: str
+    how: RemediationKind
+    operation: str
+    read_from: str
+    origin: Origin
+    event_id: str | None = None
+    event_time: str | None = None
+    account_id: str | None = None
+    region: str | None = None
+    actor: str | None = None
+    actor_type: str | None = None
+    source_ip: str | None = None
+    name_matched: bool = True  # False: only a value-inspected finding could be resolved
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict of the remediation, under the published field names."""
+        return {_PUBLISHED.get(key, key): value for key, value in asdict(self).items()}
+
+    @property
+    def key(self) -> tuple[str | None, str | None, str]:
+        """The parameter it fixes: account, region, name."""
+        return self.account_id, self.region, self.parameter_name

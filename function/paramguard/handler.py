@@ -25,8 +25,8 @@ from .config import Config
 from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
 from .events import Item, ItemResult, SweepRequest, Work, answer, recognise
-from .export import export_findings
-from .finding import Candidate, Finding
+from .export import export_findings, mark_resolved
+from .finding import Candidate, Finding, Remediation
 from .inventory import RegionSweep, sweep_regions
 from .matcher import Dictionary
 from .organization import (
@@ -37,7 +37,12 @@ from .organization import (
     sweep_account,
 )
 from .report import Counters, publish_metrics
-from .rule import evaluate_change, evaluate_record
+from .rule import (
+    evaluate_change,
+    evaluate_change_remediation,
+    evaluate_record,
+    evaluate_remediation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +204,7 @@ class ItemOutcome:
     results: list[ObjectResult] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    remediations: list[Remediation] = field(default_factory=list)  # fixes of findings
     transient: str | None = None
     error: str | None = None  # an unexpected failure (a bug): retried, then kept for a redrive
     reported: int = 0  # findings reported from this item
@@ -264,10 +270,12 @@ def _scan_item(
         )
         outcome.results.append(result)
         outcome.candidates.extend(result.candidates)
+        outcome.remediations.extend(result.remediations)
         if result.status == "transient":
             outcome.transient = f"{ref.uri}: {result.reason}"
         elif result.status == "error":
             outcome.error = f"{ref.uri}: {result.reason}"
+    inspect = rt.config.inspect_values
     for record, read_from in item.records:
         counters.records += 1
         candidate = evaluate_record(
@@ -279,11 +287,18 @@ def _scan_item(
         )
         if candidate is not None:
             outcome.candidates.append(candidate)
+        else:
+            outcome.remediations += evaluate_remediation(
+                record, dictionary, read_from, origin="eventbridge", inspect_values=inspect
+            )
     for change in item.changes:
         counters.records += 1
-        found = evaluate_change(change, dictionary, inspect_values=rt.config.inspect_values)
+        found = evaluate_change(change, dictionary, inspect_values=inspect)
         if found is not None:
             outcome.candidates.append(found)
+        fixed = evaluate_change_remediation(change, dictionary, inspect_values=inspect)
+        if fixed is not None:
+            outcome.remediations.append(fixed)
     if item.sweep and rt.config.sweep_queue_url:
         _fan_out(rt, counters, outcome, deadline)
     elif item.sweep:
@@ -502,6 +517,8 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
     findings, repeats = remove_repeats(found, rt.dedup)
     counters.findings = len(findings)
     counters.duplicates_suppressed = len(repeats)
+    fixes = [fix for outcome in outcomes for fix in outcome.remediations]
+    mark_resolved(findings, fixes, _own_region(context), account)
     log_findings(findings)
     for repeat in repeats:
         logger.info(
@@ -519,7 +536,7 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
     if members is not None:
         counters.member_role_failures = members.take_failures()
     exported, counters.export_failures = export_findings(
-        rt.config, rt.client, findings, _own_region(context), account
+        rt.config, rt.client, findings, _own_region(context), account, fixes
     )
     publish_metrics(rt.config.metric_namespace, counters)
     summary = {

@@ -15,9 +15,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .aws_errors import error_code, is_transient
+from .aws_errors import MemberRoleError, error_code, is_transient
 from .finding import PLAINTEXT_TYPES, Finding
-from .organization import MemberRoleError
 from .report import valid_region
 
 logger = logging.getLogger(__name__)

@@ -10,12 +10,13 @@ from typing import Any, Literal, TypeVar
 
 from . import inflate
 from .fastscan import DocumentError, candidate_records, holds_escaped_letter, scan_records
-from .finding import Candidate
-from .rule import TARGET_EVENT, NameMatcher, evaluate_record
+from .finding import Candidate, Remediation
+from .rule import DELETE_EVENTS, TARGET_EVENT, NameMatcher, evaluate_record, evaluate_remediation
 
-# A log file that contains neither this byte string nor a \u escape of one of its letters
-# cannot hold a finding, so it is never JSON-parsed (almost no CloudTrail file does).
-_NEEDLE = TARGET_EVENT.encode()
+# A log file that contains none of these byte strings nor a \u escape of one of their letters
+# cannot hold a finding or a fix of one, so it is never JSON-parsed (almost no CloudTrail
+# file does). "DeleteParameter" is also the start of "DeleteParameters".
+_NEEDLES = (TARGET_EVENT.encode(), DELETE_EVENTS[0].encode())
 T = TypeVar("T")
 
 # AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz and, for organization
@@ -205,8 +206,8 @@ def decompress(
 
 
 def might_contain_candidates(data: bytes | bytearray) -> bool:
-    """Cheap test: can this log document hold a PutParameter record at all?"""
-    return _NEEDLE in data or holds_escaped_letter(data)
+    """Cheap test: can this log document hold a PutParameter or DeleteParameter(s) record?"""
+    return any(needle in data for needle in _NEEDLES) or holds_escaped_letter(data)
 
 
 def parse_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tuple[list[T], int]:
@@ -248,6 +249,7 @@ class LogScan:
     parsed: bool = False  # whether the whole document was parsed
     size: int = 0  # decompressed bytes scanned
     candidates: list[Candidate] = field(default_factory=list)
+    remediations: list[Remediation] = field(default_factory=list)  # fixes, in record order
 
 
 def check_shape(data: bytes | bytearray) -> None:
@@ -276,34 +278,42 @@ WHOLE_PARSE_BELOW = 6 * 1024
 def scan_document(
     data: bytes | bytearray, matcher: NameMatcher, read_from: str, *, inspect_values: bool = False
 ) -> LogScan:
-    """Scan a decompressed log document, parsing only the records that can be findings.
+    """Scan a decompressed log document, parsing only the records that can be findings or
+    fix one (PutParameter, DeleteParameter, DeleteParameters).
 
-    A document that never mentions PutParameter is not parsed at all; one under
-    WHOLE_PARSE_BELOW bytes is parsed whole; otherwise only the records whose eventName is
-    PutParameter are, when fastscan can prove they are exactly the ones a full parse would
-    evaluate, and the document is decoded record by record (each evaluated and dropped)
-    when it cannot.
+    A document that never mentions those event names is not parsed at all; one under
+    WHOLE_PARSE_BELOW bytes is parsed whole; otherwise only their records are, when
+    fastscan can prove they are exactly the ones a full parse would evaluate, and the
+    document is decoded record by record (each evaluated and dropped) when it cannot.
     """
     scan = LogScan(size=len(data))
     if not might_contain_candidates(data):
         check_shape(data)
         return scan
 
-    def visit(record: Any) -> Candidate | None:
-        return evaluate_record(record, matcher, read_from, inspect_values=inspect_values)
+    # Results are returned, not collected here: scan_records keeps only the last "Records"
+    # array's (as json.loads does), so an earlier array's must not slip in.
+    def visit(record: Any) -> tuple[Candidate | None, list[Remediation]] | None:
+        found = evaluate_record(record, matcher, read_from, inspect_values=inspect_values)
+        if found is not None:
+            return found, []
+        fixed = evaluate_remediation(record, matcher, read_from, inspect_values=inspect_values)
+        return (None, fixed) if fixed else None
 
-    if len(data) < WHOLE_PARSE_BELOW:
-        scan.candidates, scan.records = parse_whole(data, visit)
-        scan.parsed = True
-        return scan
-    records = candidate_records(data)
+    whole = len(data) < WHOLE_PARSE_BELOW
+    records = None if whole else candidate_records(data)
     if records is None:
-        scan.candidates, scan.records = parse_records(data, visit)
+        results, scan.records = (parse_whole if whole else parse_records)(data, visit)
         scan.parsed = True
-        return scan
-    for record in records:
-        scan.records += 1
-        candidate = visit(record)
-        if candidate is not None:
-            scan.candidates.append(candidate)
+    else:
+        results = []
+        for record in records:
+            scan.records += 1
+            result = visit(record)
+            if result is not None:
+                results.append(result)
+    for found, fixed in results:
+        if found is not None:
+            scan.candidates.append(found)
+        scan.remediations.extend(fixed)
     return scan

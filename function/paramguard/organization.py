@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from .aws_errors import describe, error_code, is_aws_error, is_transient
+from .aws_errors import MemberRoleError, describe, error_code, is_aws_error, is_transient
 from .events import SWEEP_ACCOUNT
 from .inventory import RegionSweep, sweep_regions
 from .rule import NameMatcher
@@ -65,22 +65,6 @@ def partition_of(region: str) -> str:
         if region.startswith(prefix):
             return partition
     return "aws"
-
-
-class MemberRoleError(Exception):
-    """The member role could not be assumed in an account: missing, denied, throttled."""
-
-    def __init__(self, account: str, role_arn: str, code: str, detail: str, transient: bool):
-        super().__init__(f"cannot assume {role_arn}: {detail}")
-        self.account = account
-        self.role_arn = role_arn
-        self.code = code
-        self.detail = detail
-        self.transient = transient
-
-    def note(self) -> str:
-        """What a finding's note says: the account, the role and the error."""
-        return f"assuming role {self.role_arn} in account {self.account} failed ({self.code})"
 
 
 @dataclass

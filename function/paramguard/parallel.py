@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .finding import Finding
+from .finding import Finding, Remediation
 from .logfile import LogFormatError
 from .matcher import Dictionary
 from .scan import scan_blob
@@ -51,6 +51,7 @@ class Outcome:
     size: int = 0
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    remediations: list[Remediation] = field(default_factory=list)  # fixes, for resolved_by
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def scan_raw(raw: bytes, name: str, dictionary: Dictionary) -> Outcome:
         return outcome
     outcome.scanned, outcome.records, outcome.size = True, scan.records, scan.size
     outcome.findings = findings
+    outcome.remediations = scan.remediations
     return outcome
 
 

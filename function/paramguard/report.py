@@ -158,6 +158,15 @@ def _body(finding: Finding) -> str:
         lines.append(f"Console:        {link}")
     for note in finding.notes:
         lines.append(f"Note:           {show(note)}")
+    fixed = finding.resolved_by
+    if fixed:
+        # Fixed later in the same logs: the value was still readable until then.
+        how, who = str(fixed.get("how")), fixed.get("actor") or "unknown"
+        lines.append(
+            f"Fixed later:    {show(how)} by {show(who)}"
+            f" at {show(fixed.get('event_time') or 'unknown')} (event "
+            f"{show(fixed.get('event_id') or 'unknown')}); rotate the value all the same"
+        )
     lines += ["", "How to fix:", *fix_instructions(finding), ""]
     lines += [
         "The parameter's value is not included in this message, nor in any log.",

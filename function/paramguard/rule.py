@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from .finding import PLAINTEXT_TYPES, Candidate, Finding, Origin
+from .finding import PLAINTEXT_TYPES, Candidate, Finding, Origin, Remediation
 
 SSM_SOURCE = "ssm.amazonaws.com"
 TARGET_EVENT = "PutParameter"
+# The calls that can fix a plaintext parameter: deleting it, or writing it as a SecureString.
+DELETE_EVENTS = ("DeleteParameter", "DeleteParameters")
+EVENT_NAMES = (TARGET_EVENT, *DELETE_EVENTS)
 
 
 class NameMatcher(Protocol):
@@ -142,6 +145,8 @@ def evaluate_change(
     Such events name the parameter and its type but not who wrote it. A type that is not
     String, StringList or SecureString is treated as in a CloudTrail record: looked up.
     """
+    if getattr(change, "operation", None) not in ("Create", "Update"):
+        return None  # a Delete writes nothing (evaluate_change_remediation reads it)
     declared = getattr(change, "type", None)
     if isinstance(declared, str) and declared == "SecureString":
         return None
@@ -173,3 +178,118 @@ def evaluate_change(
         notes=notes + ([note] if note else []),
     )
     return Candidate(finding, needs_type_lookup=plaintext is None, name_matched=hit is not None)
+
+
+def _account(record: Mapping[str, Any]) -> str | None:
+    account = _str(record.get("recipientAccountId"))
+    identity = record.get("userIdentity")
+    if account is None and isinstance(identity, Mapping):
+        account = _str(identity.get("accountId"))
+    return account
+
+
+def _deleted_names(event: str, params: Mapping[str, Any], response: Any) -> list[str]:
+    """The names a successful delete call removed (DeleteParameters: only those it says)."""
+    if event == "DeleteParameter":
+        name = _str(params.get("name"))
+        return [name] if name else []
+    names: Any = params.get("names")
+    if isinstance(response, Mapping) and isinstance(response.get("deletedParameters"), list):
+        # Names in invalidParameters did not exist: nothing of theirs was removed.
+        names = response["deletedParameters"]
+    if not isinstance(names, list):
+        return []
+    return list(dict.fromkeys(n for n in map(_str, names) if n))
+
+
+def evaluate_remediation(
+    record: Any,
+    matcher: NameMatcher,
+    read_from: str,
+    *,
+    origin: Origin = "cloudtrail",
+    inspect_values: bool = False,
+) -> list[Remediation]:
+    """The parameters one CloudTrail record fixed: deleted, or written as a SecureString.
+
+    A successful DeleteParameter or DeleteParameters (with deletedParameters in its
+    response, only those), or a successful PutParameter that states type SecureString. Only
+    names the dictionary matches, unless values are inspected (a finding may then have come
+    from the value alone): other names never had a finding to resolve. A failed call fixes
+    nothing. Tolerates any shape, like evaluate_record.
+    """
+    if not isinstance(record, Mapping) or record.get("eventSource") != SSM_SOURCE:
+        return []
+    event = record.get("eventName")
+    if event not in EVENT_NAMES or record.get("errorCode") or record.get("errorMessage"):
+        return []
+    params = record.get("requestParameters")
+    if not isinstance(params, Mapping):
+        return []
+    if event == TARGET_EVENT:
+        declared = params.get("type")
+        name = _str(params.get("name"))
+        if not (isinstance(declared, str) and declared == "SecureString") or name is None:
+            return []
+        names, how = [name], "secured"
+    else:
+        names, how = _deleted_names(str(event), params, record.get("responseElements")), "deleted"
+    actor, actor_type = _actor(record.get("userIdentity"))
+    fixed = []
+    for name in names:
+        matched = matcher.match(name) is not None
+        if not matched and not inspect_values:
+            continue
+        fixed.append(
+            Remediation(
+                parameter_name=name,
+                how="secured" if how == "secured" else "deleted",
+                operation=str(event),
+                read_from=read_from,
+                origin=origin,
+                event_id=_str(record.get("eventID")),
+                event_time=_str(record.get("eventTime")),
+                account_id=_account(record),
+                region=_str(record.get("awsRegion")),
+                actor=actor,
+                actor_type=actor_type,
+                source_ip=_str(record.get("sourceIPAddress")),
+                name_matched=matched,
+            )
+        )
+    return fixed
+
+
+def evaluate_change_remediation(
+    change: Any, matcher: NameMatcher, *, inspect_values: bool = False
+) -> Remediation | None:
+    """A `Parameter Store Change` that fixes a parameter: Delete, or Create/Update as
+    SecureString. Such events do not say who made the change."""
+    operation = _str(getattr(change, "operation", None))
+    declared = getattr(change, "type", None)
+    secured = isinstance(declared, str) and declared == "SecureString"
+    if operation == "Delete":
+        how = "deleted"
+    elif operation in ("Create", "Update") and secured:
+        how = "secured"
+    else:
+        return None
+    name = _str(getattr(change, "name", None))
+    if name is None:
+        return None
+    matched = matcher.match(name) is not None
+    if not matched and not inspect_values:
+        return None
+    event_id = _str(getattr(change, "event_id", None))
+    return Remediation(
+        parameter_name=name,
+        how="deleted" if how == "deleted" else "secured",
+        operation=str(operation),
+        read_from=f"eventbridge:{event_id or ''}",
+        origin="parameter-store-change",
+        event_id=event_id,
+        event_time=_str(getattr(change, "time", None)),
+        account_id=_str(getattr(change, "account_id", None)),
+        region=_str(getattr(change, "region", None)),
+        name_matched=matched,
+    )

@@ -6,19 +6,29 @@ account must be the finding's AwsAccountId, so a finding about another account (
 organization trail) cannot be imported from here and is logged and counted instead.
 Security Hub's own checks (the ProductArn being enabled, Title/Description lengths) run
 only in AWS: moto stores whatever it is sent.
+
+Resolving a finding when its parameter is fixed (docs/findings.md). The provider archives
+its own finding with BatchImportFindings (same Id, RecordState ARCHIVED, a later
+UpdatedAt); after creation that call cannot change Workflow, Note or UserDefinedFields
+("BatchImportFindings for finding providers"), so Workflow RESOLVED and the note saying
+what fixed it go through BatchUpdateFindings, which updates only findings that exist
+(FindingNotFound otherwise) and leaves UpdatedAt alone. A fix never creates a finding: the
+active finding is looked up first (GetFindings by Id) and archived only when its exposure
+is older than the fix. moto stores imports but ignores GetFindings filters and has no
+BatchUpdateFindings: tests check those payloads field by field instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .aws_errors import error_code, is_aws_error
-from .finding import Finding
+from .finding import Finding, Remediation
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +64,7 @@ def product_arn(region: str, account: str) -> str:
     return f"arn:{partition(region)}:securityhub:{region}:{account}:product/{account}/default"
 
 
-def parameter_arn(finding: Finding, region: str, account: str) -> str:
+def parameter_arn(finding: Finding | Remediation, region: str, account: str) -> str:
     """The parameter's ARN (a name without a leading slash gets one in the ARN path)."""
     name = finding.parameter_name.lstrip("/")
     return f"arn:{partition(region)}:ssm:{region}:{account}:parameter/{name}"
@@ -69,15 +79,21 @@ def finding_id(account: str, region: str, name: str) -> str:
     return f"paramguard/{account}/{region}/sha256:{digest}"
 
 
+def moment(value: str | None) -> datetime | None:
+    """An event time as an aware datetime, or None when absent or not a timestamp."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def _timestamp(value: str | None, now: datetime) -> str:
     """RFC 3339 with milliseconds and Z, as ASFF wants; the event time when it parses."""
-    moment = now
-    if value:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-        except ValueError:
-            moment = now
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    when = moment(value) or now
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
 def _clip(text: str, limit: int) -> str:
@@ -104,8 +120,47 @@ def _fields(finding: Finding) -> dict[str, str]:
     return {key: _clip(str(value), _FIELD_VALUE_MAX) for key, value in raw.items() if value}
 
 
-def build_asff(finding: Finding, region: str, account: str, now: datetime) -> dict[str, Any]:
-    """The ASFF document of one finding, in the account and region that import it."""
+_HOW = {"deleted": "deleted", "secured": "overwritten as a SecureString"}
+
+
+def remediation_fields(fix: Remediation) -> dict[str, str]:
+    """ProductFields that say what fixed the parameter (who, when, which event)."""
+    raw = {
+        "paramguard/remediation": fix.how,
+        "paramguard/remediation_operation": fix.operation,
+        "paramguard/remediated_by": fix.actor,
+        "paramguard/remediated_at": fix.event_time,
+        "paramguard/remediation_event_id": fix.event_id,
+        "paramguard/remediation_source": fix.read_from,
+    }
+    return {key: _clip(str(value), _FIELD_VALUE_MAX) for key, value in raw.items() if value}
+
+
+def remediation_note(fix: Remediation) -> str:
+    """The Note a resolved finding carries (at most 512 characters)."""
+    who = fix.actor or "someone (a Parameter Store Change event does not say who)"
+    return _clip(
+        # The name is clipped so that who, when and which event always fit.
+        f"Resolved by paramguard: {_clip(fix.parameter_name, 200)} was {_HOW[fix.how]} by {who} at "
+        f"{fix.event_time or 'an unknown time'} ({fix.operation}, event "
+        f"{fix.event_id or 'unknown'}). Its value was readable in plain text until then: "
+        "rotate it if that matters.",
+        _TEXT_MAX,
+    )
+
+
+def build_asff(
+    finding: Finding,
+    region: str,
+    account: str,
+    now: datetime,
+    fixed: Remediation | None = None,
+) -> dict[str, Any]:
+    """The ASFF document of one finding, in the account and region that import it.
+
+    With `fixed` (a later fix seen in the same scan) the finding is imported archived and
+    says what fixed it; Workflow RESOLVED is honoured only when the import creates it.
+    """
     where = finding.region or region
     arn = parameter_arn(finding, where, account)
     by = f" by {finding.actor}" if finding.actor else ""
@@ -143,11 +198,11 @@ def build_asff(finding: Finding, region: str, account: str, now: datetime) -> di
         "Title": title,
         "Description": description,
         "Remediation": {"Recommendation": {"Text": text, "Url": REMEDIATION_URL}},
-        "ProductFields": _fields(finding),
+        "ProductFields": _fields(finding) | (remediation_fields(fixed) if fixed else {}),
         # No ASFF resource type describes a parameter (AwsSsmPatchCompliance is patching).
         "Resources": [{"Type": "Other", "Id": arn, "Partition": partition(where), "Region": where}],
-        "RecordState": "ACTIVE",
-        "Workflow": {"Status": "NEW"},
+        "RecordState": "ARCHIVED" if fixed else "ACTIVE",
+        "Workflow": {"Status": "RESOLVED" if fixed else "NEW"},
     }
 
 
@@ -166,8 +221,14 @@ def import_findings(
     region: str,
     account: str | None,
     now: datetime | None = None,
+    fixed: Mapping[int, Remediation] | None = None,
 ) -> ImportResult:
-    """BatchImportFindings in batches of 100; never raises, every refusal is logged."""
+    """BatchImportFindings in batches of 100; never raises, every refusal is logged.
+
+    fixed maps id(finding) to a later fix of it seen in the same scan: that finding is
+    imported archived (build_asff).
+    """
+    fixed = fixed or {}
     if not findings:
         return ImportResult()
     now = now or datetime.now(UTC)
@@ -187,7 +248,7 @@ def import_findings(
     imported = failed = 0
     for start in range(0, len(own), BATCH_SIZE):
         batch = [
-            build_asff(f, region, account or str(f.account_id), now)
+            build_asff(f, region, account or str(f.account_id), now, fixed.get(id(f)))
             for f in own[start : start + BATCH_SIZE]
         ]
         try:
@@ -222,3 +283,245 @@ def import_findings(
         failed += int(answer.get("FailedCount") or 0)
         imported += int(answer.get("SuccessCount") or 0)
     return ImportResult(imported, failed, not_importable)
+
+
+# GetFindings: each filter takes at most 20 values; BatchUpdateFindings up to 100 findings.
+_FILTER_VALUES = 20
+# What paramguard itself put in a finding: the rest (ProductName, ProcessedAt, Workflow,
+# aws/securityhub/* fields) is Security Hub's own and is not sent back.
+_OWN_KEYS = (
+    "SchemaVersion",
+    "Id",
+    "ProductArn",
+    "GeneratorId",
+    "AwsAccountId",
+    "Types",
+    "CreatedAt",
+    "Severity",
+    "FindingProviderFields",
+    "Title",
+    "Description",
+    "Remediation",
+    "Resources",
+)
+# A fix resolves the workflow only from these: SUPPRESSED or RESOLVED was someone's decision.
+_OPEN_WORKFLOW = ("NEW", "NOTIFIED")
+
+
+@dataclass(frozen=True)
+class ResolveResult:
+    """How the fixes of earlier findings went."""
+
+    archived: int = 0  # findings archived (RecordState) and resolved (Workflow)
+    failed: int = 0  # look-ups, archives or workflow updates Security Hub refused or missed
+    no_finding: int = 0  # no active finding of paramguard's for the parameter
+    superseded: int = 0  # the finding's exposure is not older than the fix: left active
+    fixed: tuple[Remediation, ...] = ()  # the fixes that archived a finding
+
+
+def archived_document(stored: Mapping[str, Any], fix: Remediation, now: datetime) -> dict[str, Any]:
+    """The stored finding again, archived, saying what fixed it; UpdatedAt after the stored one."""
+    doc = {key: stored[key] for key in _OWN_KEYS if key in stored}
+    fields = stored.get("ProductFields")
+    own = {k: v for k, v in fields.items() if k.startswith("paramguard/")} if fields else {}
+    doc["ProductFields"] = own | remediation_fields(fix)
+    previous = moment(stored.get("UpdatedAt"))
+    when = now if previous is None or now > previous else previous + timedelta(milliseconds=1)
+    doc["UpdatedAt"] = _timestamp(None, when)
+    doc["RecordState"] = "ARCHIVED"
+    return doc
+
+
+def exposure_time(stored: Mapping[str, Any]) -> datetime | None:
+    """When the stored finding's plaintext write happened (its event time, else CreatedAt)."""
+    fields = stored.get("ProductFields") or {}
+    return moment(fields.get("paramguard/event_time")) or moment(stored.get("CreatedAt"))
+
+
+def _call(what: str, count: int, call: Any, **kwargs: Any) -> dict[str, Any] | None:
+    """One Security Hub call; None (logged) when it raised."""
+    try:
+        answer: dict[str, Any] = call(**kwargs)
+    except Exception as exc:  # noqa: BLE001 - the fixes are logged already; counted here
+        extra = {"event": "securityhub_resolve_failed", "call": what, "findings": count}
+        if is_aws_error(exc):
+            logger.error("Security Hub call failed", extra=extra | {"error": error_code(exc)})
+        else:
+            logger.exception("Security Hub call failed unexpectedly", extra=extra)
+        return None
+    return answer
+
+
+def _active_findings(
+    securityhub: Any, ids: Sequence[str], product: str
+) -> tuple[dict[str, dict[str, Any]], int]:
+    """paramguard's active findings among `ids`: (by Id, ids whose look-up failed)."""
+    found: dict[str, dict[str, Any]] = {}
+    failed = 0
+    for start in range(0, len(ids), _FILTER_VALUES):
+        chunk = ids[start : start + _FILTER_VALUES]
+        filters = {
+            "Id": [{"Value": i, "Comparison": "EQUALS"} for i in chunk],
+            "ProductArn": [{"Value": product, "Comparison": "EQUALS"}],
+            "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}],
+        }
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"Filters": filters, "MaxResults": 100}
+            if token:
+                kwargs["NextToken"] = token
+            answer = _call("GetFindings", len(chunk), securityhub.get_findings, **kwargs)
+            if answer is None:
+                failed += len(chunk)
+                break
+            for stored in answer.get("Findings") or []:
+                # Checked again here: the filter is the service's promise, not a test's.
+                if (
+                    stored.get("Id") in chunk
+                    and stored.get("ProductArn") == product
+                    and stored.get("RecordState") == "ACTIVE"
+                ):
+                    found[stored["Id"]] = stored
+            token = answer.get("NextToken")
+            if not token:
+                break
+    return found, failed
+
+
+def resolve_workflows(
+    securityhub: Any,
+    resolved: Iterable[tuple[str, Remediation]],
+    product: str,
+    tolerate_missing: bool = False,
+) -> int:
+    """BatchUpdateFindings Workflow RESOLVED with the fix's note; returns the failures.
+
+    One call per distinct note (one fix of several names shares one), 100 findings each.
+    tolerate_missing: FindingNotFound is not a failure (a finding this call just created
+    is resolved at creation, and Security Hub may not list it yet).
+    """
+    by_note: dict[str, list[str]] = {}
+    for ident, fix in resolved:
+        by_note.setdefault(remediation_note(fix), []).append(ident)
+    failed = 0
+    for note, idents in by_note.items():
+        for start in range(0, len(idents), BATCH_SIZE):
+            chunk = idents[start : start + BATCH_SIZE]
+            answer = _call(
+                "BatchUpdateFindings",
+                len(chunk),
+                securityhub.batch_update_findings,
+                FindingIdentifiers=[{"Id": i, "ProductArn": product} for i in chunk],
+                Workflow={"Status": "RESOLVED"},
+                Note={"Text": note, "UpdatedBy": "paramguard"},
+            )
+            if answer is None:
+                failed += len(chunk)
+                continue
+            for missed in answer.get("UnprocessedFindings") or []:
+                code = missed.get("ErrorCode")
+                if tolerate_missing and code == "FindingNotFound":
+                    continue
+                failed += 1
+                logger.error(
+                    "Security Hub did not resolve a finding's workflow",
+                    extra={
+                        "event": "securityhub_resolve_failed",
+                        "finding_id": (missed.get("FindingIdentifier") or {}).get("Id"),
+                        "error": code,
+                        "detail": str(missed.get("ErrorMessage"))[:300],
+                    },
+                )
+    return failed
+
+
+def _later(fix: Remediation, than: Remediation) -> bool:
+    """Whether fix happened after `than` (a fix with a known time beats one without)."""
+    mine, theirs = moment(fix.event_time), moment(than.event_time)
+    return mine is not None and (theirs is None or mine > theirs)
+
+
+def resolve_findings(
+    securityhub: Any,
+    fixes: Sequence[Remediation],
+    region: str,
+    account: str | None,
+    now: datetime | None = None,
+) -> ResolveResult:
+    """Archive and resolve paramguard's active findings of parameters fixed since.
+
+    Never raises and never creates a finding: a fix of a parameter with no active finding
+    (never reported, already archived, or another product's) changes nothing. A fix that is
+    not later than the finding's exposure (or whose time is unknown) leaves it active.
+    """
+    if not fixes:
+        return ResolveResult()
+    now = now or datetime.now(UTC)
+    wanted: dict[str, Remediation] = {}
+    for fix in fixes:
+        owner = account or fix.account_id
+        if not owner or (fix.account_id and fix.account_id != owner):
+            continue  # another account's parameter: its finding is not in this Security Hub
+        ident = finding_id(owner, fix.region or region, fix.parameter_name)
+        if ident not in wanted or _later(fix, wanted[ident]):
+            wanted[ident] = fix
+    owner_of = {ident: account or str(fix.account_id) for ident, fix in wanted.items()}
+    archive: list[tuple[dict[str, Any], Remediation, str, Any]] = []
+    failed = superseded = 0
+    for owner in sorted(set(owner_of.values())):
+        product = product_arn(region, owner)
+        ids = [i for i, o in owner_of.items() if o == owner]
+        active, lookups_failed = _active_findings(securityhub, ids, product)
+        failed += lookups_failed
+        for ident, stored in active.items():
+            fix = wanted[ident]
+            exposed, fixed_at = exposure_time(stored), moment(fix.event_time)
+            if exposed is None or fixed_at is None or fixed_at <= exposed:
+                superseded += 1
+                logger.info(
+                    "fix not later than the finding's exposure; the finding stays active",
+                    extra={
+                        "event": "remediation_superseded",
+                        "finding_id": ident,
+                        "remediated_at": fix.event_time,
+                    },
+                )
+                continue
+            workflow = (stored.get("Workflow") or {}).get("Status")
+            archive.append((archived_document(stored, fix, now), fix, product, workflow))
+    no_finding = len(wanted) - failed - superseded - len(archive)
+    archived: list[Remediation] = []
+    resolved: list[tuple[str, Remediation, str]] = []
+    for start in range(0, len(archive), BATCH_SIZE):
+        batch = archive[start : start + BATCH_SIZE]
+        answer = _call(
+            "BatchImportFindings",
+            len(batch),
+            securityhub.batch_import_findings,
+            Findings=[doc for doc, _, _, _ in batch],
+        )
+        if answer is None:
+            failed += len(batch)
+            continue
+        refused = {r.get("Id") for r in answer.get("FailedFindings") or []}
+        for item in answer.get("FailedFindings") or []:
+            logger.error(
+                "Security Hub refused to archive a finding",
+                extra={
+                    "event": "securityhub_resolve_failed",
+                    "finding_id": item.get("Id"),
+                    "error": item.get("ErrorCode"),
+                    "detail": str(item.get("ErrorMessage"))[:300],
+                },
+            )
+        failed += len(refused)
+        for doc, fix, product, workflow in batch:
+            if doc["Id"] not in refused:
+                archived.append(fix)
+                if workflow in (*_OPEN_WORKFLOW, None):
+                    resolved.append((doc["Id"], fix, product))
+    for product in sorted({p for _, _, p in resolved}):
+        failed += resolve_workflows(
+            securityhub, [(i, f) for i, f, p in resolved if p == product], product
+        )
+    return ResolveResult(len(archived), failed, max(no_finding, 0), superseded, tuple(archived))
