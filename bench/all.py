@@ -26,6 +26,8 @@ MODULES = (
     "bench.latency",
     "bench.iac",
     "bench.backfill",
+    "bench.smallfiles",
+    "bench.organization",
 )
 MISSED_PREFIX = "TARGET MISSED: "
 

@@ -4,9 +4,11 @@ Issue 15's load figure: `paramguard inventory --organization` over 200 member ac
 regions (accounts, member roles and parameters generated), then the deployed sweep's
 fan-out of the same organization (one SQS message per account) and one account's sweep
 message. Prints the wall times and the AWS API calls per account, counted with a botocore
-event hook on every client (the caller's own and each member session's). Exits 1 when an
-account costs more calls than its floor: one AssumeRole, and one DescribeParameters page per
-region (each account-region holds fewer than 50 plaintext parameters).
+event hook on every client (the caller's own and each member session's). Its targets, through
+bench.targets: every planted finding is found, and no member account costs more calls than
+its floor (one AssumeRole, and one DescribeParameters page per region: each account-region
+holds fewer than 50 plaintext parameters). Issue 15 asks for the wall time, not a limit on
+it: it is printed, and shown beside the calls target in make bench's table.
 
 moto answers in-process on this machine's CPU with no network: the wall time is paramguard's
 work plus moto's, not AWS's latency (an AssumeRole and a DescribeParameters page take tens of
@@ -22,11 +24,13 @@ import statistics
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import boto3
 from moto import mock_aws
 
+from bench.targets import at_most, check, report
 from support.awsutil import ACCOUNT, LambdaContext
 from support.builders import sqs_event
 from support.organization import MEMBER_ROLE, TRUST
@@ -189,7 +193,7 @@ def _fan_out(accounts: list[str], calls: Counter[str]) -> tuple[float, int, floa
 
 
 def main() -> int:
-    """Print the sweep's wall time and calls per account; 1 if an account costs too many."""
+    """Print the sweep's wall time and calls per account; report the targets."""
     _environment()
     with mock_aws():
         start = time.perf_counter()
@@ -225,10 +229,25 @@ def main() -> int:
         "of 10)"
     )
     print(f"    one account's message (median) {message_ms:8.1f} ms")
-    missed = findings != expected or max(members) > floor
-    verdict = "MISSED" if missed else "met"
-    print(f"  target: every finding, at most {floor} calls per member account: {verdict}")
-    return 1 if missed else 0
+    scale = f"{ACCOUNTS} accounts x {len(REGIONS)} regions"
+    targets = [
+        check(
+            f"inventory --organization, {scale}: every finding",
+            findings == expected,
+            f"{findings} of {expected}",
+            "all",
+        ),
+        replace(
+            at_most(
+                "inventory --organization: API calls per member account (max)",
+                max(members),
+                floor,
+                "calls",
+            ),
+            note=f"wall {seconds:.1f} s for {scale}, -j {JOBS}, in-process moto; no time target",
+        ),
+    ]
+    return report(targets, "bench.organization")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ PutParameter record at a random position in each), cached in bench/.data/, and t
 1. in-process CPU time of paramguard's decompress + scan (scan.scan_blob) against a plain
    `zlib.decompress` + `json.loads` of the same bytes (the files are read beforehand);
 2. whole-process `python -m paramguard scan DIR` against a Python process that loops over
-   the same files doing `gzip.decompress` + `json.loads` (CPU time of each child process).
+   the same files doing `gzip.decompress` + `json.loads` (CPU time of each child process,
+   measured by bench.targets.run_process).
 
-Prints each target with its measured value; exits 1 naming any that is missed.
+Prints the measurements and the crossover table of whole parse and proof by size, then
+reports its targets through bench.targets (exit 1 if one is missed).
 """
 
 from __future__ import annotations
@@ -20,9 +22,7 @@ import json
 import math
 import os
 import random
-import resource
 import statistics
-import subprocess
 import sys
 import time
 import zlib
@@ -37,8 +37,8 @@ from paramguard.rule import evaluate_record
 from paramguard.scan import scan_blob
 
 from bench.generate import DATA_DIR, _Gen
+from bench.targets import Target, at_most, check, report, run_process
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL_FILES = 1200
 SMALL_VERSION = 2
 MEDIAN_BYTES = 4_000  # JSON bytes; issue 16's sample of real files
@@ -171,27 +171,12 @@ def crossover() -> tuple[list[tuple[int, float, float]], int | None]:
     return rows, cheaper
 
 
-def child_env() -> dict[str, str]:
-    """The environment of the timed processes: bytecode cached out of the tree (the Makefile
-    turns writing it off), as an installed package has it, so no run compiles sources."""
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(DATA_DIR / "pycache")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    path = [env.get("PYTHONPATH", ""), str(ROOT / "function"), str(ROOT)]
-    env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
-    return env
-
-
 def child_cpu(argv: list[str]) -> tuple[float, float, bytes]:
-    """CPU seconds (user + system, children included) and wall time of a process; stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, env=child_env(), capture_output=True, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise RuntimeError(f"{argv[2:4]} failed: {done.stderr.decode()[-500:]}")
-    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return used, wall, done.stdout
+    """CPU seconds (user + system, its workers included) and wall time of a process; stdout."""
+    done = run_process(argv)  # bytecode cached out of the tree, as an installed package has it
+    if done.code not in (0, 1):  # 1: scan found something
+        raise RuntimeError(f"{argv[2:4]} exited {done.code}")
+    return done.cpu, done.wall, done.stdout
 
 
 def whole_process(top: Path) -> dict[str, Any]:
@@ -223,8 +208,8 @@ def whole_process(top: Path) -> dict[str, Any]:
 
 
 def main() -> int:
-    """Measure, print each target with its value, exit 1 if one is missed."""
-    missed: list[str] = []
+    """Measure, print the numbers and the crossover table, report the targets."""
+    targets: list[Target] = []
     top = small_files()
     paths = files(top)
     blobs = [p.read_bytes() for p in paths]
@@ -242,15 +227,21 @@ def main() -> int:
         f"({mine / len(blobs) * 1e6:.0f} us/file), zlib + json.loads {theirs * 1000:.0f} ms "
         f"(median of {REPEATS}); {found} findings among {puts} PutParameter records"
     )
-    line = f"small files in-process paramguard / (zlib + json.loads): {mine / theirs:.2f}"
-    line += f" (target <= {IN_PROCESS_TARGET})"
-    print(line)
-    if mine / theirs > IN_PROCESS_TARGET:
-        missed.append(line)
-    if puts != len(blobs) or found == 0:
-        missed.append(
-            f"small files: {puts} PutParameter records in {len(blobs)} files, {found} found"
+    targets.append(
+        at_most(
+            "in-process: decompress + scan / zlib + json.loads, CPU",
+            mine / theirs,
+            IN_PROCESS_TARGET,
         )
+    )
+    targets.append(
+        check(
+            "PutParameter records read in-process (one a file)",
+            puts == len(blobs),
+            f"{puts}",
+            f"{len(blobs)}",
+        )
+    )
     rows, cheaper = crossover()
     for size, whole, proof in rows:
         print(
@@ -267,19 +258,22 @@ def main() -> int:
             f"whole process {name}: CPU {runs[name]['cpu_s']:.2f} s, "
             f"wall {runs[name]['wall_s']:.2f} s (median of {REPEATS})"
         )
-    line = f"scan and scan -j 1 print the same {runs['findings']} findings: {runs['same_output']}"
-    print(line)
-    if not runs["same_output"] or runs["findings"] != found:
-        missed.append(line + f" (in-process: {found})")
-    ratio = runs["scan"]["cpu_s"] / runs["loop"]["cpu_s"]
-    line = "small files whole-process CPU `paramguard scan DIR` / gzip + json.loads loop: "
-    line += f"{ratio:.2f} (target <= {PROCESS_TARGET})"
-    print(line)
-    if ratio > PROCESS_TARGET:
-        missed.append(line)
-    for line in missed:
-        print(f"TARGET MISSED: {line}")
-    return 1 if missed else 0
+    same = runs["same_output"] and runs["findings"] == found and found > 0
+    targets.append(
+        check(
+            "scan, scan -j 1 and in-process: the same findings",
+            same,
+            f"{runs['findings']}" + ("" if same else f" (in-process {found}, DIFFER)"),
+        )
+    )
+    targets.append(
+        at_most(
+            "whole process: `paramguard scan DIR` / gzip + json.loads loop, CPU",
+            runs["scan"]["cpu_s"] / runs["loop"]["cpu_s"],
+            PROCESS_TARGET,
+        )
+    )
+    return report(targets, "bench.smallfiles")
 
 
 if __name__ == "__main__":
