@@ -80,17 +80,6 @@ resource "aws_sqs_queue" "sweep" {
   }
 }
 
-# Only this queue may send to the dead-letter queue.
-resource "aws_sqs_queue_redrive_allow_policy" "sweep_dead_letters" {
-  count = var.inventory_organization ? 1 : 0
-
-  queue_url = aws_sqs_queue.sweep_dead_letters[0].id
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.sweep[0].arn]
-  })
-}
-
 resource "aws_lambda_event_source_mapping" "sweep" {
   count = var.inventory_organization ? 1 : 0
 
