@@ -33,6 +33,11 @@ output "function_arn" {
   value       = aws_lambda_function.analyzer.arn
 }
 
+output "function_role_arn" {
+  description = "ARN of the detector function's role: the principal the member role trusts (modules/member-role's detector_role_arn)."
+  value       = aws_iam_role.analyzer.arn
+}
+
 output "log_group_name" {
   description = "CloudWatch log group of the detector function."
   value       = aws_cloudwatch_log_group.analyzer.name

@@ -214,7 +214,7 @@ run "member_role_module_with_an_organization_id_and_targets_looks_nothing_up" {
       && aws_cloudformation_stack_set.member_role.call_as == "SELF"
       && aws_cloudformation_stack_set.member_role.capabilities == toset(["CAPABILITY_NAMED_IAM"])
       && aws_cloudformation_stack_set.member_role.auto_deployment[0].enabled
-      && !aws_cloudformation_stack_set.member_role.auto_deployment[0].retain_stacks_on_account_removal
+      && aws_cloudformation_stack_set.member_role.auto_deployment[0].retain_stacks_on_account_removal == false
       && aws_cloudformation_stack_set.member_role.operation_preferences[0].failure_tolerance_percentage == 10
       && aws_cloudformation_stack_set.member_role.operation_preferences[0].max_concurrent_percentage == 25
       && aws_cloudformation_stack_set_instance.member_role.operation_preferences[0].concurrency_mode == "SOFT_FAILURE_TOLERANCE"
