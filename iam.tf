@@ -178,7 +178,8 @@ locals {
       resources  = ["*"]
       conditions = []
     },
-    # The scheduled run queues one message per account ...
+    # The scheduled run queues one message per account (SendMessageBatch is authorised as
+    # sqs:SendMessage) ...
     {
       enabled    = var.inventory_organization
       sid        = "QueueSweepAccounts"
