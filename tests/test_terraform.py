@@ -1446,7 +1446,13 @@ def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_pa
             for name, change in plan.get("output_changes", {}).items()
             if change["actions"] != ["no-op"]
         }
-        assert outputs == {"dashboard_console_url": ["create"], "saved_query_names": ["create"]}
+        # New outputs since: the dashboard's (issue 13) and the function's role ARN, which the
+        # member role trusts (issue 15; the other organization outputs are null when off).
+        assert outputs == {
+            "dashboard_console_url": ["create"],
+            "saved_query_names": ["create"],
+            "function_role_arn": ["create"],
+        }
         assert len(plan["resource_changes"]) > 50  # the whole deployment was compared
     finally:
         tf.destroy(SPLIT_VARIABLES)
