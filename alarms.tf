@@ -121,6 +121,33 @@ locals {
         dimensions  = {}
       })
     } : {},
+    local.cross_account ? {
+      member_role_failures = merge(local.any_in_a_minute, {
+        name        = "${var.name_prefix}-member-role-failures"
+        guards      = "the member role could not be assumed in an account; its types, values and sweep are not seen"
+        description = "The function could not assume ${local.member_role_name} in a member account (the role is missing: an account outside the StackSet's targets or the management account; AccessDenied: the trust policy no longer matches this function's role, e.g. after the role was created again, or an SCP). Writes there are reported with type unknown and their values are not inspected; the organization sweep skips the account. First check: the member role lines in ${local.log_group_name}, which name the account and the error; then the role in that account and its trust policy."
+        namespace   = var.metric_namespace
+        metric      = "MemberRoleFailures"
+        dimensions  = {}
+      })
+    } : {},
+    # SQS publishes queue metrics every minute while the queue holds messages.
+    var.inventory_organization ? {
+      sweep_dead_letters = {
+        name               = "${var.name_prefix}-sweep-dead-letters-not-empty"
+        guards             = "an account's organization sweep failed every attempt; its existing parameters were not checked"
+        description        = "An account's sweep message failed five times and waits in ${local.sweep_dead_letters_name}; that account's existing plaintext parameters were not reported. First check: the inventory errors in ${local.log_group_name} for the account in the message; once fixed, move the messages back to ${local.sweep_queue_name} (aws sqs start-message-move-task) or wait for the next scheduled sweep."
+        namespace          = "AWS/SQS"
+        metric             = "ApproximateNumberOfMessagesVisible"
+        dimensions         = { QueueName = local.sweep_dead_letters_name }
+        statistic          = "Maximum"
+        period             = 300
+        evaluation_periods = 1
+        comparison         = "GreaterThanOrEqualToThreshold"
+        threshold          = 1
+        missing_data       = "notBreaching"
+      }
+    } : {},
     # EventBridge publishes FailedInvocations only when it is not zero. RuleName alone
     # is the default bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
     { for key, rule in local.event_rules : "${replace(key, "-", "_")}_failed_invocations" => merge(local.any_in_a_minute, {

@@ -60,6 +60,10 @@ resource "aws_lambda_function" "analyzer" {
       var.inspect_values ? { INSPECT_VALUES = "true" } : {},
       var.securityhub_findings ? { SECURITYHUB_FINDINGS = "true" } : {},
       var.eventbridge_findings ? { EVENT_BUS_NAME = "default" } : {},
+      # The organization (docs/organization.md): only set when on, like the three above.
+      local.cross_account ? { MEMBER_ROLE_NAME = local.member_role_name } : {},
+      var.inventory_organization ? { SWEEP_QUEUE_URL = aws_sqs_queue.sweep[0].url } : {},
+      var.inventory_organization && length(var.organization_accounts) > 0 ? { SWEEP_ACCOUNTS = join(",", var.organization_accounts) } : {},
     )
   }
 

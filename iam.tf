@@ -67,44 +67,24 @@ data "aws_iam_policy_document" "analyzer" {
     resources = ["*"]
   }
 
-  # Value inspection reads the exact version written (name:version), without decryption:
-  # no ssm:GetParameters, no kms:Decrypt, so a SecureString's plain value stays out of reach.
-  # Any region: a multi-region trail reports writes from all of them; own account only.
+  # The statements that exist only while their feature is on (local.optional_statements),
+  # in the order they are listed there.
   dynamic "statement" {
-    for_each = var.inspect_values ? [1] : []
+    for_each = local.optional_statements
 
     content {
-      sid       = "ReadPlaintextValues"
-      actions   = ["ssm:GetParameter"]
-      resources = ["arn:${local.partition}:ssm:*:${local.account_id}:parameter/*"]
-    }
-  }
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
 
-  # BatchImportFindings is authorised on the product resource; with the default integration
-  # that is the account's own product ARN in the function's region.
-  dynamic "statement" {
-    for_each = var.securityhub_findings ? [1] : []
+      dynamic "condition" {
+        for_each = statement.value.conditions
 
-    content {
-      sid       = "ImportFindingsToSecurityHub"
-      actions   = ["securityhub:BatchImportFindings"]
-      resources = ["arn:${local.partition}:securityhub:${local.region}:${local.account_id}:product/${local.account_id}/default"]
-    }
-  }
-
-  # The default bus only, and only events that say they come from paramguard.
-  dynamic "statement" {
-    for_each = var.eventbridge_findings ? [1] : []
-
-    content {
-      sid       = "PutFindingEvents"
-      actions   = ["events:PutEvents"]
-      resources = ["arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default"]
-
-      condition {
-        test     = "StringEquals"
-        variable = "events:source"
-        values   = ["paramguard"]
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
       }
     }
   }
@@ -147,6 +127,76 @@ data "aws_iam_policy_document" "analyzer" {
       }
     }
   }
+}
+
+locals {
+  # The function role's optional statements as data, each with the variable that turns it on.
+  optional_statements = [for statement in [
+    # Value inspection reads the exact version written (name:version), without decryption:
+    # no ssm:GetParameters, no kms:Decrypt, so a SecureString's plain value stays out of reach.
+    # Any region: a multi-region trail reports writes from all of them; own account only
+    # (other accounts' values are read through their member role).
+    {
+      enabled    = var.inspect_values
+      sid        = "ReadPlaintextValues"
+      actions    = ["ssm:GetParameter"]
+      resources  = ["arn:${local.partition}:ssm:*:${local.account_id}:parameter/*"]
+      conditions = []
+    },
+    # BatchImportFindings is authorised on the product resource; with the default integration
+    # that is the account's own product ARN in the function's region.
+    {
+      enabled    = var.securityhub_findings
+      sid        = "ImportFindingsToSecurityHub"
+      actions    = ["securityhub:BatchImportFindings"]
+      resources  = ["arn:${local.partition}:securityhub:${local.region}:${local.account_id}:product/${local.account_id}/default"]
+      conditions = []
+    },
+    # The default bus only, and only events that say they come from paramguard.
+    {
+      enabled    = var.eventbridge_findings
+      sid        = "PutFindingEvents"
+      actions    = ["events:PutEvents"]
+      resources  = ["arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default"]
+      conditions = [{ test = "StringEquals", variable = "events:source", values = ["paramguard"] }]
+    },
+    # The member role by name in any account: which accounts is decided by the role's trust
+    # policy (this role, aws:PrincipalOrgID) and by where the role exists.
+    {
+      enabled    = local.cross_account
+      sid        = "AssumeMemberRole"
+      actions    = ["sts:AssumeRole"]
+      resources  = ["arn:${local.partition}:iam::*:role/${local.member_role_name}"]
+      conditions = []
+    },
+    # organizations:ListAccounts has no resource-level permissions (Service Authorization
+    # Reference, AWS Organizations), so "*"; not needed with a fixed organization_accounts.
+    {
+      enabled    = var.inventory_organization && length(var.organization_accounts) == 0
+      sid        = "ListOrganizationAccounts"
+      actions    = ["organizations:ListAccounts"]
+      resources  = ["*"]
+      conditions = []
+    },
+    # The scheduled run queues one message per account (SendMessageBatch is authorised as
+    # sqs:SendMessage) ...
+    {
+      enabled    = var.inventory_organization
+      sid        = "QueueSweepAccounts"
+      actions    = ["sqs:SendMessage"]
+      resources  = aws_sqs_queue.sweep[*].arn
+      conditions = []
+    },
+    # ... and the event source mapping receives them with the function's role
+    # (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html, execution role permissions).
+    {
+      enabled    = var.inventory_organization
+      sid        = "ReceiveSweepAccounts"
+      actions    = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+      resources  = aws_sqs_queue.sweep[*].arn
+      conditions = []
+    },
+  ] : statement if statement.enabled]
 }
 
 resource "aws_iam_role_policy" "analyzer" {

@@ -33,6 +33,11 @@ output "function_arn" {
   value       = aws_lambda_function.analyzer.arn
 }
 
+output "function_role_arn" {
+  description = "ARN of the detector function's role: the principal the member role trusts (modules/member-role's detector_role_arn)."
+  value       = aws_iam_role.analyzer.arn
+}
+
 output "log_group_name" {
   description = "CloudWatch log group of the detector function."
   value       = aws_cloudwatch_log_group.analyzer.name
@@ -49,7 +54,7 @@ output "alarm_arn" {
 }
 
 output "alarm_names" {
-  description = "Names of all alarms, by key: `anomalies` (findings), and every way the detector can go blind (`heartbeat`, `log_file_failures`, `failure_queue`, `analyzer_errors`, `dictionary_load_failures`, `inventory_failures`, `value_read_failures`, `finding_export_failures`, `<rule>_failed_invocations`)."
+  description = "Names of all alarms, by key: `anomalies` (findings), and every way the detector can go blind (`heartbeat`, `log_file_failures`, `failure_queue`, `analyzer_errors`, `dictionary_load_failures`, `inventory_failures`, `value_read_failures`, `finding_export_failures`, `member_role_failures`, `sweep_dead_letters`, `<rule>_failed_invocations`)."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.detector : key => alarm.alarm_name }
 }
 
@@ -112,4 +117,24 @@ output "dashboard_console_url" {
 output "saved_query_names" {
   description = "Names of the saved CloudWatch Logs Insights queries (Logs Insights > Saved queries; set the time range, e.g. the last 24 h, in the console), by key."
   value       = { for key, query in aws_cloudwatch_query_definition.detector : key => query.name }
+}
+
+output "member_role_name" {
+  description = "Name of the read-only role the function assumes in member accounts (null when cross-account look-ups are off)."
+  value       = local.cross_account ? local.member_role_name : null
+}
+
+output "member_role_stack_set_name" {
+  description = "Name of the StackSet that deploys the member role (null unless organization_member_role)."
+  value       = one(module.member_role[*].stack_set_name)
+}
+
+output "sweep_queue_url" {
+  description = "URL of the SQS queue that fans the organization sweep out, one message per account (null unless inventory_organization)."
+  value       = one(aws_sqs_queue.sweep[*].url)
+}
+
+output "sweep_dead_letter_queue_url" {
+  description = "URL of the queue that keeps the organization sweep's messages that failed every attempt (null unless inventory_organization)."
+  value       = one(aws_sqs_queue.sweep_dead_letters[*].url)
 }

@@ -311,3 +311,83 @@ variable "create_dashboard" {
   type        = bool
   default     = true
 }
+
+# ---- Organization (docs/organization.md) ----
+
+variable "member_role_name" {
+  description = "Name of paramguard's read-only role in the organization's member accounts (path \"/\"). Non-empty turns cross-account look-ups on: the function assumes it to look up a parameter's type (and value, with inspect_values) in the account a record of an organization trail comes from, and the sweep uses it in every account. Set it alone when you deploy the role yourself (modules/member-role from the management account, Control Tower customisations, Account Factory for Terraform). Empty with organization_member_role = true: \"paramguard-member\"."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{0,64}$", var.member_role_name))
+    error_message = "member_role_name must be empty or 1-64 characters of letters, digits and +=,.@_- (an IAM role name)."
+  }
+}
+
+variable "organization_member_role" {
+  description = "Deploy the member role (member_role_name) to the organization's accounts from this account, as a CloudFormation StackSet with service-managed permissions, and turn cross-account look-ups on. This account must be the organization's management account (member_role_call_as = \"SELF\") or the StackSets delegated administrator (\"DELEGATED_ADMIN\"), with trusted access for StackSets on. A detector in another account deploys the role with modules/member-role from such an account instead (examples/organization)."
+  type        = bool
+  default     = false
+}
+
+variable "member_role_deployment_targets" {
+  description = "With organization_member_role: the organization root or OU IDs the role is deployed to (r-... or ou-...-...; child OUs included, new accounts automatically). Empty: the organization's root, looked up."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for target in var.member_role_deployment_targets : can(regex("^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$", target))])
+    error_message = "member_role_deployment_targets must hold organization root IDs (r-...) or OU IDs (ou-...-...)."
+  }
+}
+
+variable "member_role_call_as" {
+  description = "With organization_member_role: \"DELEGATED_ADMIN\" when this account is registered as the StackSets delegated administrator (the usual place for a security tooling account), \"SELF\" when it is the organization's management account."
+  type        = string
+  default     = "DELEGATED_ADMIN"
+
+  validation {
+    condition     = contains(["SELF", "DELEGATED_ADMIN"], var.member_role_call_as)
+    error_message = "member_role_call_as must be \"SELF\" or \"DELEGATED_ADMIN\"."
+  }
+}
+
+variable "member_role_region" {
+  description = "With organization_member_role: the one region the StackSet's stack instances deploy in (an IAM role is global). Null: this deployment's region. It must be enabled in every target account."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.member_role_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.member_role_region))
+    error_message = "member_role_region must be null or a region name such as \"eu-west-1\"."
+  }
+}
+
+variable "inventory_organization" {
+  description = "Make the scheduled sweep (inventory_schedule) cover every account of the organization: each run queues one message per account (organizations:ListAccounts, or organization_accounts) on an SQS queue that invokes the function once per account, which assumes the member role there and sweeps inventory_regions. Needs inventory_schedule and cross-account look-ups (member_role_name or organization_member_role). Per-account failures count in InventoryFailures; messages that failed every attempt wait in the sweep dead-letter queue, which has its own alarm."
+  type        = bool
+  default     = false
+}
+
+variable "organization_accounts" {
+  description = "With inventory_organization: the account IDs to sweep, instead of listing the organization's accounts (organizations:ListAccounts needs the management account or a delegated administrator). Empty: every account ListAccounts returns."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for account in var.organization_accounts : can(regex("^[0-9]{12}$", account))])
+    error_message = "organization_accounts must hold 12-digit AWS account IDs."
+  }
+}
+
+variable "organization_sweep_concurrency" {
+  description = "With inventory_organization: most accounts swept at the same time (the SQS event source's maximum concurrency; 2-1000). It bounds how much of the account's Lambda concurrency the sweep takes; keep it below lambda_reserved_concurrent_executions when that is set. Parameter Store throttles per account and region, so accounts swept at the same time do not share a limit."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.organization_sweep_concurrency >= 2 && var.organization_sweep_concurrency <= 1000 && floor(var.organization_sweep_concurrency) == var.organization_sweep_concurrency
+    error_message = "organization_sweep_concurrency must be a whole number from 2 to 1000."
+  }
+}

@@ -151,3 +151,23 @@ def record_api_calls() -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
         yield calls
     finally:
         setattr(BaseClient, "_make_api_call", original)  # noqa: B010
+
+
+def trust_allows(policy: Mapping[str, Any], principal_arn: str, context: Mapping[str, str]) -> bool:
+    """Whether a role's trust policy lets an AWS principal call sts:AssumeRole (Deny wins)."""
+    allowed = False
+    for statement in statements(policy):
+        if "NotPrincipal" in statement or "NotAction" in statement:
+            raise ValueError("NotPrincipal/NotAction are not supported by this evaluator")
+        if not any(glob_match(a, "sts:AssumeRole") for a in as_list(statement.get("Action"))):
+            continue
+        principal = statement.get("Principal", {})
+        principals = ["*"] if principal == "*" else as_list(principal.get("AWS"))
+        if not any(glob_match(p, principal_arn) for p in principals):
+            continue
+        if not _condition_holds(statement.get("Condition", {}), context):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        allowed = True
+    return allowed

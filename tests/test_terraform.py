@@ -90,7 +90,7 @@ def test_init_and_validate(tmp_path: Path) -> None:
     assert "Success" in text
 
 
-@pytest.mark.parametrize("module", [".", "modules/private-bucket"])
+@pytest.mark.parametrize("module", [".", "modules/private-bucket", "modules/member-role"])
 def test_tfschema_check_is_clean(module: str) -> None:
     if not terraform.TFSCHEMA_CHECK.exists():
         pytest.skip(f"{terraform.TFSCHEMA_CHECK} is not here (it lives in the shared tools)")
@@ -143,6 +143,11 @@ INVALID_VALUES = [
     ("heartbeat_minutes", 7, "heartbeat_minutes must be 0 (no heartbeat alarm) or a"),
     ("heartbeat_minutes", 1445, "heartbeat_minutes must be 0 (no heartbeat alarm) or a"),
     ("kms_key_deletion_window_days", 31, "kms_key_deletion_window_days must be a whole"),
+    ("member_role_name", "role/with/path", "member_role_name must be empty or 1-64 characters"),
+    ("member_role_call_as", "MANAGEMENT", 'member_role_call_as must be "SELF" or'),
+    ("member_role_deployment_targets", ["o-a1b2c3d4e5"], "must hold organization root IDs"),
+    ("organization_accounts", ["12345"], "organization_accounts must hold 12-digit"),
+    ("organization_sweep_concurrency", 1, "organization_sweep_concurrency must be a whole"),
 ]
 
 
@@ -180,7 +185,8 @@ def test_reusable_module_is_the_root_without_its_provider() -> None:
     linked = {p.name for p in module.glob("*.tf")}
     assert linked == root_files
     targets = {name: REPO / name for name in [*linked, "function", "dictionary", "scripts"]}
-    targets["modules/private-bucket"] = REPO / "modules" / "private-bucket"
+    for local_module in ("private-bucket", "member-role"):
+        targets[f"modules/{local_module}"] = REPO / "modules" / local_module
     for name, target in targets.items():
         path = module / name
         assert path.is_symlink(), f"{path} must be a link to the root's, not a copy"
@@ -1440,7 +1446,13 @@ def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_pa
             for name, change in plan.get("output_changes", {}).items()
             if change["actions"] != ["no-op"]
         }
-        assert outputs == {"dashboard_console_url": ["create"], "saved_query_names": ["create"]}
+        # New outputs since: the dashboard's (issue 13) and the function's role ARN, which the
+        # member role trusts (issue 15; the other organization outputs are null when off).
+        assert outputs == {
+            "dashboard_console_url": ["create"],
+            "saved_query_names": ["create"],
+            "function_role_arn": ["create"],
+        }
         assert len(plan["resource_changes"]) > 50  # the whole deployment was compared
     finally:
         tf.destroy(SPLIT_VARIABLES)

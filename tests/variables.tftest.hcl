@@ -158,3 +158,53 @@ run "kms_key_deletion_window_days_rejects_1" {
 
   expect_failures = [var.kms_key_deletion_window_days]
 }
+
+run "member_role_name_rejects_1" {
+  command = plan
+
+  variables {
+    member_role_name = "role/with/path"
+  }
+
+  expect_failures = [var.member_role_name]
+}
+
+run "member_role_call_as_rejects_1" {
+  command = plan
+
+  variables {
+    member_role_call_as = "MANAGEMENT"
+  }
+
+  expect_failures = [var.member_role_call_as]
+}
+
+run "member_role_deployment_targets_rejects_1" {
+  command = plan
+
+  variables {
+    member_role_deployment_targets = ["o-a1b2c3d4e5"]
+  }
+
+  expect_failures = [var.member_role_deployment_targets]
+}
+
+run "organization_accounts_rejects_1" {
+  command = plan
+
+  variables {
+    organization_accounts = ["12345"]
+  }
+
+  expect_failures = [var.organization_accounts]
+}
+
+run "organization_sweep_concurrency_rejects_1" {
+  command = plan
+
+  variables {
+    organization_sweep_concurrency = 1
+  }
+
+  expect_failures = [var.organization_sweep_concurrency]
+}

@@ -14,6 +14,7 @@ provider "aws" {
   s3_use_path_style           = true
 
   endpoints {
+    cloudformation = var.endpoint
     cloudtrail     = var.endpoint
     cloudwatch     = var.endpoint
     cloudwatchlogs = var.endpoint
@@ -22,6 +23,7 @@ provider "aws" {
     iam            = var.endpoint
     kms            = var.endpoint
     lambda         = var.endpoint
+    organizations  = var.endpoint
     s3             = var.endpoint
     sns            = var.endpoint
     sqs            = var.endpoint

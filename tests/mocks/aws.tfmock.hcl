@@ -16,3 +16,12 @@ mock_data "aws_region" {
 mock_data "aws_iam_policy_document" {
   defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
 }
+
+# An organization as its management account or a delegated administrator sees it (roots are
+# empty elsewhere: tests/organization.tftest.hcl overrides that).
+mock_data "aws_organizations_organization" {
+  defaults = {
+    id    = "o-a1b2c3d4e5"
+    roots = [{ id = "r-ab12", arn = "arn:aws:organizations::111111111111:root/o-a1b2c3d4e5/r-ab12", name = "Root", policy_types = [] }]
+  }
+}
