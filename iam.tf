@@ -152,6 +152,17 @@ locals {
       resources  = ["arn:${local.partition}:securityhub:${local.region}:${local.account_id}:product/${local.account_id}/default"]
       conditions = []
     },
+    # A fixed parameter resolves its finding: GetFindings finds paramguard's active one, and
+    # BatchUpdateFindings sets its workflow to RESOLVED with a note (a provider's re-import
+    # cannot change Workflow or Note once the finding exists). Both are authorised on the
+    # account's hub (Service Authorization Reference, AWS Security Hub: resource type "hub").
+    {
+      enabled    = var.securityhub_findings
+      sid        = "ResolveFixedFindings"
+      actions    = ["securityhub:BatchUpdateFindings", "securityhub:GetFindings"]
+      resources  = ["arn:${local.partition}:securityhub:${local.region}:${local.account_id}:hub/default"]
+      conditions = []
+    },
     # The default bus only, and only events that say they come from paramguard.
     {
       enabled    = var.eventbridge_findings

@@ -41,7 +41,7 @@ locals {
     local.eventbridge_trigger ? {
       # The CloudTrail record itself: who, from where, and the type as written.
       "put-parameter" = {
-        description = "CloudTrail PutParameter calls, within seconds of the write."
+        description = var.securityhub_findings ? "CloudTrail PutParameter calls, and the deletes that fix them, within seconds." : "CloudTrail PutParameter calls, within seconds of the write."
         pattern = jsonencode({
           source        = ["aws.ssm"]
           "detail-type" = ["AWS API Call via CloudTrail"]
@@ -50,19 +50,23 @@ locals {
           # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html ("Exists")
           detail = {
             eventSource = ["ssm.amazonaws.com"]
-            eventName   = ["PutParameter"]
-            errorCode   = [{ exists = false }]
+            # With Security Hub, a delete resolves the parameter's finding (docs/findings.md).
+            eventName = var.securityhub_findings ? ["PutParameter", "DeleteParameter", "DeleteParameters"] : ["PutParameter"]
+            errorCode = [{ exists = false }]
           }
         })
         schedule = null
       }
       # Parameter Store's own event: name and type, no actor; a second, independent path.
       "parameter-change" = {
-        description = "Parameter Store Change events for plain String/StringList parameters."
+        description = var.securityhub_findings ? "Parameter Store Change events: plain String/StringList writes, and the deletes and SecureString writes that fix them." : "Parameter Store Change events for plain String/StringList parameters."
         pattern = jsonencode({
           source        = ["aws.ssm"]
           "detail-type" = ["Parameter Store Change"]
-          detail = {
+          # With Security Hub, a delete or a SecureString overwrite resolves the finding.
+          detail = var.securityhub_findings ? {
+            operation = ["Create", "Update", "Delete"]
+            } : {
             operation = ["Create", "Update"]
             type      = ["String", "StringList"]
           }

@@ -121,6 +121,11 @@ def api_call_for(
         # Reference, Security Hub: BatchImportFindings, resource type "product").
         products = {str(f.get("ProductArn")) for f in params.get("Findings") or []}
         return ApiCall("securityhub:BatchImportFindings", ",".join(sorted(products)), {})
+    if service == "securityhub" and operation in ("GetFindings", "BatchUpdateFindings"):
+        # Authorised on the account's hub (Service Authorization Reference, Security Hub:
+        # resource type "hub").
+        hub = f"arn:aws:securityhub:{region}:{ACCOUNT}:hub/default"
+        return ApiCall(f"securityhub:{operation}", hub, {})
     if service == "events" and operation == "PutEvents":
         entries = params.get("Entries") or []
         buses = {str(e.get("EventBusName") or "default") for e in entries}

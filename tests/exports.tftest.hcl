@@ -75,11 +75,22 @@ run "exports_on" {
   variables {
     securityhub_findings = true
     eventbridge_findings = true
+    trigger_mode         = "both"
   }
 
   assert {
     condition     = one([for s in data.aws_iam_policy_document.analyzer.statement : s.resources if s.sid == "ImportFindingsToSecurityHub"]) == toset(["arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"])
     error_message = "BatchImportFindings on the account's default product only"
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.analyzer.statement : s.actions if s.sid == "ResolveFixedFindings"]) == toset(["securityhub:BatchUpdateFindings", "securityhub:GetFindings"]) && one([for s in data.aws_iam_policy_document.analyzer.statement : s.resources if s.sid == "ResolveFixedFindings"]) == toset(["arn:aws:securityhub:eu-west-1:123456789012:hub/default"])
+    error_message = "a fix resolves its finding: GetFindings and BatchUpdateFindings on the account's hub only"
+  }
+
+  assert {
+    condition     = contains(jsondecode(aws_cloudwatch_event_rule.analyzer["parameter-change"].event_pattern).detail.operation, "Delete") && contains(jsondecode(aws_cloudwatch_event_rule.analyzer["put-parameter"].event_pattern).detail.eventName, "DeleteParameters")
+    error_message = "with Security Hub, the EventBridge rules deliver the deletes that fix a finding"
   }
 
   assert {

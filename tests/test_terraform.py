@@ -1192,8 +1192,13 @@ def test_exports_add_their_grants_only_when_on(deployment: Deployment) -> None:
     on = _json(after["aws_iam_role_policy.analyzer"]["policy"])
     assert iam_policy.allowed_actions(on) - iam_policy.allowed_actions(off) == {
         "securityhub:BatchImportFindings",
+        "securityhub:BatchUpdateFindings",
+        "securityhub:GetFindings",
         "events:PutEvents",
     }
+    for action in ("securityhub:GetFindings", "securityhub:BatchUpdateFindings"):
+        hub = iam_policy.api_call_for("securityhub", action.split(":")[1], {}, REGION)
+        assert iam_policy.is_allowed(on, hub) and not iam_policy.is_allowed(off, hub)
     env = after["aws_lambda_function.analyzer"]["environment"][0]["variables"]
     overrides = {"SECURITYHUB_FINDINGS": env["SECURITYHUB_FINDINGS"], "EVENT_BUS_NAME": "default"}
     record = builders.put_parameter_record(
