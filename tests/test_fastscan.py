@@ -424,7 +424,12 @@ def test_each_inflater_refuses_what_zlib_refuses(name: str, data: bytes, seed: i
     rnd = random.Random(seed)
     broken = damage_gzip(rnd, pack(rnd, data))
     limit = rnd.choice([1 << 24, max(1, len(data) - 1), len(data)])
-    assert blob_outcome(broken, chosen, limit) == blob_outcome(broken, inflate.STDLIB, limit)
+    got, want = blob_outcome(broken, chosen, limit), blob_outcome(broken, inflate.STDLIB, limit)
+    if got != want:
+        # A stream both damaged and expanding past the limit: which of the two an inflater
+        # meets first depends on how much it decodes per step (isal decodes ahead of zlib,
+        # so it can see a bad distance code before its output reaches the limit). Both refuse.
+        assert {got, want} == {"LogFormatError", "LogTooLargeError"}
 
 
 @pytest.mark.parametrize("name", inflate.KNOWN)
