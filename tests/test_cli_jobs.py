@@ -182,6 +182,47 @@ def test_a_worker_that_dies_costs_failures_never_silence(
     assert f"{total - 1} findings, 1 failure" in summary
 
 
+def test_a_file_that_killed_a_worker_once_is_scanned_again_not_lost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker killed once (memory pressure from its neighbours, say) takes down files that
+    # were only queued behind it; each is scanned again, and the one that died gets a
+    # second try of its own: nothing is lost when nothing dies twice.
+    from paramguard import cli, parallel
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the fault is injected into forked workers")
+    top = tmp_path / "logs"
+    top.mkdir()
+    total = 6 * POOL_AFTER
+    for n in range(total):
+        body = gz_log([put_parameter(f"/s{n:03d}/password", "String")])
+        (top / f"{n:03d}.json.gz").write_bytes(body)
+    died = tmp_path / "died-once"
+    real = parallel.scan_local
+
+    def dies_the_first_time(task: parallel.LocalFile, dictionary: object) -> parallel.Outcome:
+        if task.name.endswith(("020.json.gz", "030.json.gz")):
+            flag = died / Path(task.name).name
+            try:
+                flag.parent.mkdir(exist_ok=True)
+                flag.touch(exist_ok=False)
+            except FileExistsError:
+                pass
+            else:
+                os._exit(9)
+        return real(task, dictionary)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "scan_local", dies_the_first_time)
+    code = cli.main(["scan", "-j", "2", "--json", str(top)])
+    printed = capsys.readouterr()
+    assert sorted(p.name for p in died.iterdir()) == ["020.json.gz", "030.json.gz"]
+    assert code == 1 and printed.out.count("\n") == total
+    assert "internal error" not in printed.err
+    assert f"{total} findings, 0 failures" in printed.err.splitlines()[-1]
+
+
 def test_a_read_stops_at_the_limit_for_files_that_grow_pipes_and_streams(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

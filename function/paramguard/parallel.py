@@ -255,8 +255,8 @@ class _Runner:
 
     A worker that dies (the kernel's OOM killer, a crash in a C library) breaks the whole
     process pool and fails every job in it. Only one of those files killed it, so the jobs
-    the break took down are scanned again, each in a process of its own (the file that
-    kills its worker again is the one reported), and later files go to a new pool.
+    the break took down are scanned again one at a time in a pool of one worker (the file
+    that kills it twice is the one reported, see _alone), and later files go to a new pool.
     """
 
     def __init__(self, dictionary: Dictionary, jobs: int) -> None:
@@ -265,6 +265,8 @@ class _Runner:
         self.pool: Executor | None = None
         self.threads: ThreadPoolExecutor | None = None
         self._renewing = threading.Lock()
+        self._solo: Executor | None = None  # one worker for the jobs a broken pool took
+        self._solo_lock = threading.Lock()
 
     def _new_pool(self, workers: int) -> Executor:
         import multiprocessing
@@ -296,18 +298,41 @@ class _Runner:
                     self.pool = self._new_pool(self.jobs)
                 return self.pool.submit(fn, arg)
 
-    def _alone(self, task: LocalFile | Blob) -> Outcome:
-        """Scan one task in a process of its own: a task that kills its worker fails alone."""
-        try:
-            with self._new_pool(1) as one:
-                outcome: Outcome = one.submit(_in_worker, task).result()
-                return outcome
-        except Exception as exc:  # the worker died again: this file is the cause
-            return Outcome(
-                task.name,
-                error=f"{task.name}: internal error: the process scanning it died twice "
-                f"(killed by the system, for example for lack of memory): {exc}",
-            )
+    def _alone(self, tasks: list[LocalFile | Blob]) -> list[Outcome]:
+        """Scan tasks one at a time in a pool of one worker: a break then names its cause.
+
+        The worker is kept while it lives (one process for all the tasks, not one each); a
+        task whose worker dies is tried once more in a new one, so a file that only met a
+        worker's death elsewhere (queued in the broken pool, or killed once) is not lost.
+        """
+        from concurrent.futures.process import BrokenProcessPool
+
+        outcomes: list[Outcome] = []
+        with self._solo_lock:
+            for task in tasks:
+                outcome: Outcome | None = None
+                for _ in range(2):
+                    if self._solo is None:
+                        self._solo = self._new_pool(1)
+                    try:
+                        outcome = self._solo.submit(_in_worker, task).result()
+                        break
+                    except BrokenProcessPool:
+                        self._solo.shutdown(wait=False, cancel_futures=True)
+                        self._solo = None
+                    except Exception as exc:  # not picklable, or a bug: this file failed
+                        outcome = _failed(task.name, exc)
+                        break
+                outcomes.append(
+                    outcome
+                    or Outcome(
+                        task.name,
+                        error=f"{task.name}: internal error: the process scanning it died "
+                        "twice on its own (killed by the system, for example for lack of "
+                        "memory)",
+                    )
+                )
+        return outcomes
 
     def _outcomes(self, future: Future[Any], tasks: list[LocalFile | Blob]) -> list[Outcome]:
         """The outcomes of a pool job; the job's tasks again, one by one, if its pool broke."""
@@ -316,7 +341,7 @@ class _Runner:
         try:
             got = future.result()
         except BrokenProcessPool:
-            return [self._alone(task) for task in tasks]
+            return self._alone(tasks)
         except Exception as exc:  # not picklable, or a bug: these files failed
             return [_failed(task.name, exc) for task in tasks]
         return list(got) if isinstance(got, list) else [got]
@@ -368,7 +393,7 @@ class _Runner:
         return self._outcomes(self._submit(_in_worker, got), [got])[0]
 
     def close(self, cancel: bool) -> None:
-        for executor in (self.threads, self.pool):
+        for executor in (self.threads, self.pool, self._solo):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=cancel)
 
