@@ -574,7 +574,7 @@ def test_a_delete_resolves_only_if_the_parameter_is_not_plaintext_now(
     # parameter's state now, not the stored time, decides.
     ssm = boto3.client("ssm", region_name=REGION)
     if now is not None:
-        ssm.put_parameter(Name="/prod/db/password", Value="not-the-secret", Type=now)
+        ssm.put_parameter(Name="/prod/db/password", Value="not-the-secret", Type=now)  # type: ignore[arg-type]
     hub = Hub(stored_finding())
     summary, failures = _export(hub, [], [fix()], ssm)
     assert failures == 0
