@@ -198,9 +198,10 @@ def build_asff(
         _DESCRIPTION_MAX,
     )
     text = _clip(
-        "Rotate the secret (treat it as exposed), then store it again as a SecureString with "
-        f"the same name: aws ssm put-parameter --name '{finding.parameter_name}' --type "
-        "SecureString --overwrite --value ...",
+        # Not an overwrite: the String versions would stay in the parameter's history.
+        "Rotate the secret (treat it as exposed), delete the parameter (its history holds the "
+        f"value in plain text): aws ssm delete-parameter --name '{finding.parameter_name}', "
+        "then create it again as a SecureString with the new value.",
         _TEXT_MAX,
     )
     timestamp = _timestamp(None, now)
