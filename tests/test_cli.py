@@ -245,6 +245,28 @@ def test_redrive_of_a_missing_queue_is_a_clear_error(
     assert code == 2 and "no-such-queue" in err and "Traceback" not in err
 
 
+def test_an_overwrite_as_securestring_is_not_shown_as_a_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GetParameterHistory still returns the String version: nothing was fixed.
+    overwrite = put_parameter("/prod/db/password", "SecureString", event_id="e-2", overwrite=True)
+    overwrite["eventTime"] = "2026-11-20T12:00:00Z"
+    log = tmp_path / "a.json"
+    log.write_bytes(log_document([put_parameter("/prod/db/password", "String"), overwrite]))
+
+    code, out, _ = run(["scan", "--format", "json", str(log)], capsys)
+    [found] = map(json.loads, out.splitlines())
+    assert code == 1 and found["resolved_by"]["how"] == "secured"
+    assert found["resolved_by"]["resolved"] is False
+
+    code, out, _ = run(["scan", str(log)], capsys)
+    [line] = [line for line in out.splitlines() if "/prod/db/password" in line]
+    assert line.endswith(
+        "; overwritten as SecureString later by arn:aws:iam::123456789012:user/alice at "
+        "2026-11-20T12:00:00Z; earlier versions still hold the value in plain text"
+    )
+
+
 def test_a_finding_fixed_later_is_still_reported_and_says_what_fixed_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -276,6 +298,7 @@ def test_a_finding_fixed_later_is_still_reported_and_says_what_fixed_it(
         "event_id": "del-1",
         "event_time": "2026-11-20T11:15:30Z",
         "source": str(later),
+        "resolved": True,
     }
     assert found["/prod/api/token"]["resolved_by"] is None
 

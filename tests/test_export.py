@@ -83,6 +83,9 @@ def test_asff_has_every_required_field_and_the_documented_values() -> None:
     }
     assert doc["Remediation"]["Recommendation"]["Url"].startswith("https://docs.aws.amazon.com/")
     assert "SecureString" in doc["Remediation"]["Recommendation"]["Text"]
+    # An overwrite would keep the plaintext versions in the history: delete, then re-create.
+    assert "delete-parameter" in doc["Remediation"]["Recommendation"]["Text"]
+    assert "--overwrite" not in doc["Remediation"]["Recommendation"]["Text"]
     assert doc["ProductFields"]["paramguard/actor"] == "arn:aws:iam::123456789012:user/alice"
     assert SECRET_VALUE not in json.dumps(doc)
 

@@ -17,8 +17,9 @@ import pytest
 from paramguard import handler
 from paramguard.config import Config
 from paramguard.eventbus import RESOLUTION_DETAIL_TYPE, SOURCE, build_resolution_entry
-from paramguard.export import export_findings, plan_fixes
+from paramguard.export import export_findings, mark_resolved, plan_fixes
 from paramguard.finding import Remediation
+from paramguard.report import build_notification
 from paramguard.securityhub import (
     archived_document,
     build_asff,
@@ -146,13 +147,13 @@ def stored_finding(**changes: Any) -> dict[str, Any]:
 
 def test_the_archive_of_a_stored_finding_sends_back_only_what_paramguard_owns() -> None:
     later = datetime(2026, 12, 1, tzinfo=UTC)
-    doc = archived_document(stored_finding(), fix(how="secured", operation="PutParameter"), later)
+    doc = archived_document(stored_finding(), fix(), later)
     assert REQUIRED <= doc.keys()
     assert doc["RecordState"] == "ARCHIVED" and doc["UpdatedAt"] == "2026-12-01T00:00:00.000Z"
     assert "Workflow" not in doc  # BatchImportFindings cannot change it after creation
     assert not {"ProductName", "CompanyName", "ProcessedAt", "WorkflowState", "Region"} & doc.keys()
     assert all(k.startswith("paramguard/") for k in doc["ProductFields"])
-    assert doc["ProductFields"]["paramguard/remediation"] == "secured"
+    assert doc["ProductFields"]["paramguard/remediation"] == "deleted"
     assert doc["CreatedAt"] == "2026-11-20T10:15:30.000Z"  # when the exposure happened
     # A stored UpdatedAt ahead of this clock: the archive is still later.
     ahead = stored_finding(UpdatedAt="2027-01-01T00:00:00.000Z")
@@ -160,9 +161,14 @@ def test_the_archive_of_a_stored_finding_sends_back_only_what_paramguard_owns() 
 
 
 def test_the_note_says_who_fixed_it_how_when_and_which_event() -> None:
-    note = remediation_note(fix(how="secured", operation="PutParameter"))
-    assert "overwritten as a SecureString" in note and "user/bob" in note
+    note = remediation_note(fix())
+    assert note.startswith("Resolved by paramguard") and "deleted" in note and "user/bob" in note
     assert "2026-11-20T11:15:30Z" in note and "del-1" in note and "rotate" in note
+    # An overwrite is not a fix: the String versions stay readable in the history.
+    kept = remediation_note(fix(how="secured", operation="PutParameter", event_id="put-2"))
+    assert kept.startswith("Not resolved") and "overwritten as SecureString" in kept
+    assert "user/bob" in kept and "put-2" in kept and "plain text" in kept
+    assert "delete and re-create" in kept
     unknown = remediation_note(fix(actor=None, name="/p/" + "x" * 900))
     assert len(unknown) <= 512 and "does not say who" in unknown
 
@@ -183,8 +189,13 @@ class Hub:
     def get_findings(self, **kwargs: Any) -> dict[str, Any]:
         self._record("get_findings", kwargs)
         ids = {f["Value"] for f in kwargs["Filters"]["Id"]}
+        states = {f["Value"] for f in kwargs["Filters"].get("RecordState", [])}
         return {
-            "Findings": [s for s in self.stored if s["Id"] in ids and s["RecordState"] == "ACTIVE"]
+            "Findings": [
+                s
+                for s in self.stored
+                if s["Id"] in ids and (not states or s["RecordState"] in states)
+            ]
         }
 
     def batch_import_findings(self, **kwargs: Any) -> dict[str, Any]:
@@ -358,6 +369,7 @@ def test_export_announces_only_fixes_known_to_resolve_a_finding_and_counts_refus
     hub = Hub(earlier)
     clients = {"events": events, "securityhub": hub}
     never_found = fix("/prod/ssh/private_key", how="secured", event_id="put-3")
+    ssm = boto3.client("ssm", region_name=REGION)  # none of them exists now
     summary, failures = export_findings(
         config(SECURITYHUB_FINDINGS="true", EVENT_BUS_NAME="default"),
         clients.__getitem__,
@@ -365,6 +377,7 @@ def test_export_announces_only_fixes_known_to_resolve_a_finding_and_counts_refus
         REGION,
         ACCOUNT,
         [fix(), fix("/prod/api/token", event_id="del-2"), never_found],
+        lambda region: ssm,
     )
     assert failures == 0
     assert summary["remediation_events_sent"] == 2 and summary["events_sent"] == 1
@@ -468,7 +481,7 @@ def test_handler_archives_a_finding_fixed_later_in_the_same_log_file(
         ("eventbridge_ssm_parameter_store_change_update.json", "Update", "SecureString", "secured"),
     ],
 )
-def test_a_parameter_store_change_fix_archives_the_earlier_finding_and_is_announced(
+def test_a_parameter_store_change_delete_archives_the_earlier_finding_an_overwrite_does_not(
     stack: Stack,
     context: LambdaContext,
     monkeypatch: pytest.MonkeyPatch,
@@ -491,8 +504,16 @@ def test_a_parameter_store_change_fix_archives_the_earlier_finding_and_is_announ
 
     result = handler.lambda_handler(event, context)
 
-    assert result["findings"] == 0 and result["remediation_events_sent"] == 1
+    assert result["findings"] == 0
     [stored] = hub.hub.get_findings()["Findings"]
+    [update] = hub.updates
+    if how == "secured":
+        # The String versions stay in the history: still open, only the note says why.
+        assert stored["RecordState"] == "ACTIVE" and "Workflow" not in update
+        assert update["Note"]["Text"].startswith("Not resolved")
+        assert result.get("remediation_events_sent", 0) == 0 and _received(sqs, url) == []
+        return
+    assert result["remediation_events_sent"] == 1
     assert stored["RecordState"] == "ARCHIVED"
     assert stored["ProductFields"]["paramguard/remediation"] == how
     [sent] = _received(sqs, url)
@@ -500,7 +521,7 @@ def test_a_parameter_store_change_fix_archives_the_earlier_finding_and_is_announ
     assert sent["detail"]["how"] == how and sent["detail"]["operation"] == operation
     assert sent["detail"]["event_source"] == "parameter-store-change"
     assert sent["detail"]["finding_in_batch"] is False
-    assert [u["Workflow"] for u in hub.updates] == [{"Status": "RESOLVED"}]
+    assert update["Workflow"] == {"Status": "RESOLVED"}
 
 
 def test_a_cloudtrail_delete_via_eventbridge_resolves_only_what_was_found(
@@ -525,3 +546,147 @@ def test_a_cloudtrail_delete_via_eventbridge_resolves_only_what_was_found(
     assert sent["detail"]["parameter_name"] == "/prod/db/password"
     assert sent["detail"]["operation"] == "DeleteParameters"
     assert len(hub.hub.get_findings()["Findings"]) == 1  # nothing created for the other
+
+
+# ---- A delete resolves only what is gone; an overwrite resolves nothing (review D1, D2, D6) ----
+
+
+def _export(
+    hub: Any, findings: list[Any], fixes: list[Remediation], ssm: Any = None
+) -> tuple[dict[str, int], int]:
+    return export_findings(
+        config(SECURITYHUB_FINDINGS="true"),
+        {"securityhub": hub}.__getitem__,
+        findings,
+        REGION,
+        ACCOUNT,
+        fixes,
+        (lambda region: ssm) if ssm is not None else None,
+    )
+
+
+@pytest.mark.usefixtures("aws")
+@pytest.mark.parametrize("now", ["String", "StringList", "SecureString", None])
+def test_a_delete_resolves_only_if_the_parameter_is_not_plaintext_now(
+    now: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A write processed late can leave the stored exposure older than the live write: the
+    # parameter's state now, not the stored time, decides.
+    ssm = boto3.client("ssm", region_name=REGION)
+    if now is not None:
+        ssm.put_parameter(Name="/prod/db/password", Value="not-the-secret", Type=now)  # type: ignore[arg-type]
+    hub = Hub(stored_finding())
+    summary, failures = _export(hub, [], [fix()], ssm)
+    assert failures == 0
+    if now in ("String", "StringList"):
+        assert hub.names() == []  # not even looked up: nothing archived
+        assert any(
+            getattr(r, "event", "") == "remediation" and now in getattr(r, "verdict", "")
+            for r in caplog.records
+        )
+    else:
+        assert summary["securityhub_resolved"] == 1
+        assert hub.names() == ["get_findings", "batch_import_findings", "batch_update_findings"]
+
+
+@pytest.mark.usefixtures("aws")
+def test_a_delete_in_the_same_batch_leaves_the_finding_open_if_plaintext_is_back() -> None:
+    ssm = boto3.client("ssm", region_name=REGION)
+    ssm.put_parameter(Name="/prod/db/password", Value="not-the-secret", Type="String")
+    hub = Hub()
+    _, failures = _export(hub, [finding()], [fix()], ssm)
+    assert failures == 0
+    [imported] = [kw for name, kw in hub.calls if name == "batch_import_findings"]
+    assert imported["Findings"][0]["RecordState"] == "ACTIVE"
+    assert "batch_update_findings" not in hub.names()
+
+
+class FailingSSM:
+    def describe_parameters(self, **kwargs: Any) -> Any:
+        raise RuntimeError("throttled")
+
+
+@pytest.mark.parametrize("ssm", [FailingSSM(), None])
+def test_a_delete_whose_check_fails_resolves_nothing_and_is_counted(
+    ssm: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    hub = Hub(stored_finding())
+    summary, failures = _export(hub, [], [fix()], ssm)
+    assert failures == 1 and summary["securityhub_resolve_failed"] == 1
+    assert "batch_import_findings" not in hub.names()
+    assert any(getattr(r, "event", "") == "securityhub_resolve_failed" for r in caplog.records)
+
+
+def test_an_overwrite_as_securestring_keeps_the_finding_open_and_sets_its_note() -> None:
+    hub = Hub(stored_finding())
+    secured = fix(how="secured", operation="PutParameter", event_id="put-2")
+    result = resolve_findings(hub, [secured], REGION, ACCOUNT, NOW)
+    assert (result.archived, result.noted, result.fixed, result.failed) == (0, 1, (), 0)
+    assert hub.names() == ["get_findings", "batch_update_findings"]
+    update = hub.calls[1][1]
+    assert "Workflow" not in update
+    assert update["Note"]["Text"] == remediation_note(secured)
+    assert "still hold the value in plain text" in update["Note"]["Text"]
+    # A delete of the same parameter beats the overwrite, whichever came last.
+    hub = Hub(stored_finding())
+    later = fix(how="secured", operation="PutParameter", when="2026-11-20T12:00:00Z")
+    assert resolve_findings(hub, [later, fix()], REGION, ACCOUNT, NOW).archived == 1
+
+
+def test_an_overwrite_in_the_same_batch_is_imported_active_with_its_note() -> None:
+    class Bus:
+        entries: list[dict[str, Any]] = []
+
+        def put_events(self, **kwargs: Any) -> Any:
+            self.entries += kwargs["Entries"]
+            return {"Entries": [{"EventId": "1"} for _ in kwargs["Entries"]]}
+
+    hub, bus = Hub(), Bus()
+    secured = fix(how="secured", operation="PutParameter")
+    summary, failures = export_findings(
+        config(SECURITYHUB_FINDINGS="true", EVENT_BUS_NAME="default"),
+        {"securityhub": hub, "events": bus}.__getitem__,
+        [finding()],
+        REGION,
+        ACCOUNT,
+        [secured],
+    )
+    assert failures == 0
+    [imported] = [kw for name, kw in hub.calls if name == "batch_import_findings"]
+    assert imported["Findings"][0]["RecordState"] == "ACTIVE"
+    [update] = [kw for name, kw in hub.calls if name == "batch_update_findings"]
+    assert "Workflow" not in update and update["Note"]["Text"].startswith("Not resolved")
+    assert [e["DetailType"] for e in bus.entries] == ["Plaintext Secret Parameter Finding"]
+
+
+@pytest.mark.usefixtures("aws")
+@pytest.mark.parametrize("status", ["SUPPRESSED", "RESOLVED"])
+def test_a_fix_in_the_same_batch_leaves_an_analysts_workflow_alone(status: str) -> None:
+    ssm = boto3.client("ssm", region_name=REGION)
+    hub = Hub(stored_finding(Workflow={"Status": status}))
+    _, failures = _export(hub, [finding(event_time="2026-11-20T10:30:00Z")], [fix()], ssm)
+    assert failures == 0
+    [imported] = [kw for name, kw in hub.calls if name == "batch_import_findings"]
+    assert imported["Findings"][0]["RecordState"] == "ARCHIVED"
+    assert "batch_update_findings" not in hub.names()
+    # An open workflow is resolved as before.
+    hub = Hub(stored_finding())
+    _export(hub, [finding(event_time="2026-11-20T10:30:00Z")], [fix()], ssm)
+    [update] = [kw for name, kw in hub.calls if name == "batch_update_findings"]
+    assert update["Workflow"] == {"Status": "RESOLVED"}
+
+
+def test_the_notification_says_an_overwrite_left_the_plaintext_in_the_history() -> None:
+    exposed, kept = finding(), finding("/prod/api/token")
+    mark_resolved(
+        [exposed, kept],
+        [fix(), fix("/prod/api/token", how="secured", operation="PutParameter")],
+        REGION,
+        ACCOUNT,
+    )
+    fixed = build_notification(exposed).message
+    assert "Fixed later:    deleted by arn:aws:iam::123456789012:user/bob" in fixed
+    text = build_notification(kept).message
+    assert "Fixed later" not in text
+    assert "Not fixed:      overwritten as SecureString later by" in text
+    assert "earlier versions still hold the value in plain text" in text

@@ -330,11 +330,15 @@ def format_finding(finding: Finding) -> str:
         line += f" [event {show(finding.event_id)}]"
     fixed = finding.resolved_by
     if fixed:
-        line += f"; later {show(fixed['how'])}"
+        deleted = fixed["how"] == "deleted"
+        line += "; later deleted" if deleted else "; overwritten as SecureString later"
         if fixed.get("actor"):
             line += f" by {show(fixed['actor'])}"
         if fixed.get("event_time"):
             line += f" at {show(fixed['event_time'])}"
+        if not deleted:
+            # The String versions stay in the parameter's history (GetParameterHistory).
+            line += "; earlier versions still hold the value in plain text"
     return line
 
 

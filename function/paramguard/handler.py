@@ -536,7 +536,7 @@ def handle(rt: Runtime, work: Work, context: Any) -> Any:
     if members is not None:
         counters.member_role_failures = members.take_failures()
     exported, counters.export_failures = export_findings(
-        rt.config, rt.client, findings, _own_region(context), account, fixes
+        rt.config, rt.client, findings, _own_region(context), account, fixes, rt.lookup_ssm
     )
     publish_metrics(rt.config.metric_namespace, counters)
     summary = {

@@ -162,11 +162,19 @@ def _body(finding: Finding) -> str:
     if fixed:
         # Fixed later in the same logs: the value was still readable until then.
         how, who = str(fixed.get("how")), fixed.get("actor") or "unknown"
-        lines.append(
-            f"Fixed later:    {show(how)} by {show(who)}"
-            f" at {show(fixed.get('event_time') or 'unknown')} (event "
-            f"{show(fixed.get('event_id') or 'unknown')}); rotate the value all the same"
+        when = (
+            f" by {show(who)} at {show(fixed.get('event_time') or 'unknown')} (event "
+            f"{show(fixed.get('event_id') or 'unknown')})"
         )
+        if how == "deleted":
+            lines.append(f"Fixed later:    deleted{when}; rotate the value all the same")
+        else:
+            # An overwrite keeps the String versions, readable in the parameter's history.
+            lines.append(
+                f"Not fixed:      overwritten as SecureString later{when}; earlier versions "
+                "still hold the value in plain text: rotate it, then delete and re-create "
+                "the parameter"
+            )
     lines += ["", "How to fix:", *fix_instructions(finding), ""]
     lines += [
         "The parameter's value is not included in this message, nor in any log.",

@@ -14,8 +14,17 @@ UpdatedAt); after creation that call cannot change Workflow, Note or UserDefined
 what fixed it go through BatchUpdateFindings, which updates only findings that exist
 (FindingNotFound otherwise) and leaves UpdatedAt alone. A fix never creates a finding: the
 active finding is looked up first (GetFindings by Id) and archived only when its exposure
-is older than the fix. moto stores imports but ignores GetFindings filters and has no
-BatchUpdateFindings: tests check those payloads field by field instead.
+is older than the fix.
+
+Only a delete resolves. Overwriting a parameter as SecureString keeps the earlier String
+versions: GetParameterHistory (and GetParameter name:version) return them, and "WithDecryption
+... is ignored for String and StringList parameter types" (GetParameterHistory, SSM API
+Reference, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameterHistory.html).
+Such a finding stays active and only its Note says what happened (overwrite_note). A delete
+removes the parameter with its history; the caller checks the parameter's current state
+first (export.py), as a late write may have put plaintext back. moto stores imports but
+ignores GetFindings filters and has no BatchUpdateFindings: tests check those payloads
+field by field instead.
 """
 
 from __future__ import annotations
@@ -120,9 +129,6 @@ def _fields(finding: Finding) -> dict[str, str]:
     return {key: _clip(str(value), _FIELD_VALUE_MAX) for key, value in raw.items() if value}
 
 
-_HOW = {"deleted": "deleted", "secured": "overwritten as a SecureString"}
-
-
 def remediation_fields(fix: Remediation) -> dict[str, str]:
     """ProductFields that say what fixed the parameter (who, when, which event)."""
     raw = {
@@ -139,12 +145,27 @@ def remediation_fields(fix: Remediation) -> dict[str, str]:
 def remediation_note(fix: Remediation) -> str:
     """The Note a resolved finding carries (at most 512 characters)."""
     who = fix.actor or "someone (a Parameter Store Change event does not say who)"
+    if fix.how != "deleted":
+        return overwrite_note(fix)
     return _clip(
         # The name is clipped so that who, when and which event always fit.
-        f"Resolved by paramguard: {_clip(fix.parameter_name, 200)} was {_HOW[fix.how]} by {who} at "
+        f"Resolved by paramguard: {_clip(fix.parameter_name, 200)} was deleted by {who} at "
         f"{fix.event_time or 'an unknown time'} ({fix.operation}, event "
         f"{fix.event_id or 'unknown'}). Its value was readable in plain text until then: "
         "rotate it if that matters.",
+        _TEXT_MAX,
+    )
+
+
+def overwrite_note(fix: Remediation) -> str:
+    """The Note of a finding whose parameter was overwritten as SecureString: still open."""
+    who = fix.actor or "someone (a Parameter Store Change event does not say who)"
+    return _clip(
+        f"Not resolved: {_clip(fix.parameter_name, 200)} was overwritten as SecureString by "
+        f"{who} at {fix.event_time or 'an unknown time'} ({fix.operation}, event "
+        f"{fix.event_id or 'unknown'}), but its earlier versions still hold the value in plain "
+        "text (GetParameterHistory) until the parameter is deleted. Rotate the value, then "
+        "delete and re-create the parameter.",
         _TEXT_MAX,
     )
 
@@ -177,9 +198,10 @@ def build_asff(
         _DESCRIPTION_MAX,
     )
     text = _clip(
-        "Rotate the secret (treat it as exposed), then store it again as a SecureString with "
-        f"the same name: aws ssm put-parameter --name '{finding.parameter_name}' --type "
-        "SecureString --overwrite --value ...",
+        # Not an overwrite: the String versions would stay in the parameter's history.
+        "Rotate the secret (treat it as exposed), delete the parameter (its history holds the "
+        f"value in plain text): aws ssm delete-parameter --name '{finding.parameter_name}', "
+        "then create it again as a SecureString with the new value.",
         _TEXT_MAX,
     )
     timestamp = _timestamp(None, now)
@@ -317,6 +339,7 @@ class ResolveResult:
     no_finding: int = 0  # no active finding of paramguard's for the parameter
     superseded: int = 0  # the finding's exposure is not older than the fix: left active
     fixed: tuple[Remediation, ...] = ()  # the fixes that archived a finding
+    noted: int = 0  # active findings overwritten as SecureString: note only, left active
 
 
 def archived_document(stored: Mapping[str, Any], fix: Remediation, now: datetime) -> dict[str, Any]:
@@ -353,9 +376,9 @@ def _call(what: str, count: int, call: Any, **kwargs: Any) -> dict[str, Any] | N
 
 
 def _active_findings(
-    securityhub: Any, ids: Sequence[str], product: str
+    securityhub: Any, ids: Sequence[str], product: str, active_only: bool = True
 ) -> tuple[dict[str, dict[str, Any]], int]:
-    """paramguard's active findings among `ids`: (by Id, ids whose look-up failed)."""
+    """paramguard's (active) findings among `ids`: (by Id, ids whose look-up failed)."""
     found: dict[str, dict[str, Any]] = {}
     failed = 0
     for start in range(0, len(ids), _FILTER_VALUES):
@@ -363,8 +386,9 @@ def _active_findings(
         filters = {
             "Id": [{"Value": i, "Comparison": "EQUALS"} for i in chunk],
             "ProductArn": [{"Value": product, "Comparison": "EQUALS"}],
-            "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}],
         }
+        if active_only:
+            filters["RecordState"] = [{"Value": "ACTIVE", "Comparison": "EQUALS"}]
         token: str | None = None
         while True:
             kwargs: dict[str, Any] = {"Filters": filters, "MaxResults": 100}
@@ -379,7 +403,7 @@ def _active_findings(
                 if (
                     stored.get("Id") in chunk
                     and stored.get("ProductArn") == product
-                    and stored.get("RecordState") == "ACTIVE"
+                    and (stored.get("RecordState") == "ACTIVE" or not active_only)
                 ):
                     found[stored["Id"]] = stored
             token = answer.get("NextToken")
@@ -393,12 +417,14 @@ def resolve_workflows(
     resolved: Iterable[tuple[str, Remediation]],
     product: str,
     tolerate_missing: bool = False,
+    resolve: bool = True,
 ) -> int:
     """BatchUpdateFindings Workflow RESOLVED with the fix's note; returns the failures.
 
     One call per distinct note (one fix of several names shares one), 100 findings each.
     tolerate_missing: FindingNotFound is not a failure (a finding this call just created
-    is resolved at creation, and Security Hub may not list it yet).
+    is resolved at creation, and Security Hub may not list it yet). resolve=False sets the
+    note only (a SecureString overwrite: the finding stays open).
     """
     by_note: dict[str, list[str]] = {}
     for ident, fix in resolved:
@@ -407,13 +433,14 @@ def resolve_workflows(
     for note, idents in by_note.items():
         for start in range(0, len(idents), BATCH_SIZE):
             chunk = idents[start : start + BATCH_SIZE]
+            update: dict[str, Any] = {
+                "FindingIdentifiers": [{"Id": i, "ProductArn": product} for i in chunk],
+                "Note": {"Text": note, "UpdatedBy": "paramguard"},
+            }
+            if resolve:
+                update["Workflow"] = {"Status": "RESOLVED"}
             answer = _call(
-                "BatchUpdateFindings",
-                len(chunk),
-                securityhub.batch_update_findings,
-                FindingIdentifiers=[{"Id": i, "ProductArn": product} for i in chunk],
-                Workflow={"Status": "RESOLVED"},
-                Note={"Text": note, "UpdatedBy": "paramguard"},
+                "BatchUpdateFindings", len(chunk), securityhub.batch_update_findings, **update
             )
             if answer is None:
                 failed += len(chunk)
@@ -436,7 +463,10 @@ def resolve_workflows(
 
 
 def _later(fix: Remediation, than: Remediation) -> bool:
-    """Whether fix happened after `than` (a fix with a known time beats one without)."""
+    """Whether fix beats `than`: a delete beats an overwrite (it removed the history an
+    overwrite keeps), else the later one (a fix with a known time beats one without)."""
+    if (fix.how == "deleted") != (than.how == "deleted"):
+        return fix.how == "deleted"
     mine, theirs = moment(fix.event_time), moment(than.event_time)
     return mine is not None and (theirs is None or mine > theirs)
 
@@ -448,11 +478,13 @@ def resolve_findings(
     account: str | None,
     now: datetime | None = None,
 ) -> ResolveResult:
-    """Archive and resolve paramguard's active findings of parameters fixed since.
+    """Archive and resolve paramguard's active findings of parameters deleted since.
 
     Never raises and never creates a finding: a fix of a parameter with no active finding
     (never reported, already archived, or another product's) changes nothing. A fix that is
-    not later than the finding's exposure (or whose time is unknown) leaves it active.
+    not later than the finding's exposure (or whose time is unknown) leaves it active. A
+    SecureString overwrite leaves it active too and only sets its Note (overwrite_note).
+    The caller checks that a deleted parameter has not come back as plaintext.
     """
     if not fixes:
         return ResolveResult()
@@ -467,6 +499,7 @@ def resolve_findings(
             wanted[ident] = fix
     owner_of = {ident: account or str(fix.account_id) for ident, fix in wanted.items()}
     archive: list[tuple[dict[str, Any], Remediation, str, Any]] = []
+    noted: list[tuple[str, Remediation, str]] = []
     failed = superseded = 0
     for owner in sorted(set(owner_of.values())):
         product = product_arn(region, owner)
@@ -487,9 +520,12 @@ def resolve_findings(
                     },
                 )
                 continue
+            if fix.how != "deleted":
+                noted.append((ident, fix, product))
+                continue
             workflow = (stored.get("Workflow") or {}).get("Status")
             archive.append((archived_document(stored, fix, now), fix, product, workflow))
-    no_finding = len(wanted) - failed - superseded - len(archive)
+    no_finding = len(wanted) - failed - superseded - len(archive) - len(noted)
     archived: list[Remediation] = []
     resolved: list[tuple[str, Remediation, str]] = []
     for start in range(0, len(archive), BATCH_SIZE):
@@ -524,4 +560,9 @@ def resolve_findings(
         failed += resolve_workflows(
             securityhub, [(i, f) for i, f, p in resolved if p == product], product
         )
-    return ResolveResult(len(archived), failed, max(no_finding, 0), superseded, tuple(archived))
+    for product in sorted({p for _, _, p in noted}):
+        mine = [(i, f) for i, f, p in noted if p == product]
+        failed += resolve_workflows(securityhub, mine, product, resolve=False)
+    return ResolveResult(
+        len(archived), failed, max(no_finding, 0), superseded, tuple(archived), len(noted)
+    )
