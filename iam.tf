@@ -101,6 +101,29 @@ data "aws_iam_policy_document" "analyzer" {
     resources = [aws_sqs_queue.analyzer_failures.arn]
   }
 
+  # The AWS managed key aws/ssm grants Decrypt to every principal of its account (Systems
+  # Manager guide, "Restricting decryption of SecureString parameter values"), so leaving
+  # kms:Decrypt out does not keep a SecureString encrypted from a role that may GetParameter:
+  # an explicit deny in the identity policy overrides the key policy's allow (IAM guide,
+  # "Policy evaluation logic"). Only decryption through SSM: the SNS and CloudTrail key
+  # grants above stay usable.
+  dynamic "statement" {
+    for_each = var.inspect_values ? [1] : []
+
+    content {
+      sid       = "NeverDecryptParameterValues"
+      effect    = "Deny"
+      actions   = ["kms:Decrypt"]
+      resources = ["*"]
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:ViaService"
+        values   = ["ssm.*.amazonaws.com"]
+      }
+    }
+  }
+
   # Conditional writes only: a claim either succeeds or says "already reported".
   dynamic "statement" {
     for_each = local.deduplicate ? [1] : []
@@ -133,7 +156,8 @@ locals {
   # The function role's optional statements as data, each with the variable that turns it on.
   optional_statements = [for statement in [
     # Value inspection reads the exact version written (name:version), without decryption:
-    # no ssm:GetParameters, no kms:Decrypt, so a SecureString's plain value stays out of reach.
+    # no ssm:GetParameters, and kms:Decrypt through SSM denied explicitly
+    # (NeverDecryptParameterValues), so a SecureString's plain value stays out of reach.
     # Any region: a multi-region trail reports writes from all of them; own account only
     # (other accounts' values are read through their member role).
     {
@@ -180,12 +204,14 @@ locals {
       resources  = ["arn:${local.partition}:iam::*:role/${local.member_role_name}"]
       conditions = []
     },
-    # organizations:ListAccounts has no resource-level permissions (Service Authorization
+    # organizations:ListAccounts and DescribeOrganization have no resource-level permissions (Service Authorization
     # Reference, AWS Organizations), so "*"; not needed with a fixed organization_accounts.
+    # DescribeOrganization names the management account, which the sweep skips (a
+    # service-managed StackSet never deploys the member role there).
     {
       enabled    = var.inventory_organization && length(var.organization_accounts) == 0
       sid        = "ListOrganizationAccounts"
-      actions    = ["organizations:ListAccounts"]
+      actions    = ["organizations:DescribeOrganization", "organizations:ListAccounts"]
       resources  = ["*"]
       conditions = []
     },

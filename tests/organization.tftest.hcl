@@ -123,9 +123,19 @@ run "stack_set_from_the_delegated_administrator" {
   assert {
     condition = (
       length(jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies) == 1
-      && [for s in jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement : s.Action] == ["ssm:DescribeParameters"]
+      && [for s in jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement : s.Action if s.Effect == "Allow"] == ["ssm:DescribeParameters"]
     )
     error_message = "without value inspection the member role may only describe parameters"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement : [s.Action, s.Resource] if s.Effect == "Deny"] == [["kms:Decrypt", "*"]]
+    error_message = "the member role denies itself kms:Decrypt (the aws/ssm key policy allows every principal of its account)"
+  }
+
+  assert {
+    condition     = !contains([for s in data.aws_iam_policy_document.analyzer.statement : s.sid], "NeverDecryptParameterValues")
+    error_message = "without value inspection the function's role needs no deny of decryption"
   }
 }
 
@@ -148,10 +158,20 @@ run "stack_set_as_management_account_with_chosen_targets" {
 
   assert {
     condition = (
-      [for s in jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement : s.Action] == ["ssm:DescribeParameters", "ssm:GetParameter"]
-      && jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement[1].Resource["Fn::Sub"] == "arn:$${AWS::Partition}:ssm:*:$${AWS::AccountId}:parameter/*"
+      [for s in jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement : s.Action if s.Effect == "Allow"] == ["ssm:DescribeParameters", "ssm:GetParameter"]
+      && jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement[2].Resource["Fn::Sub"] == "arn:$${AWS::Partition}:ssm:*:$${AWS::AccountId}:parameter/*"
+      && [for s in jsondecode(module.member_role[0].template_body).Resources.MemberRole.Properties.Policies[0].PolicyDocument.Statement : s.Action if s.Effect == "Deny"] == ["kms:Decrypt"]
     )
-    error_message = "value inspection adds GetParameter on the member account's own parameters"
+    error_message = "value inspection adds GetParameter on the member account's own parameters, kms:Decrypt stays denied"
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.analyzer.statement : s.effect if s.sid == "NeverDecryptParameterValues"]) == "Deny"
+      && one([for s in data.aws_iam_policy_document.analyzer.statement : s.actions if s.sid == "NeverDecryptParameterValues"]) == toset(["kms:Decrypt"])
+      && one(flatten([for s in data.aws_iam_policy_document.analyzer.statement : [for c in s.condition : c.values] if s.sid == "NeverDecryptParameterValues"])) == "ssm.*.amazonaws.com"
+    )
+    error_message = "with value inspection the function's role denies kms:Decrypt through Systems Manager"
   }
 
   assert {
@@ -289,11 +309,11 @@ run "organization_sweep_with_listaccounts" {
 
   assert {
     condition = (
-      one([for s in data.aws_iam_policy_document.analyzer.statement : s.actions if s.sid == "ListOrganizationAccounts"]) == toset(["organizations:ListAccounts"])
+      one([for s in data.aws_iam_policy_document.analyzer.statement : s.actions if s.sid == "ListOrganizationAccounts"]) == toset(["organizations:DescribeOrganization", "organizations:ListAccounts"])
       && one([for s in data.aws_iam_policy_document.analyzer.statement : s.actions if s.sid == "QueueSweepAccounts"]) == toset(["sqs:SendMessage"])
       && one([for s in data.aws_iam_policy_document.analyzer.statement : s.actions if s.sid == "ReceiveSweepAccounts"]) == toset(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"])
     )
-    error_message = "ListAccounts, and the queue's send and receive grants"
+    error_message = "DescribeOrganization and ListAccounts, and the queue's send and receive grants"
   }
 
   assert {

@@ -97,9 +97,9 @@ def test_credentials_are_cached_per_account_and_renewed_before_they_expire(
     members.client("222222222222", "ssm", REGION)
     assert len(sts.calls) == 2  # one AssumeRole per account, whatever the regions
 
-    clock.now += 3600 - 301  # more than 5 minutes left: still the cached credentials
+    clock.now += 3600 - 961  # more than a whole invocation (15 min) left: still cached
     assert members.client("111111111111", "ssm", REGION) is first
-    clock.now += 2  # under 5 minutes left: renewed, and the client made with the new ones
+    clock.now += 2  # not enough left for a 15-minute invocation: renewed, with a new client
     renewed = members.client("111111111111", "ssm", REGION)
     assert renewed is not first
     assert len(sts.calls) == 3
@@ -148,6 +148,26 @@ def test_a_refused_role_is_remembered_logged_once_and_counted_once_per_invocatio
     with pytest.raises(MemberRoleError):
         members.client("333333333333", "ssm", REGION)
     assert len(sts.calls) == 2 and members.take_failures() == 1
+
+
+def test_short_lived_credentials_are_used_for_half_their_life(aws_credentials: None) -> None:
+    clock = Clock()
+    sts = FakeSTS(clock, lifetime=900)  # shorter than the renewal margin
+    members = sessions(sts, clock)
+    first = members.client("111111111111", "ssm", REGION)
+    clock.now += 449
+    assert members.client("111111111111", "ssm", REGION) is first
+    clock.now += 2
+    assert members.client("111111111111", "ssm", REGION) is not first
+    assert len(sts.calls) == 2
+
+
+@pytest.mark.parametrize("code", ["ExpiredToken", "ExpiredTokenException"])
+def test_expired_credentials_are_transient(code: str) -> None:
+    """A member client whose token expired mid-sweep: the SQS message is retried, not dropped."""
+    from paramguard.aws_errors import is_transient
+
+    assert is_transient(client_error(code, "DescribeParameters", 400))
 
 
 def test_throttling_is_transient_and_retried_sooner() -> None:
@@ -371,7 +391,39 @@ def test_inventory_organization_under_an_ou_is_recursive(aws: None) -> None:
     org.move_account(AccountId=accounts[1], SourceParentId=root, DestinationParentId=child["Id"])
     under = [a.id for a in list_accounts(org, [parent["Id"]])]
     assert under == [accounts[0], accounts[1]]
-    assert {a.id for a in list_accounts(org)} == {ACCOUNT, *accounts}
+    assert {a.id for a in list_accounts(org, own_account=ACCOUNT)} == {ACCOUNT, *accounts}
+
+
+def test_the_management_account_is_skipped_unless_it_is_the_callers_own(
+    aws: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A service-managed StackSet deploys no member role to the management account (ACCOUNT)."""
+    org = boto3.client("organizations", region_name=REGION)
+    accounts = create_organization(2)
+    with caplog.at_level(logging.INFO, logger="paramguard.organization"):
+        assert [a.id for a in list_accounts(org, own_account=accounts[0])] == accounts
+    skipped = [r for r in caplog.records if r.__dict__.get("event") == "management_account_skipped"]
+    assert [(r.levelno, r.__dict__["account_id"]) for r in skipped] == [(logging.INFO, ACCOUNT)]
+    assert ACCOUNT in {a.id for a in list_accounts(org, include_management=True)}
+    assert ACCOUNT in {a.id for a in list_accounts(org, own_account=ACCOUNT)}
+
+
+def test_inventory_organization_from_a_delegated_administrator_skips_the_management_account(
+    aws: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paramguard import cli
+
+    first, second = create_organization(2)
+    monkeypatch.setattr(cli, "_caller_account", lambda *_: first)
+    with refuse_missing_roles():
+        code, _, err = _inventory([], capsys)
+        assert code == 0, err
+        assert f"{ACCOUNT}: not swept: the management account" in err
+        assert "2 accounts x 1 region (0 accounts not swept)" in err
+        # Asked for: swept through the member role, which the management account lacks here.
+        code, _, err = _inventory(["--include-management-account"], capsys)
+        assert f"paramguard: {ACCOUNT}: not swept: cannot assume" in err
+        assert "3 accounts x 1 region (1 accounts not swept)" in err
 
 
 def test_organization_options_need_organization(capsys: pytest.CaptureFixture[str]) -> None:
@@ -439,6 +491,30 @@ def test_the_scheduled_sweep_fans_out_and_each_message_sweeps_its_account(
     assert len(notified) == 3
     assert metric_sum(stack.metrics, NS, "MemberRoleFailures") == 1
     assert metric_sum(stack.metrics, NS, "InventoryFailures") == 1
+
+
+def test_the_sweep_from_a_delegated_administrator_queues_no_management_account(
+    stack: Stack, org: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The function runs in a member account (first); the management account (ACCOUNT) has
+    no member role, so queueing it would fail, and fire the alarm, on every sweep."""
+    (first, second, missing), _ = org
+    sweep_queue = stack.sqs.create_queue(QueueName="paramguard-sweep")["QueueUrl"]
+    monkeypatch.setenv("SWEEP_QUEUE_URL", sweep_queue)
+    handler.reset()
+    arn = f"arn:aws:lambda:{REGION}:{first}:function:paramguard-analyzer"
+    with caplog.at_level(logging.INFO):
+        handler.lambda_handler(SCHEDULE, LambdaContext(invoked_function_arn=arn))
+    bodies = stack.sqs.receive_message(QueueUrl=sweep_queue, MaxNumberOfMessages=10)["Messages"]
+    assert sorted(json.loads(m["Body"])["account"] for m in bodies) == sorted(
+        [first, second, missing]
+    )
+    assert [
+        r.__dict__["account_id"]
+        for r in caplog.records
+        if r.__dict__.get("event") == "management_account_skipped"
+    ] == [ACCOUNT]
+    assert metric_sum(stack.metrics, NS, "InventoryFailures") == 0
 
 
 def test_a_throttled_account_is_answered_as_a_batch_item_failure(

@@ -1125,6 +1125,17 @@ def test_inspect_values_adds_get_parameter_and_its_alarm_only_when_on(
     assert read["Resource"] == f"arn:aws:ssm:*:{ACCOUNT}:parameter/*"
     assert iam_policy.allowed_actions(on) - iam_policy.allowed_actions(off) == {"ssm:GetParameter"}
     assert not {"ssm:GetParameters", "ssm:GetParametersByPath"} & iam_policy.allowed_actions(on)
+    # The aws/ssm key policy allows Decrypt to every principal of the account (SSM guide,
+    # "Restricting decryption of SecureString parameter values"): with that allow added, the
+    # role's explicit deny still refuses decryption through SSM, and only through SSM.
+    key_policy_allow = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
+    with_key = {**on, "Statement": [*iam_policy.statements(on), key_policy_allow]}
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/any"
+    through = {"kms:ViaService": f"ssm.{REGION}.amazonaws.com"}
+    assert not iam_policy.is_allowed(with_key, iam_policy.ApiCall("kms:Decrypt", key, through))
+    sns = {"kms:ViaService": f"sns.{REGION}.amazonaws.com"}
+    assert iam_policy.is_allowed(with_key, iam_policy.ApiCall("kms:Decrypt", key, sns))
+    assert "NeverDecryptParameterValues" not in json.dumps(off)
     env = after["aws_lambda_function.analyzer"]["environment"][0]["variables"]
     assert env["INSPECT_VALUES"] == "true"
     alarm = after['aws_cloudwatch_metric_alarm.detector["value_read_failures"]']
@@ -1445,7 +1456,8 @@ def test_upgrade_from_one_main_tf_plans_no_change(deployment: Deployment, tmp_pa
             {s.get("Sid") for s in iam_policy.statements(_json(role_policy[when]["policy"]))}
             for when in ("before", "after")
         )
-        assert (before - after, after - before) == ({"PutMetrics"}, set())
+        # With inspect_values on, the role now denies kms:Decrypt through SSM explicitly.
+        assert (before - after, after - before) == ({"PutMetrics"}, {"NeverDecryptParameterValues"})
         outputs = {
             name: change["actions"]
             for name, change in plan.get("output_changes", {}).items()

@@ -199,6 +199,16 @@ def _check_permissions(policy: dict[str, Any], account: str, *, inspect_values: 
         iam_policy.ApiCall("sts:AssumeRole", f"arn:aws:iam::{account}:role/any", {}),
     ]
     assert [call for call in denied if iam_policy.is_allowed(policy, call)] == []
+    # The aws/ssm key policy allows Decrypt to every principal of the account: only the
+    # role's explicit deny keeps a SecureString encrypted (what moto cannot enforce).
+    key_policy_allow = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
+    with_key = {**policy, "Statement": [*iam_policy.statements(policy), key_policy_allow]}
+    aws_ssm_key = iam_policy.ApiCall(
+        "kms:Decrypt",
+        f"arn:aws:kms:{REGION}:{account}:key/any",
+        {"kms:ViaService": f"ssm.{REGION}.amazonaws.com"},
+    )
+    assert not iam_policy.is_allowed(with_key, aws_ssm_key)
 
 
 def test_stack_set_deploys_the_role_to_every_member_account(organization: Organization) -> None:
@@ -278,6 +288,7 @@ def test_detector_may_assume_the_member_role_list_accounts_and_use_its_queue(
     allowed = [
         iam_policy.ApiCall("sts:AssumeRole", f"arn:aws:iam::{member}:role/{ROLE_NAME}", {}),
         iam_policy.ApiCall("organizations:ListAccounts", "*", {}),
+        iam_policy.ApiCall("organizations:DescribeOrganization", "*", {}),
         iam_policy.ApiCall("sqs:SendMessage", sweep_arn, {}),
         *[
             iam_policy.ApiCall(f"sqs:{action}", sweep_arn, {})
@@ -302,10 +313,14 @@ def test_detector_may_assume_the_member_role_list_accounts_and_use_its_queue(
     star = sorted(
         a
         for s in iam_policy.statements(policy)
-        if "*" in iam_policy.as_list(s["Resource"])
+        if s["Effect"] == "Allow" and "*" in iam_policy.as_list(s["Resource"])
         for a in iam_policy.as_list(s["Action"])
     )
-    assert star == ["organizations:ListAccounts", "ssm:DescribeParameters"]
+    assert star == [
+        "organizations:DescribeOrganization",
+        "organizations:ListAccounts",
+        "ssm:DescribeParameters",
+    ]
 
 
 def test_sweep_queue_feeds_the_function_one_account_at_a_time(

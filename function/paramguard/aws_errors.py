@@ -30,6 +30,10 @@ TRANSIENT_CODES = frozenset(
         "500",
         "502",
         "504",
+        # Credentials that expired mid-call (a member role's, a long sweep): the retry
+        # assumes the role again, as the cached credentials are renewed before they expire.
+        "ExpiredToken",
+        "ExpiredTokenException",
     }
 )
 _NOT_MODIFIED = frozenset({"304", "NotModified"})

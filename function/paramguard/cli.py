@@ -627,8 +627,10 @@ def cmd_inventory(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from .organization import cli_inventory
 
         return cli_inventory(args, out, err)
-    if args.role_name or args.ou or args.account:
-        raise UsageError("--role-name, --ou and --account go with --organization")
+    if args.role_name or args.ou or args.account or args.include_management_account:
+        raise UsageError(
+            "--role-name, --ou, --account and --include-management-account go with --organization"
+        )
     started = time.monotonic()
     dictionary = load_dictionary(args.dictionary)
     import logging
@@ -1188,6 +1190,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="ID",
         help="only this account (no organizations call); repeatable",
+    )
+    organization.add_argument(
+        "--include-management-account",
+        action="store_true",
+        help="also sweep the management account (skipped otherwise: a service-managed "
+        "StackSet deploys no member role there; for a role deployed there by other means)",
     )
     organization.add_argument(
         "-j",

@@ -300,7 +300,7 @@ def _scan_item(
         if fixed is not None:
             outcome.remediations.append(fixed)
     if item.sweep and rt.config.sweep_queue_url:
-        _fan_out(rt, counters, outcome, deadline)
+        _fan_out(rt, counters, outcome, deadline, account)
     elif item.sweep:
         _sweep(rt, dictionary, counters, account, outcome)
     if item.sweep_account is not None:
@@ -374,7 +374,13 @@ def _still_time(deadline: float | None) -> Callable[[], bool]:
     return lambda: deadline is None or time.monotonic() < deadline
 
 
-def _fan_out(rt: Runtime, counters: Counters, outcome: ItemOutcome, deadline: float | None) -> None:
+def _fan_out(
+    rt: Runtime,
+    counters: Counters,
+    outcome: ItemOutcome,
+    deadline: float | None,
+    account: str | None,
+) -> None:
     """The organization sweep (SWEEP_QUEUE_URL): one queue message per account, then return.
 
     The queue invokes this function once per message (_sweep_member), so an organization of
@@ -383,7 +389,8 @@ def _fan_out(rt: Runtime, counters: Counters, outcome: ItemOutcome, deadline: fl
     accounts = list(rt.config.sweep_accounts)
     if not accounts:
         try:
-            accounts = [a.id for a in list_accounts(rt.client("organizations"))]
+            listed = list_accounts(rt.client("organizations"), own_account=account)
+            accounts = [a.id for a in listed]
         except Exception as exc:
             if not is_aws_error(exc):
                 raise

@@ -29,9 +29,11 @@ logger = logging.getLogger(__name__)
 
 SESSION_NAME = "paramguard"
 DEFAULT_ROLE_NAME = "paramguard-member"
-# Credentials are renewed this long before they expire: a look-up or a sweep page started
-# with them must not fail half-way (AssumeRole's default lifetime is an hour).
-REFRESH_BEFORE_SECONDS = 300.0
+# Credentials are renewed this long before they expire: a client handed out may be used for
+# the rest of an invocation, and a Lambda invocation lasts up to 15 minutes, so a sweep
+# started with them must not meet ExpiredToken half-way. AssumeRole's default lifetime is an
+# hour: each account's credentials serve about 44 minutes.
+REFRESH_BEFORE_SECONDS = 960.0
 # A refused AssumeRole is remembered this long: a role deployed meanwhile is used soon, and a
 # missing one costs one call per account per minute instead of one per record.
 NEGATIVE_TTL_SECONDS = 60.0
@@ -192,7 +194,9 @@ class MemberSessions:
         expires = credentials.get("Expiration")
         lifetime = expires.timestamp() if isinstance(expires, datetime) else self._now() + 900
         keys = {k: str(credentials[k]) for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
-        return _Entry(until=lifetime - self._refresh_before, credentials=keys)
+        # Credentials shorter-lived than the margin are still used for half their life.
+        margin = min(self._refresh_before, max(0.0, lifetime - self._now()) / 2)
+        return _Entry(until=lifetime - margin, credentials=keys)
 
     def _failed_once(self, error: MemberRoleError) -> None:
         with self._lock:
@@ -256,8 +260,48 @@ def _pages(org: Any, operation: str, **request: Any) -> Iterator[dict[str, Any]]
     yield from org.get_paginator(operation).paginate(**request)
 
 
-def list_accounts(org: Any, ous: Sequence[str] = ()) -> list[Account]:
-    """The organization's ACTIVE accounts, or those under the OUs (recursively), in order."""
+def management_account(org: Any) -> str | None:
+    """The organization's management account (DescribeOrganization's MasterAccountId)."""
+    ident = (org.describe_organization().get("Organization") or {}).get("MasterAccountId")
+    return str(ident) if valid_account(ident) else None
+
+
+def list_accounts(
+    org: Any,
+    ous: Sequence[str] = (),
+    *,
+    own_account: str | None = None,
+    include_management: bool = False,
+) -> list[Account]:
+    """The organization's ACTIVE accounts, or those under the OUs (recursively), in order.
+
+    The management account is left out unless it is own_account (swept with its own
+    credentials) or include_management is set: a service-managed StackSet never deploys the
+    member role there, so sweeping it would fail, and count a failure, on every run.
+    """
+    found = _list_accounts(org, ous)
+    if include_management:
+        return found
+    return without_management(found, management_account(org), own_account)
+
+
+def without_management(
+    accounts: list[Account], management: str | None, own_account: str | None
+) -> list[Account]:
+    """The accounts less the management account (unless it is own_account); logged once."""
+    if management is None or management == own_account:
+        return accounts
+    kept = [account for account in accounts if account.id != management]
+    if len(kept) < len(accounts):
+        logger.info(
+            "the management account is not swept: a service-managed StackSet deploys no member "
+            "role there (name it explicitly to sweep it)",
+            extra={"event": "management_account_skipped", "account_id": management},
+        )
+    return kept
+
+
+def _list_accounts(org: Any, ous: Sequence[str]) -> list[Account]:
     found: dict[str, Account] = {}
 
     def add(accounts: Iterable[dict[str, Any]]) -> None:
@@ -484,7 +528,9 @@ def cli_inventory(args: Any, out: Any, err: Any) -> int:
     else:
         org = boto3.client("organizations", region_name=regions[0], config=retries)
         try:
-            accounts = [a.id for a in list_accounts(org, args.ou or ())]
+            found = list_accounts(org, args.ou or (), include_management=True)
+            management = None if args.include_management_account else management_account(org)
+            kept = without_management(found, management, own)
         except Exception as exc:
             if not is_aws_error(exc):
                 raise
@@ -494,6 +540,13 @@ def cli_inventory(args: Any, out: Any, err: Any) -> int:
                 "management account or a delegated administrator, or pass --account",
             )
             return EXIT_ERROR
+        accounts = [a.id for a in kept]
+        if len(kept) < len(found):
+            cli._say(
+                err,
+                f"{management}: not swept: the management account, where a service-managed "
+                "StackSet deploys no member role (--include-management-account sweeps it)",
+            )
     if not accounts:
         cli._say(err, "nothing swept: no ACTIVE account" + (" under the OUs" if args.ou else ""))
         return EXIT_ERROR

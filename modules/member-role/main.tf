@@ -40,8 +40,12 @@ locals {
   # ssm:DescribeParameters has no resource-level permissions (Service Authorization Reference,
   # AWS Systems Manager: no resource type), so "*" is its only valid resource; it returns
   # names and types, never values. GetParameter (value inspection) on this account's
-  # parameters only: no GetParameters/GetParametersByPath, no kms:Decrypt, so a SecureString
-  # stays encrypted. ${AWS::AccountId} is resolved by CloudFormation in each member account.
+  # parameters only: no GetParameters/GetParametersByPath. kms:Decrypt is denied explicitly:
+  # the AWS managed key aws/ssm grants Decrypt to every principal of its account (Systems
+  # Manager guide, "Restricting decryption of SecureString parameter values"), and only an
+  # explicit deny in the identity policy overrides that allow (IAM guide, "Policy evaluation
+  # logic"), so a SecureString stays encrypted whatever key it uses. The role needs no key.
+  # ${AWS::AccountId} is resolved by CloudFormation in each member account.
   permissions_policy = {
     Version = "2012-10-17"
     Statement = concat(
@@ -49,6 +53,11 @@ locals {
         Sid      = "DescribeParameters"
         Effect   = "Allow"
         Action   = "ssm:DescribeParameters"
+        Resource = "*"
+        }, {
+        Sid      = "NeverDecryptParameterValues"
+        Effect   = "Deny"
+        Action   = "kms:Decrypt"
         Resource = "*"
       }],
       var.inspect_values ? [{
