@@ -19,10 +19,10 @@ import pytest
 from paramguard import handler
 from paramguard.cli import main
 from paramguard.events import recognise
+from paramguard.finding import partition_of
 from paramguard.organization import (
     MemberSessions,
     list_accounts,
-    partition_of,
     send_sweep_messages,
 )
 

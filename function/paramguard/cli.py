@@ -39,7 +39,7 @@ from .exit_codes import (
     exit_code,
     exit_table,
 )
-from .finding import PLAINTEXT_TYPES, Finding, Remediation
+from .finding import PLAINTEXT_TYPES, Finding, Remediation, partition_of
 from .logfile import LogFormatError, classify_key, is_digest, is_log_name
 from .matcher import BUILTIN_CANARIES, Dictionary, load_default
 from .parallel import (
@@ -428,14 +428,9 @@ def parameter_arn(finding: Finding) -> str | None:
     if not finding.account_id or not finding.region:
         return None
     region = finding.region
-    partition = "aws"
-    if region.startswith("cn-"):
-        partition = "aws-cn"
-    elif region.startswith("us-gov-"):
-        partition = "aws-us-gov"
     name = finding.parameter_name
     path = name if name.startswith("/") else f"/{name}"
-    return f"arn:{partition}:ssm:{region}:{finding.account_id}:parameter{path}"
+    return f"arn:{partition_of(region)}:ssm:{region}:{finding.account_id}:parameter{path}"
 
 
 def _log_location(read_from: str) -> Location:

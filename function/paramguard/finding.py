@@ -110,3 +110,18 @@ class Remediation:
     def key(self) -> tuple[str | None, str | None, str]:
         """The parameter it fixes: account, region, name."""
         return self.account_id, self.region, self.parameter_name
+
+
+def partition_of(region: str) -> str:
+    """The ARN partition of a region (aws, aws-cn, aws-us-gov, aws-iso...)."""
+    for prefix, partition in (
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-iso-", "aws-iso"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-isof-", "aws-iso-f"),
+    ):
+        if region.startswith(prefix):
+            return partition
+    return "aws"

@@ -26,13 +26,12 @@ from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
 from .events import Item, ItemResult, SweepRequest, Work, answer, recognise
 from .export import export_findings, mark_resolved
-from .finding import Candidate, Finding, Remediation
+from .finding import Candidate, Finding, Remediation, partition_of
 from .inventory import RegionSweep, sweep_regions
 from .matcher import Dictionary
 from .organization import (
     MemberSessions,
     list_accounts,
-    partition_of,
     send_sweep_messages,
     sweep_account,
 )

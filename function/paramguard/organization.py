@@ -22,6 +22,7 @@ from typing import Any
 
 from .aws_errors import MemberRoleError, describe, error_code, is_aws_error, is_transient
 from .events import SWEEP_ACCOUNT
+from .finding import partition_of
 from .inventory import RegionSweep, sweep_regions
 from .rule import NameMatcher
 
@@ -52,21 +53,6 @@ def valid_account(account: Any) -> bool:
 def valid_role_name(name: str) -> bool:
     """A name IAM accepts for a role (1-64 of letters, digits and + = , . @ _ -)."""
     return bool(_ROLE_NAME_RE.match(name))
-
-
-def partition_of(region: str) -> str:
-    """The ARN partition of a region (aws, aws-cn, aws-us-gov, aws-iso...)."""
-    for prefix, partition in (
-        ("cn-", "aws-cn"),
-        ("us-gov-", "aws-us-gov"),
-        ("us-isob-", "aws-iso-b"),
-        ("us-iso-", "aws-iso"),
-        ("eu-isoe-", "aws-iso-e"),
-        ("us-isof-", "aws-iso-f"),
-    ):
-        if region.startswith(prefix):
-            return partition
-    return "aws"
 
 
 @dataclass

@@ -37,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .aws_errors import error_code, is_aws_error
-from .finding import Finding, Remediation
+from .finding import Finding, Remediation, partition_of
 
 logger = logging.getLogger(__name__)
 
@@ -59,24 +59,15 @@ _ID_MAX = 512
 BATCH_SIZE = 100  # BatchImportFindings accepts at most 100 findings per call
 
 
-def partition(region: str) -> str:
-    """The ARN partition a region belongs to."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 def product_arn(region: str, account: str) -> str:
     """The account's default integration: findings a customer's own tool imports."""
-    return f"arn:{partition(region)}:securityhub:{region}:{account}:product/{account}/default"
+    return f"arn:{partition_of(region)}:securityhub:{region}:{account}:product/{account}/default"
 
 
 def parameter_arn(finding: Finding | Remediation, region: str, account: str) -> str:
     """The parameter's ARN (a name without a leading slash gets one in the ARN path)."""
     name = finding.parameter_name.lstrip("/")
-    return f"arn:{partition(region)}:ssm:{region}:{account}:parameter/{name}"
+    return f"arn:{partition_of(region)}:ssm:{region}:{account}:parameter/{name}"
 
 
 def finding_id(account: str, region: str, name: str) -> str:
@@ -222,7 +213,9 @@ def build_asff(
         "Remediation": {"Recommendation": {"Text": text, "Url": REMEDIATION_URL}},
         "ProductFields": _fields(finding) | (remediation_fields(fixed) if fixed else {}),
         # No ASFF resource type describes a parameter (AwsSsmPatchCompliance is patching).
-        "Resources": [{"Type": "Other", "Id": arn, "Partition": partition(where), "Region": where}],
+        "Resources": [
+            {"Type": "Other", "Id": arn, "Partition": partition_of(where), "Region": where}
+        ],
         "RecordState": "ARCHIVED" if fixed else "ACTIVE",
         "Workflow": {"Status": "RESOLVED" if fixed else "NEW"},
     }
