@@ -22,12 +22,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from . import version
-from .dictionary_store import (
-    DEFAULT_MIN_RATIO_PERCENT,
-    MAX_DICTIONARY_BYTES,
-    check_dictionary_bytes,
-    shrink_refusal,
-)
 from .exit_codes import (
     ERRORS_FIRST_HELP,
     EXIT_CLEAN,
@@ -41,7 +35,13 @@ from .exit_codes import (
 )
 from .finding import PLAINTEXT_TYPES, Finding, Remediation, partition_of
 from .logfile import LogFormatError, classify_key, is_digest, is_log_name
-from .matcher import BUILTIN_CANARIES, Dictionary, load_default
+from .matcher import (
+    BUILTIN_CANARIES,
+    DEFAULT_MIN_RATIO_PERCENT,
+    MAX_DICTIONARY_BYTES,
+    Dictionary,
+    load_default,
+)
 from .parallel import (
     Blob,
     Failure,
@@ -116,6 +116,8 @@ def load_dictionary(spec: str | None) -> Dictionary:
     """
     if spec is None:
         return load_default()
+    from .dictionary_store import check_dictionary_bytes  # the function's loader, with logging
+
     body = _read_source(spec, "--dictionary", MAX_DICTIONARY_BYTES)
     check = check_dictionary_bytes(body, spec, load_default(), DEFAULT_MIN_RATIO_PERCENT)
     for error in check.errors:
@@ -888,6 +890,8 @@ def _compare(new: Dictionary, old: Dictionary, old_name: str, names: NameList, o
 
 def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard check-dictionary: say what a dictionary does, and would the function take it."""
+    from .dictionary_store import check_dictionary_bytes, shrink_refusal
+
     body = _read_source(args.file, "", MAX_DICTIONARY_BYTES)
     default = load_default()
     check = check_dictionary_bytes(body, args.file, default, args.min_ratio)
@@ -1091,6 +1095,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and the README)."""
     parser = argparse.ArgumentParser(
         prog="paramguard",
+        formatter_class=HelpFormatter,
         description="Find secrets written to SSM Parameter Store as plain String/StringList.",
         epilog="Run 'paramguard COMMAND --help' for a command's options, examples and exit "
         "status. Documentation: docs/cli.md.",

@@ -15,13 +15,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aws_errors import describe, is_aws_error, is_not_modified
-from .matcher import CanaryMiss, Dictionary, DictionaryError, load_default
+from .matcher import (
+    DEFAULT_MIN_RATIO_PERCENT,
+    MAX_DICTIONARY_BYTES,
+    CanaryMiss,
+    Dictionary,
+    DictionaryError,
+    load_default,
+)
 
 logger = logging.getLogger(__name__)
 
 # The dictionary is a short text file; anything far bigger is a mistaken upload.
-MAX_DICTIONARY_BYTES = 1024 * 1024
-DEFAULT_MIN_RATIO_PERCENT = 20  # DICTIONARY_MIN_RATIO_PERCENT's default
 
 
 class DictionaryRejected(ValueError):

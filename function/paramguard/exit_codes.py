@@ -9,6 +9,8 @@ examined at all is always 2: a scan of nothing must never read as clean.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Iterable
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -51,7 +53,35 @@ def exit_table(examined: str) -> str:
 class HelpFormatter(argparse.HelpFormatter):
     """Wraps descriptions as usual; keeps text already laid out in lines (the epilogs)."""
 
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        # argparse asks shutil for the width, and argparse makes a formatter for every
+        # add_argument: importing shutil (and with it bz2, lzma, fnmatch) was a tenth of the
+        # command line's start-up. The same answer as shutil.get_terminal_size, from os.
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if "\n" in text:
             return "".join(indent + line for line in text.splitlines(keepends=True))
         return super()._fill_text(text, width, indent)
+
+
+def _terminal_columns() -> int:
+    """COLUMNS, else the terminal's width, else 80: what shutil.get_terminal_size returns."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .regex_safety import UnsafeRegex, check_regex
-
 __all__ = [
     "BUILTIN_CANARIES",
+    "DEFAULT_MIN_RATIO_PERCENT",
+    "MAX_DICTIONARY_BYTES",
     "MAX_LINE_LENGTH",
     "MAX_NAME_LENGTH",
     "MAX_VALUE_LENGTH",
@@ -34,6 +34,10 @@ __all__ = [
 ]
 
 MAX_LINE_LENGTH = 200
+# What the function (dictionary_store) and the command line accept as a dictionary: its size,
+# and how far it may shrink against the one in use (DICTIONARY_MIN_RATIO_PERCENT's default).
+MAX_DICTIONARY_BYTES = 1024 * 1024
+DEFAULT_MIN_RATIO_PERCENT = 20
 SHORT_WORD_LENGTH = 4
 # PutParameter refuses a Name longer than 2048 characters and a Value longer than 8 KB
 # (advanced tier; 4 KB standard), so nothing past these can be a real parameter. Matching
@@ -253,7 +257,9 @@ class _Rule:
     line: int
     raw: bool  # True: a re: entry searched in the raw name; False: a term over the token string
     source: str  # the regular expression (for a term: built from its words, always valid)
-    compiled: re.Pattern[str] | None = None  # re: and value: lines, compiled to be checked
+    flags: int = 0  # re.IGNORECASE for re: lines
+    # re: and value: lines of a dictionary that is not trusted, compiled to be checked.
+    compiled: re.Pattern[str] | None = field(default=None, compare=False)
 
     # A term's own patterns are needed only for a name that the combined search (_any_term)
     # hits, so they are compiled then: compiling every term's two patterns was most of the
@@ -261,7 +267,7 @@ class _Rule:
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
         """The compiled rule."""
-        return self.compiled if self.compiled is not None else re.compile(self.source)
+        return self.compiled if self.compiled is not None else re.compile(self.source, self.flags)
 
     @functools.cached_property
     def finder(self) -> re.Pattern[str]:
@@ -331,6 +337,8 @@ def _compile_regex(source: str, prefix: str, flags: int) -> re.Pattern[str]:
         raise _LineError(f"invalid regular expression: {exc}") from None
     if pattern.search("") is not None:
         raise _LineError("regular expression matches the empty string, so every name")
+    from .regex_safety import UnsafeRegex, check_regex  # only a dictionary not trusted
+
     try:
         check_regex(source, flags)
     except UnsafeRegex as exc:
@@ -342,8 +350,12 @@ def _has_prefix(text: str, prefix: str) -> bool:
     return text[: len(prefix)].lower() == prefix
 
 
-def _compile_line(body: str, line: int) -> tuple[str, bool, _Rule]:
-    """Compile one entry; returns its kind ("name" or "value"), whether it excludes, the rule."""
+def _compile_line(body: str, line: int, trusted: bool) -> tuple[str, bool, _Rule]:
+    """Compile one entry; returns its kind ("name" or "value"), whether it excludes, the rule.
+
+    A trusted line's regular expression is compiled when first used, unchecked (see
+    Dictionary.parse).
+    """
     exclusion = body.startswith("!")
     text = body[1:].strip() if exclusion else body
     entry = text if exclusion else body
@@ -352,12 +364,12 @@ def _compile_line(body: str, line: int) -> tuple[str, bool, _Rule]:
     if _has_prefix(text, _VALUE_PREFIX):
         # Values are matched case-sensitively: key formats (AKIA…, ghp_…) depend on case.
         source = text[len(_VALUE_PREFIX) :].strip()
-        pattern = _compile_regex(source, _VALUE_PREFIX, 0)
-        return "value", exclusion, _Rule(entry, line, True, source, pattern)
+        pattern = re.compile(source) if trusted else _compile_regex(source, _VALUE_PREFIX, 0)
+        return "value", exclusion, _Rule(entry, line, True, source, 0, pattern)
     if _has_prefix(text, _REGEX_PREFIX):
         source = text[len(_REGEX_PREFIX) :].strip()
-        pattern = _compile_regex(source, _REGEX_PREFIX, re.IGNORECASE)
-        return "name", exclusion, _Rule(entry, line, True, source, pattern)
+        checked = None if trusted else _compile_regex(source, _REGEX_PREFIX, re.IGNORECASE)
+        return "name", exclusion, _Rule(entry, line, True, source, re.IGNORECASE, checked)
     whole = text.startswith(_WHOLE_PREFIX)
     if whole:
         text = text[len(_WHOLE_PREFIX) :].strip()
@@ -426,13 +438,19 @@ class Dictionary:
     value_exclusions: tuple[ValueRule, ...] = ()
     _rules: tuple[_Rule, ...] = field(default=(), repr=False)
     _exclusion_rules: tuple[_Rule, ...] = field(default=(), repr=False)
-    _any_term: re.Pattern[str] | None = field(default=None, repr=False)
     _regex_rules: tuple[_Rule, ...] = field(default=(), repr=False)
     _text: str = field(default="", repr=False, compare=False)
 
     @classmethod
-    def parse(cls, text: str) -> tuple[Dictionary, list[DictionaryError]]:
-        """Parse dictionary text; bad lines are skipped and returned as errors, never raised."""
+    def parse(cls, text: str, trusted: bool = False) -> tuple[Dictionary, list[DictionaryError]]:
+        """Parse dictionary text; bad lines are skipped and returned as errors, never raised.
+
+        trusted is for the bundled default only: its regular expressions are neither compiled
+        nor checked for safety here but compiled when first used, which keeps them out of
+        the start-up of a command line run and of a Lambda cold start. The test suite parses
+        the same file untrusted and fails if any check does (tests/test_matcher.py); a
+        dictionary read from S3 or named with --dictionary is never trusted.
+        """
         errors: list[DictionaryError] = []
         rules: dict[tuple[str, bool], list[_Rule]] = {
             (kind, exclusion): [] for kind in ("name", "value") for exclusion in (False, True)
@@ -457,7 +475,7 @@ class Dictionary:
                     continue
                 if len(body) > MAX_LINE_LENGTH:
                     raise _LineError(f"entry longer than {MAX_LINE_LENGTH} characters")
-                kind, exclusion, rule = _compile_line(body, number)
+                kind, exclusion, rule = _compile_line(body, number, trusted)
                 key = (kind, exclusion, rule.raw, rule.source)
                 if key in seen:
                     raise _LineError(f"duplicate of line {seen[key]}")
@@ -467,7 +485,6 @@ class Dictionary:
             seen[key] = number
             rules[kind, exclusion].append(rule)
         names = rules["name", False]
-        terms = [f"(?:{r.source})" for r in names if not r.raw]
         dictionary = cls(
             entries=tuple(r.entry for r in names),
             exclusions=tuple(r.entry for r in rules["name", True]),
@@ -476,11 +493,17 @@ class Dictionary:
             value_exclusions=tuple(_value_rule(r) for r in rules["value", True]),
             _rules=tuple(names),
             _exclusion_rules=tuple(rules["name", True]),
-            _any_term=re.compile("|".join(terms)) if terms else None,
             _regex_rules=tuple(r for r in names if r.raw),
             _text=text,
         )
         return dictionary, errors
+
+    @functools.cached_property
+    def _any_term(self) -> re.Pattern[str] | None:
+        # One search over every term, compiled on the first name matched: a scan that meets
+        # no candidate never pays for it.
+        terms = [f"(?:{r.source})" for r in self._rules if not r.raw]
+        return re.compile("|".join(terms)) if terms else None
 
     @functools.cached_property
     def _prefixes(self) -> tuple[str, ...]:
@@ -598,7 +621,7 @@ def _value_rule(rule: _Rule) -> ValueRule:
 @functools.cache
 def load_default() -> Dictionary:
     """Return the bundled default dictionary; raise ValueError if any of its lines is invalid."""
-    dictionary, errors = Dictionary.parse(_bundled_text())
+    dictionary, errors = Dictionary.parse(_bundled_text(), trusted=True)
     if errors:
         details = "; ".join(f"line {e.line}: {e.message}: {e.text!r}" for e in errors)
         raise ValueError(f"the bundled default dictionary is invalid: {details}")

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import re
-import shlex
 import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
-from urllib.parse import quote
 
 from .finding import Finding
-
-logger = logging.getLogger(__name__)
 
 # SNS Publish: a subject is "UTF-8 text with no line breaks or control characters, and less
 # than 100 characters long". Keeping it under 100 UTF-8 *bytes* keeps it under 100 however
@@ -82,6 +77,8 @@ def console_url(name: str, region: str | None) -> str | None:
     if not valid_region(region):
         return None
     # The console route takes the name URL-encoded twice (slashes become %252F).
+    from urllib.parse import quote  # imported here: a local scan prints no links
+
     encoded = quote(quote(name, safe="", errors="backslashreplace"), safe="")
     return (
         f"https://{region}.console.aws.amazon.com/systems-manager/parameters/{encoded}"
@@ -104,6 +101,8 @@ def _subject(finding: Finding) -> str:
 def fix_instructions(finding: Finding) -> list[str]:
     """How to fix the finding, as shell-ready steps."""
     # Both go into shell commands a person will paste: quoted, and only a real region name.
+    import shlex  # imported here, like quote above: only for findings
+
     region = valid_region(finding.region) or "<region>"
     name = shlex.quote(printable(finding.parameter_name))
     return [
