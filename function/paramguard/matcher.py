@@ -260,6 +260,9 @@ class _Rule:
     flags: int = 0  # re.IGNORECASE for re: lines
     # re: and value: lines of a dictionary that is not trusted, compiled to be checked.
     compiled: re.Pattern[str] | None = field(default=None, compare=False)
+    # A term's longest word: every hit holds it literally in the token string, so a name
+    # without it is settled by a substring test instead of a regular expression search.
+    needle: str = field(default="", compare=False, repr=False)
 
     # A term's own patterns are needed only for a name that the combined search (_any_term)
     # hits, so they are compiled then: compiling every term's two patterns was most of the
@@ -276,7 +279,9 @@ class _Rule:
 
     def hits(self, subject: _Subject) -> bool:
         """Say whether the rule matches anywhere in the subject."""
-        return self.pattern.search(subject.name if self.raw else subject.text) is not None
+        if self.raw:
+            return self.pattern.search(subject.name) is not None
+        return self.needle in subject.text and self.pattern.search(subject.text) is not None
 
     def spans(self, subject: _Subject) -> Iterator[tuple[int, int]]:
         """Yield every match as a span of the raw name."""
@@ -295,12 +300,13 @@ def _words_pattern(words: list[str], whole: bool) -> str:
     return start + body + end
 
 
-def _term_pattern(text: str, whole: bool, exclusion: bool) -> str:
+def _term_pattern(text: str, whole: bool, exclusion: bool) -> tuple[str, str]:
+    """A term's regular expression over the token string, and its longest word."""
     if "*" not in text:
         words = normalise(text)
         if not words:
             raise _LineError("no letters or digits")
-        return _words_pattern(words, whole)
+        return _words_pattern(words, whole), max(words, key=len)
     if not exclusion:
         raise _LineError("'*' is only allowed in exclusions; use a re: entry for patterns")
     groups = [normalise(part) for part in text.split("*")]
@@ -325,7 +331,7 @@ def _term_pattern(text: str, whole: bool, exclusion: bool) -> str:
         # covers: the last words of a name say what the value is, so a hit after the
         # exclusion's last word (/prod/rotation/db_password for '!*_rotation_*') is reported.
         out[-1] = out[-1].removesuffix(_END) + _END
-    return "".join(out)
+    return "".join(out), max((w for g in inner for w in g), key=len)
 
 
 def _compile_regex(source: str, prefix: str, flags: int) -> re.Pattern[str]:
@@ -373,7 +379,8 @@ def _compile_line(body: str, line: int, trusted: bool) -> tuple[str, bool, _Rule
     whole = text.startswith(_WHOLE_PREFIX)
     if whole:
         text = text[len(_WHOLE_PREFIX) :].strip()
-    return "name", exclusion, _Rule(entry, line, False, _term_pattern(text, whole, exclusion))
+    source, needle = _term_pattern(text, whole, exclusion)
+    return "name", exclusion, _Rule(entry, line, False, source, needle=needle)
 
 
 def _canary_name(line: str) -> str | None:
