@@ -4,8 +4,9 @@
 `python -c pass` on the same machine, alternating, median of STARTUP_RUNS each: CPU time
 (user + system; steadier than wall time on a shared machine) is the target, wall time is
 shown too. Also the in-process costs behind it: importing paramguard.cli and loading the
-bundled dictionary, each in a fresh interpreter. Children run with bytecode caching on
-(bench.targets.child_env), as an installed package does.
+bundled dictionary, each in a fresh interpreter; and, for scale, a process that only imports
+the standard-library modules the scan path is built on (STDLIB_IMPORTS). Children run with
+bytecode caching on (bench.targets.child_env), as an installed package does.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from bench.targets import at_most, report, run_process
 START_RATIO = 4.0  # paramguard scan of a 10 KB log / python -c pass, whole process
 RUNS = int(os.environ.get("STARTUP_RUNS", "40"))
 LOG_JSON_BYTES = 10_000
+# The standard-library modules `paramguard scan` cannot start without, as it is built:
+# argparse (the command line), re and json (the scan), dataclasses (the models), zlib.
+STDLIB_IMPORTS = "import argparse, dataclasses, json, re, zlib"
 PARTS = (
     "import time\n"
     "t0 = time.perf_counter()\n"
@@ -50,6 +54,7 @@ def main() -> int:
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "paramguard scan (10 KB log)": [sys.executable, "-m", "paramguard", "scan", str(log)],
+        "stdlib imports only": [sys.executable, "-c", STDLIB_IMPORTS],
     }
     for argv in commands.values():
         run_process(argv)  # bytecode written, files in the page cache
@@ -74,8 +79,14 @@ def main() -> int:
         f"load the bundled dictionary {dictionary * 1000:.1f} ms"
     )
     bare, scan = medians["python -c pass"], medians["paramguard scan (10 KB log)"]
+    stdlib = medians["stdlib imports only"]
     ratio, wall_ratio = scan[0] / bare[0], scan[1] / bare[1]
     print(f"wall-time ratio: {wall_ratio:.2f}")
+    print(
+        f"`python -c '{STDLIB_IMPORTS}'` alone: {stdlib[0] / bare[0]:.2f}x python -c pass (CPU); "
+        f"paramguard's own modules, parser, dictionary and scan: "
+        f"{(scan[0] - stdlib[0]) * 1000:.1f} ms"
+    )
     from bench.targets import RESULTS
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -85,6 +96,11 @@ def main() -> int:
                 "runs": RUNS,
                 "python_c_pass": {"cpu_s": bare[0], "wall_s": bare[1]},
                 "paramguard_scan_10KB": {"cpu_s": scan[0], "wall_s": scan[1]},
+                "stdlib_imports_only": {
+                    "cpu_s": stdlib[0],
+                    "wall_s": stdlib[1],
+                    "code": STDLIB_IMPORTS,
+                },
                 "import_cli_s": imports,
                 "load_default_dictionary_s": dictionary,
                 "ratio_cpu": ratio,
