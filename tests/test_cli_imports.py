@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,19 @@ def test_a_local_scan_of_a_quiet_log_imports_nothing_heavy(quiet_log: Path) -> N
     assert code == 0
     assert heavy(modules) == []
     assert "paramguard.aws_io" not in modules  # only a candidate needs its resolution
+    # Nor the dictionary: the bundled one is loaded when a name is first matched.
+    assert "paramguard.matcher" not in modules
+
+
+def test_a_local_scan_loads_the_bundled_dictionary_for_its_first_candidate(tmp_path: Path) -> None:
+    # The same scan with a PutParameter of a flagged name: the lazy dictionary is loaded and
+    # flags it.
+    for n in range(3):
+        records = [put_parameter(f"/prod/app{n}/db/password", "String")]
+        (tmp_path / f"log{n}.json.gz").write_bytes(gz_log(records))
+    for jobs in ("1", "2"):
+        code, modules = loaded_by(["scan", "-j", jobs, "--format", "json", str(tmp_path)])
+        assert code == 1 and "paramguard.matcher" in modules
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
@@ -102,3 +116,14 @@ def test_the_probe_sees_an_import_when_a_command_needs_it(quiet_log: Path) -> No
     code, modules = loaded_by(["scan", "--format", "sarif", str(quiet_log)])
     assert code == 0
     assert {"paramguard.sarif", "importlib.metadata"} <= modules
+
+
+def test_the_lazy_bundled_dictionary_is_the_default_wherever_it_goes() -> None:
+    # A -j worker receives it pickled: it must arrive as the loaded default itself.
+    from paramguard.cli import BundledDictionary
+    from paramguard.matcher import load_default
+
+    lazy = BundledDictionary()
+    assert pickle.loads(pickle.dumps(lazy)) == load_default()
+    assert len(lazy) == len(load_default()) and lazy.entries == load_default().entries
+    assert lazy.match("/prod/db/password") == load_default().match("/prod/db/password")

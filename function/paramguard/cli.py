@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
 from . import version
 from .exit_codes import (
@@ -34,14 +34,8 @@ from .exit_codes import (
     exit_table,
 )
 from .finding import PLAINTEXT_TYPES, Finding, Remediation, partition_of
+from .limits import DEFAULT_MIN_RATIO_PERCENT, MAX_DICTIONARY_BYTES
 from .logfile import LogFormatError, classify_key, is_digest, is_log_name
-from .matcher import (
-    BUILTIN_CANARIES,
-    DEFAULT_MIN_RATIO_PERCENT,
-    MAX_DICTIONARY_BYTES,
-    Dictionary,
-    load_default,
-)
 from .parallel import (
     Blob,
     Failure,
@@ -56,6 +50,7 @@ from .parallel import (
 from .report import printable
 
 if TYPE_CHECKING:
+    from .matcher import Dictionary
     from .sarif import Location
 
 LOG_FILES = "*.json or *.json.gz, digests skipped"
@@ -115,8 +110,9 @@ def load_dictionary(spec: str | None) -> Dictionary:
     (missed canaries, a drastic shrink) are scanned with after a warning.
     """
     if spec is None:
-        return load_default()
+        return cast("Dictionary", BundledDictionary())
     from .dictionary_store import check_dictionary_bytes  # the function's loader, with logging
+    from .matcher import load_default
 
     body = _read_source(spec, "--dictionary", MAX_DICTIONARY_BYTES)
     check = check_dictionary_bytes(body, spec, load_default(), DEFAULT_MIN_RATIO_PERCENT)
@@ -127,6 +123,28 @@ def load_dictionary(spec: str | None) -> Dictionary:
     for refusal in check.refusals:
         print(f"paramguard: warning: the function would refuse it: {refusal}", file=sys.stderr)
     return check.dictionary
+
+
+class BundledDictionary:
+    """The bundled default dictionary, loaded when a name is first matched.
+
+    A scan that meets no candidate, which is most log files, never imports the matcher nor
+    parses the dictionary: about a fifth of a one-file scan's start-up. Every attribute is
+    the loaded Dictionary's; a -j worker receives it as load_default's result.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        from .matcher import load_default
+
+        return getattr(load_default(), name)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        from .matcher import load_default
+
+        return (load_default, ())
 
 
 def display(path: str) -> str:
@@ -891,6 +909,7 @@ def _compare(new: Dictionary, old: Dictionary, old_name: str, names: NameList, o
 def cmd_check_dictionary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """paramguard check-dictionary: say what a dictionary does, and would the function take it."""
     from .dictionary_store import check_dictionary_bytes, shrink_refusal
+    from .matcher import BUILTIN_CANARIES, load_default
 
     body = _read_source(args.file, "", MAX_DICTIONARY_BYTES)
     default = load_default()

@@ -15,14 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .aws_errors import describe, is_aws_error, is_not_modified
-from .matcher import (
-    DEFAULT_MIN_RATIO_PERCENT,
-    MAX_DICTIONARY_BYTES,
-    CanaryMiss,
-    Dictionary,
-    DictionaryError,
-    load_default,
-)
+from .limits import DEFAULT_MIN_RATIO_PERCENT, MAX_DICTIONARY_BYTES
+from .matcher import CanaryMiss, Dictionary, DictionaryError, load_default
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "BUILTIN_CANARIES",
-    "DEFAULT_MIN_RATIO_PERCENT",
-    "MAX_DICTIONARY_BYTES",
     "MAX_LINE_LENGTH",
     "MAX_NAME_LENGTH",
     "MAX_VALUE_LENGTH",
@@ -34,10 +32,6 @@ __all__ = [
 ]
 
 MAX_LINE_LENGTH = 200
-# What the function (dictionary_store) and the command line accept as a dictionary: its size,
-# and how far it may shrink against the one in use (DICTIONARY_MIN_RATIO_PERCENT's default).
-MAX_DICTIONARY_BYTES = 1024 * 1024
-DEFAULT_MIN_RATIO_PERCENT = 20
 SHORT_WORD_LENGTH = 4
 # PutParameter refuses a Name longer than 2048 characters and a Value longer than 8 KB
 # (advanced tier; 4 KB standard), so nothing past these can be a real parameter. Matching

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .finding import Finding, Remediation
 from .logfile import LogFormatError
-from .matcher import Dictionary
 from .scan import scan_blob
 
 if TYPE_CHECKING:  # the pools are imported when a scan needs one (about 20 ms less start-up)
     from concurrent.futures import Executor, Future, ThreadPoolExecutor
+
+    from .matcher import Dictionary  # a scan that meets no candidate never loads it
 
 MAX_LOG_BYTES = 1024 * 1024 * 1024
 # Outcomes waiting in order per job: enough to keep every worker busy behind a slow file,

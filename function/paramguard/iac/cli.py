@@ -124,7 +124,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def load_dictionary(spec: str | None, err: TextIO = sys.stderr) -> Any:
     """The bundled dictionary, a file, or an s3:// object, through the function's loader."""
     from ..dictionary_store import check_dictionary_bytes
-    from ..matcher import DEFAULT_MIN_RATIO_PERCENT, load_default
+    from ..limits import DEFAULT_MIN_RATIO_PERCENT
+    from ..matcher import load_default
 
     if spec is None:
         return load_default()
