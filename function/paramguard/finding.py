@@ -100,7 +100,9 @@ class Remediation:
     actor: str | None = None
     actor_type: str | None = None
     source_ip: str | None = None
-    name_matched: bool = True  # False: only a value-inspected finding could be resolved
+    # False: only a value-inspected finding could be resolved; None: not matched, as the
+    # command line pairs fixes with findings only (rule.FixesPairedLater).
+    name_matched: bool | None = True
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict of the remediation, under the published field names."""

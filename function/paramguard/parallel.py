@@ -129,7 +129,11 @@ def read_capped(stream: BinaryIO) -> bytes:
 
 
 def scan_raw(raw: bytes, name: str, dictionary: Dictionary) -> Outcome:
-    """Scan one log's bytes; whatever goes wrong is an error for this log only."""
+    """Scan one log's bytes; whatever goes wrong is an error for this log only.
+
+    Its fixes are left unmatched (scan_blob): the command line only pairs them with its
+    findings.
+    """
     outcome = Outcome(name, read=True)
     try:
         scan = scan_blob(raw, name, dictionary, MAX_LOG_BYTES)
