@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from paramguard.events import ParameterChange
+from paramguard.finding import Finding, Remediation
 from paramguard.matcher import load_default
 from paramguard.rule import (
     FixesPairedLater,
@@ -244,3 +245,23 @@ def test_parameter_store_change_remediations(
     # The sample's own name is not secret-like: nothing to resolve.
     sample = dataclasses.replace(change, name=event["detail"]["name"])
     assert evaluate_change_remediation(sample, DICTIONARY) is None
+
+
+def test_published_dicts_are_asdicts_under_the_published_names_and_copies() -> None:
+    record = put_parameter("/prod/db/password", None)
+    candidate = evaluate(record)
+    assert candidate is not None
+    finding = candidate.finding
+    finding.resolved_by = {"how": "deleted", "actor": None, "resolved": True}
+    [fix] = evaluate_remediation(delete_parameter("/prod/db/password"), DICTIONARY, "t")
+    renamed = {"read_from": "source", "origin": "event_source", "type_from": "type_source"}
+    item: Finding | Remediation
+    for item in (finding, fix):
+        published = item.to_dict()
+        expected = {renamed.get(k, k): v for k, v in dataclasses.asdict(item).items()}
+        assert published == expected and list(published) == list(expected)
+    published = finding.to_dict()
+    published["notes"].append("changed")
+    published["resolved_by"]["how"] = "changed"
+    assert finding.notes == ["the write did not state a type (an overwrite keeps the current one)"]
+    assert finding.resolved_by["how"] == "deleted"
