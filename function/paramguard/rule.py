@@ -43,6 +43,8 @@ class FixesPairedLater:
 def _str(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return None
+    if value.isascii():  # most are; an ASCII string holds no surrogate (and isascii is O(1))
+        return value
     # JSON can carry lone surrogates, which no UTF-8 message, log or URL can: spell them out.
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
