@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from paramguard import parallel
 from paramguard.logfile import LogFormatError
-from paramguard.parallel import POOL_AFTER, POOL_AFTER_BYTES, read_capped
+from paramguard.parallel import POOL_AFTER, POOL_AFTER_BYTES, read_capped, read_file
 
 from support.builders import gz_log, log_document, log_key, put_parameter
 
@@ -305,3 +305,32 @@ def test_a_read_stops_at_the_limit_for_files_that_grow_pipes_and_streams(
                     read_capped(stream)
     with pytest.raises(LogFormatError):
         read_capped(io.BytesIO(b"s" * 101))  # no file descriptor at all
+
+
+def test_a_regular_file_is_read_whole_up_to_the_limit_even_if_it_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # read_file sizes its read from fstat as read_capped does, and trusts it no more.
+    monkeypatch.setattr(parallel, "MAX_LOG_BYTES", 100)
+    path = tmp_path / "log.json"
+    for size in (0, 1, 99, 100):
+        path.write_bytes(b"x" * size)
+        assert read_file(str(path)) == b"x" * size
+    path.write_bytes(b"x" * 101)
+    with pytest.raises(LogFormatError, match="100-byte limit"):
+        read_file(str(path))
+    stale = os.stat_result((0o100644, 0, 0, 1, 0, 0, 40, 0, 0, 0))  # what it held before it grew
+    for size, fits in ((60, True), (100, True), (150, False)):
+        path.write_bytes(bytes(range(size)))
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "fstat", lambda fd: stale)
+            if fits:
+                assert read_file(str(path)) == bytes(range(size))
+            else:
+                with pytest.raises(LogFormatError):
+                    read_file(str(path))
+    real_read = os.read
+    with monkeypatch.context() as patch:  # reads that return less than asked for
+        patch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+        path.write_bytes(bytes(range(60)))
+        assert read_file(str(path)) == bytes(range(60))
