@@ -188,6 +188,12 @@ def test_a_small_folder_is_scanned_without_starting_workers(
         assert pools == ([] if threshold == POOL_AFTER_BYTES else [2])
     assert reports[0] == reports[1] and reports[0][1].count("\n") == 6 * POOL_AFTER
 
+    # One file is one process's work, however large.
+    pools.clear()
+    pool_sized(tmp_path / "large")
+    code = cli.main(["scan", "-j", "2", "--json", str(tmp_path / "large" / "000_large.json")])
+    assert code == 0 and pools == []
+
 
 def test_a_worker_that_dies_costs_failures_never_silence(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

@@ -469,8 +469,8 @@ def run(tasks: Iterable[Task], dictionary: Dictionary, jobs: int) -> Iterator[Ou
     """The outcome of every task, in the tasks' order, scanned by up to `jobs` processes.
 
     The pool starts only once the local files found add up to POOL_AFTER_BYTES of work, or
-    POOL_AFTER other sources (S3 objects, standard input) are: less is scanned here,
-    without the cost of starting processes.
+    POOL_AFTER other sources (S3 objects, standard input) are, and never for one file:
+    less is scanned here, without the cost of starting processes.
     """
     runner = _Runner(dictionary, max(1, jobs))
     pending: deque[Callable[[], Outcome]] = deque()
@@ -496,7 +496,8 @@ def run(tasks: Iterable[Task], dictionary: Dictionary, jobs: int) -> Iterator[Ou
                     work += size + FILE_WORK
                 elif not isinstance(task, Failure):
                     others += 1
-                if work < POOL_AFTER_BYTES and others < POOL_AFTER:
+                # One file is scanned by one process wherever it is: a pool needs two.
+                if (work < POOL_AFTER_BYTES and others < POOL_AFTER) or len(held) < 2:
                     continue
                 runner.start_pool()
                 batch, held = held, []
