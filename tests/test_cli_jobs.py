@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from paramguard import parallel
 from paramguard.logfile import LogFormatError
-from paramguard.parallel import POOL_AFTER, read_capped
+from paramguard.parallel import POOL_AFTER, POOL_AFTER_BYTES, read_capped, read_file
 
 from support.builders import gz_log, log_document, log_key, put_parameter
 
@@ -38,9 +38,22 @@ def paramguard(*args: str) -> tuple[int, bytes, bytes]:
     return done.returncode, done.stdout, done.stderr
 
 
+def pool_sized(folder: Path) -> None:
+    """One quiet log file large enough that a scan of the folder starts the pool for it.
+
+    Named to be found first: every other file in the folder goes to the pool.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"eventSource": "s3.amazonaws.com", "eventName": "GetObject"}
+    padding = {**record, "requestParameters": {"key": "k" * POOL_AFTER_BYTES}}
+    (folder / "000_large.json").write_bytes(log_document([record, padding]))
+
+
 def backfill(root: Path, files: int) -> Path:
-    """A trail folder of many logs: findings in many of them, and failures among them."""
+    """A trail folder of many logs: findings in many of them, and failures among them; large
+    enough that `scan -j 2` scans it with a pool of workers."""
     top = root / "AWSLogs"
+    pool_sized(top / "123456789012" / "CloudTrail" / "eu-west-1" / "2026" / "11" / "00")
     for n in range(files):
         day = top / "123456789012" / "CloudTrail" / "eu-west-1" / "2026" / "11" / f"{n % 7 + 1:02d}"
         day.mkdir(parents=True, exist_ok=True)
@@ -74,7 +87,6 @@ def without_time(stderr: bytes) -> bytes:
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_two_jobs_print_what_one_job_prints(tmp_path: Path, fmt: str) -> None:
     top = backfill(tmp_path, 60)
-    assert 60 > 4 * POOL_AFTER  # enough files that the pool really runs
     one = paramguard("scan", "-j", "1", "--format", fmt, str(top), str(tmp_path / "missing"))
     two = paramguard("scan", "-j", "2", "--format", fmt, str(top), str(tmp_path / "missing"))
     assert two[0] == one[0] == 1  # findings win over failures
@@ -83,13 +95,13 @@ def test_two_jobs_print_what_one_job_prints(tmp_path: Path, fmt: str) -> None:
     said = one[2].decode()
     # 13 broken files (5 truncated, 5 not gzip, 3 not logs) and the missing SOURCE; the
     # README and the digest skipped.
-    assert re.search(r"scan: 47 log files .* 47 findings, 14 failures, 2 other", said)
+    assert re.search(r"scan: 48 log files .* 47 findings, 14 failures, 2 other", said)
     assert "missing: no such file" in said and said.count("truncated") == 5
 
 
 def test_failures_alone_give_the_same_exit_code_with_any_jobs(tmp_path: Path) -> None:
     top = tmp_path / "logs"
-    top.mkdir()
+    pool_sized(top)
     for n in range(3 * POOL_AFTER):
         body = gz_log([put_parameter("/app/log_level", "String")])
         (top / f"{n:03d}.json.gz").write_bytes(body if n % 3 else body[:-5])
@@ -148,6 +160,41 @@ def test_every_start_method_gives_the_same_report(
     assert reports[0] == reports[1] and reports[0][1].count("\n") > POOL_AFTER
 
 
+def test_a_small_folder_is_scanned_without_starting_workers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers cost more CPU than they save wall time on a small folder; past
+    # POOL_AFTER_BYTES of work (here lowered to 40 small files' worth) they pay off.
+    from paramguard import cli, parallel
+
+    top = tmp_path / "logs"
+    top.mkdir()
+    for n in range(6 * POOL_AFTER):
+        (top / f"{n:03d}.json.gz").write_bytes(gz_log([put_parameter(f"/s{n}/token", "String")]))
+    pools: list[int] = []
+    real = parallel._Runner._new_pool
+
+    def counted(runner: parallel._Runner, workers: int) -> object:
+        pools.append(workers)
+        return real(runner, workers)
+
+    monkeypatch.setattr(parallel._Runner, "_new_pool", counted)
+    reports = []
+    for threshold in (POOL_AFTER_BYTES, 40 * parallel.FILE_WORK):
+        monkeypatch.setattr(parallel, "POOL_AFTER_BYTES", threshold)
+        code = cli.main(["scan", "-j", "2", "--json", str(top)])
+        printed = capsys.readouterr()
+        reports.append((code, printed.out, without_time(printed.err.encode())))
+        assert pools == ([] if threshold == POOL_AFTER_BYTES else [2])
+    assert reports[0] == reports[1] and reports[0][1].count("\n") == 6 * POOL_AFTER
+
+    # One file is one process's work, however large.
+    pools.clear()
+    pool_sized(tmp_path / "large")
+    code = cli.main(["scan", "-j", "2", "--json", str(tmp_path / "large" / "000_large.json")])
+    assert code == 0 and pools == []
+
+
 def test_a_worker_that_dies_costs_failures_never_silence(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -169,6 +216,7 @@ def test_a_worker_that_dies_costs_failures_never_silence(
         return real(task, dictionary)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "POOL_AFTER_BYTES", 0)  # small files, in a pool
     monkeypatch.setattr(parallel, "scan_local", dies_on_one)
     code = cli.main(["scan", "-j", "2", "--json", str(top)])
     printed = capsys.readouterr()
@@ -214,6 +262,7 @@ def test_a_file_that_killed_a_worker_once_is_scanned_again_not_lost(
         return real(task, dictionary)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "POOL_AFTER_BYTES", 0)  # small files, in a pool
     monkeypatch.setattr(parallel, "scan_local", dies_the_first_time)
     code = cli.main(["scan", "-j", "2", "--json", str(top)])
     printed = capsys.readouterr()
@@ -262,3 +311,32 @@ def test_a_read_stops_at_the_limit_for_files_that_grow_pipes_and_streams(
                     read_capped(stream)
     with pytest.raises(LogFormatError):
         read_capped(io.BytesIO(b"s" * 101))  # no file descriptor at all
+
+
+def test_a_regular_file_is_read_whole_up_to_the_limit_even_if_it_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # read_file sizes its read from fstat as read_capped does, and trusts it no more.
+    monkeypatch.setattr(parallel, "MAX_LOG_BYTES", 100)
+    path = tmp_path / "log.json"
+    for size in (0, 1, 99, 100):
+        path.write_bytes(b"x" * size)
+        assert read_file(str(path)) == b"x" * size
+    path.write_bytes(b"x" * 101)
+    with pytest.raises(LogFormatError, match="100-byte limit"):
+        read_file(str(path))
+    stale = os.stat_result((0o100644, 0, 0, 1, 0, 0, 40, 0, 0, 0))  # what it held before it grew
+    for size, fits in ((60, True), (100, True), (150, False)):
+        path.write_bytes(bytes(range(size)))
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "fstat", lambda fd: stale)
+            if fits:
+                assert read_file(str(path)) == bytes(range(size))
+            else:
+                with pytest.raises(LogFormatError):
+                    read_file(str(path))
+    real_read = os.read
+    with monkeypatch.context() as patch:  # reads that return less than asked for
+        patch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+        path.write_bytes(bytes(range(60)))
+        assert read_file(str(path)) == bytes(range(60))

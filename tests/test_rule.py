@@ -8,8 +8,15 @@ from typing import Any
 
 import pytest
 from paramguard.events import ParameterChange
+from paramguard.finding import Finding, Remediation
 from paramguard.matcher import load_default
-from paramguard.rule import evaluate_change_remediation, evaluate_record, evaluate_remediation
+from paramguard.rule import (
+    FixesPairedLater,
+    evaluate_change_remediation,
+    evaluate_record,
+    evaluate_remediation,
+    match_fixes,
+)
 
 from support.builders import delete_parameter, load_event, put_parameter
 
@@ -150,6 +157,61 @@ def test_with_value_inspection_every_name_can_be_remediated() -> None:
     assert fixed.name_matched is False
 
 
+FIX_RECORDS = [
+    put_parameter("/prod/db/password", "SecureString", overwrite=True),
+    put_parameter("/app/log_level", "SecureString"),  # not a name a finding could have
+    delete_parameter("/prod/api/token"),
+    delete_parameter("/app/colour"),
+    delete_parameter("/prod/db/password", "/app/log_level", "/prod/ssh/private_key", batch=True),
+    delete_parameter("/prod/db/password", error_code="AccessDenied"),
+    put_parameter("/prod/db/password", "String"),
+]
+
+
+class CountingMatcher:
+    """The default dictionary, counting the names it is asked about."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def match(self, name: str) -> Any:
+        self.asked.append(name)
+        return DICTIONARY.match(name)
+
+
+@pytest.mark.parametrize("inspect_values", [False, True])
+def test_fixes_left_unmatched_then_matched_are_the_fixes_matched_at_once(
+    inspect_values: bool,
+) -> None:
+    # The command line only pairs fixes with findings, so the scan matches no fix's name;
+    # the function matches them after the scan (match_fixes): the same fixes, same order.
+    later = CountingMatcher()
+    unmatched = [
+        fix
+        for record in FIX_RECORDS
+        for fix in evaluate_remediation(
+            record, FixesPairedLater(later), "t", inspect_values=inspect_values
+        )
+    ]
+    assert later.asked == [] and {f.name_matched for f in unmatched} == {None}
+    assert len(unmatched) == 7  # every fix, the names no finding could have included
+    at_once = [
+        fix
+        for record in FIX_RECORDS
+        for fix in evaluate_remediation(record, DICTIONARY, "t", inspect_values=inspect_values)
+    ]
+    assert match_fixes(unmatched, DICTIONARY, inspect_values=inspect_values) == at_once
+    assert len(at_once) == (7 if inspect_values else 4)
+
+
+def test_a_scan_leaving_fixes_unmatched_still_matches_the_writes() -> None:
+    later = CountingMatcher()
+    record = put_parameter("/prod/db/password", "String")
+    candidate = evaluate_record(record, FixesPairedLater(later), "t")
+    assert candidate is not None and candidate.finding.matched == "password"
+    assert later.asked == ["/prod/db/password"]
+
+
 @pytest.mark.parametrize(
     ("operation", "declared", "how"),
     [
@@ -183,3 +245,23 @@ def test_parameter_store_change_remediations(
     # The sample's own name is not secret-like: nothing to resolve.
     sample = dataclasses.replace(change, name=event["detail"]["name"])
     assert evaluate_change_remediation(sample, DICTIONARY) is None
+
+
+def test_published_dicts_are_asdicts_under_the_published_names_and_copies() -> None:
+    record = put_parameter("/prod/db/password", None)
+    candidate = evaluate(record)
+    assert candidate is not None
+    finding = candidate.finding
+    finding.resolved_by = {"how": "deleted", "actor": None, "resolved": True}
+    [fix] = evaluate_remediation(delete_parameter("/prod/db/password"), DICTIONARY, "t")
+    renamed = {"read_from": "source", "origin": "event_source", "type_from": "type_source"}
+    item: Finding | Remediation
+    for item in (finding, fix):
+        published = item.to_dict()
+        expected = {renamed.get(k, k): v for k, v in dataclasses.asdict(item).items()}
+        assert published == expected and list(published) == list(expected)
+    published = finding.to_dict()
+    published["notes"].append("changed")
+    published["resolved_by"]["how"] = "changed"
+    assert finding.notes == ["the write did not state a type (an overwrite keeps the current one)"]
+    assert finding.resolved_by["how"] == "deleted"

@@ -10,14 +10,28 @@ from typing import Any
 
 import pytest
 from paramguard import handler
+from paramguard.aws_io import process_object
 from paramguard.cli import main
+from paramguard.events import ObjectRef
 from paramguard.finding import Finding
+from paramguard.matcher import load_default
+from paramguard.report import Counters
+from paramguard.rule import evaluate_record, evaluate_remediation
 
 from support.awsutil import LambdaContext
-from support.builders import gz_log, load_event, log_document, log_key, put_parameter, s3_event
+from support.builders import (
+    delete_parameter,
+    gz_log,
+    load_event,
+    log_document,
+    log_key,
+    put_parameter,
+    s3_event,
+)
 
 from .conftest import Stack
 
+DICTIONARY = load_default()
 RECORDS = [
     load_event("elastic_integrations_GetParameter.json"),
     put_parameter("/prod/db/password", "String", event_id="e-1"),
@@ -121,3 +135,58 @@ def test_a_record_from_eventbridge_is_reported_as_such(
 
     [finding] = [f.to_dict() for f in reported]
     assert (finding["source"], finding["event_source"]) == ("eventbridge:eb-1", "eventbridge")
+
+
+FIXES = [
+    put_parameter("/prod/db/password", "String", event_id="w-1"),
+    put_parameter("/app/log_level", "String", event_id="w-2"),  # not a finding
+    {**put_parameter("/app/log_level", "SecureString"), "eventTime": "2026-11-20T12:00:00Z"},
+    {**put_parameter("/prod/api/token", "SecureString"), "eventTime": "2026-11-20T12:00:00Z"},
+    delete_parameter("/prod/db/password", "/app/colour", batch=True, event_id="d-1"),
+]
+
+
+@pytest.mark.parametrize("inspect_values", [False, True])
+def test_the_function_hands_on_the_fixes_the_rule_keeps(stack: Stack, inspect_values: bool) -> None:
+    # scan_blob leaves fixes unmatched (the command line only pairs them with findings);
+    # the function hands them on alone, so process_object matches them as the rule does.
+    key = log_key()
+    stack.s3.put_object(Bucket=stack.log_bucket, Key=key, Body=gz_log(FIXES))
+    ref = ObjectRef(stack.log_bucket, key)
+
+    result = process_object(
+        stack.s3, ref, DICTIONARY, Counters(), 10**8, inspect_values=inspect_values
+    )
+
+    expected = [
+        fix
+        for record in FIXES
+        for fix in evaluate_remediation(record, DICTIONARY, ref.uri, inspect_values=inspect_values)
+        if evaluate_record(record, DICTIONARY, ref.uri, inspect_values=inspect_values) is None
+    ]
+    assert result.remediations == expected
+    names = [(f.parameter_name, f.name_matched) for f in result.remediations]
+    if inspect_values:
+        assert ("/app/colour", False) in names and ("/app/log_level", False) in names
+    else:
+        assert names == [("/prod/api/token", True), ("/prod/db/password", True)]
+
+
+def test_the_command_line_pairs_unmatched_fixes_with_its_findings_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "fixes.json.gz"
+    log.write_bytes(gz_log(FIXES))
+
+    [finding] = cli_findings(str(log), capsys)
+
+    assert finding["parameter_name"] == "/prod/db/password"
+    assert finding["resolved_by"] == {
+        "how": "deleted",
+        "operation": "DeleteParameters",
+        "actor": "arn:aws:iam::123456789012:user/bob",
+        "event_id": "d-1",
+        "event_time": "2026-11-20T11:15:30Z",
+        "source": str(log),
+        "resolved": True,
+    }

@@ -20,7 +20,7 @@ from .events import ObjectRef
 from .finding import PLAINTEXT_TYPES, Candidate, Finding, Remediation
 from .logfile import LogFormatError, LogTooLargeError, classify_key
 from .report import Counters, Notification, build_notification, build_summary, valid_region
-from .rule import NameMatcher
+from .rule import NameMatcher, match_fixes
 from .scan import scan_blob
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,9 @@ def process_object(
     try:
         raw = read_object(s3, ref, max_bytes)
         scan = scan_blob(raw, ref.uri, matcher, max_bytes, inspect_values=inspect_values)
+        # The function hands fixes on alone (Security Hub, EventBridge): matched as
+        # evaluate_remediation matches them, which scan_blob leaves to its caller.
+        scan.remediations = match_fixes(scan.remediations, matcher, inspect_values=inspect_values)
     except LogFormatError as exc:
         counters.log_file_failures += 1
         if isinstance(exc, LogTooLargeError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from .finding import PLAINTEXT_TYPES, Candidate, Finding, Origin, Remediation
@@ -20,9 +20,31 @@ class NameMatcher(Protocol):
     def match(self, name: str) -> Any: ...
 
 
+class FixesPairedLater:
+    """A dictionary for a scan that uses fixes only to pair them with its findings.
+
+    evaluate_remediation then keeps every fix without matching its name (name_matched None):
+    a fix resolves a finding only when it names the same parameter (export.plan_fixes), and
+    a finding's name is one the dictionary matched, so the fix's would match too. What hands
+    fixes on alone (the function: Security Hub, EventBridge, its log) calls match_fixes
+    first. It spares the command line a match per SecureString write and per delete.
+    """
+
+    __slots__ = ("matcher",)
+
+    def __init__(self, matcher: NameMatcher) -> None:
+        self.matcher = matcher
+
+    def match(self, name: str) -> Any:
+        """The dictionary's match, for the writes that can be findings."""
+        return self.matcher.match(name)
+
+
 def _str(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return None
+    if value.isascii():  # most are; an ASCII string holds no surrogate (and isascii is O(1))
+        return value
     # JSON can carry lone surrogates, which no UTF-8 message, log or URL can: spell them out.
     return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
@@ -215,8 +237,9 @@ def evaluate_remediation(
     A successful DeleteParameter or DeleteParameters (with deletedParameters in its
     response, only those), or a successful PutParameter that states type SecureString. Only
     names the dictionary matches, unless values are inspected (a finding may then have come
-    from the value alone): other names never had a finding to resolve. A failed call fixes
-    nothing. Tolerates any shape, like evaluate_record.
+    from the value alone): other names never had a finding to resolve; with
+    FixesPairedLater, every name, unmatched. A failed call fixes nothing. Tolerates any
+    shape, like evaluate_record.
     """
     if not isinstance(record, Mapping) or record.get("eventSource") != SSM_SOURCE:
         return []
@@ -235,11 +258,14 @@ def evaluate_remediation(
     else:
         names, how = _deleted_names(str(event), params, record.get("responseElements")), "deleted"
     actor, actor_type = _actor(record.get("userIdentity"))
+    paired_later = isinstance(matcher, FixesPairedLater)
     fixed = []
     for name in names:
-        matched = matcher.match(name) is not None
-        if not matched and not inspect_values:
-            continue
+        matched: bool | None = None
+        if not paired_later:
+            matched = matcher.match(name) is not None
+            if not matched and not inspect_values:
+                continue
         fixed.append(
             Remediation(
                 parameter_name=name,
@@ -293,3 +319,18 @@ def evaluate_change_remediation(
         region=_str(getattr(change, "region", None)),
         name_matched=matched,
     )
+
+
+def match_fixes(
+    fixes: Iterable[Remediation], matcher: NameMatcher, *, inspect_values: bool = False
+) -> list[Remediation]:
+    """The fixes left unmatched (FixesPairedLater) as evaluate_remediation keeps them: only
+    names the dictionary matches, unless values are inspected; in the same order."""
+    kept = []
+    for fix in fixes:
+        if fix.name_matched is None:
+            fix.name_matched = matcher.match(fix.parameter_name) is not None
+            if not fix.name_matched and not inspect_values:
+                continue
+        kept.append(fix)
+    return kept

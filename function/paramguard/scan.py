@@ -7,7 +7,7 @@ standard input for the command line) and resolves the candidates' types afterwar
 from __future__ import annotations
 
 from .logfile import LogScan, decompress, scan_document
-from .rule import NameMatcher
+from .rule import FixesPairedLater, NameMatcher
 
 
 def scan_blob(
@@ -18,7 +18,9 @@ def scan_blob(
 
     Gzip or plain JSON is told by the magic bytes unless the name ends in .gz. Raises
     LogFormatError (LogTooLargeError past max_bytes decompressed) for a blob that is not a
-    readable CloudTrail log file.
+    readable CloudTrail log file. The fixes' names are not matched (rule.FixesPairedLater):
+    most are SecureString writes, and only those paired with a finding matter to the
+    command line; what hands fixes on alone calls rule.match_fixes first.
     """
     data = decompress(raw, max_bytes, gzipped=name.lower().endswith(".gz") or None)
-    return scan_document(data, matcher, name, inspect_values=inspect_values)
+    return scan_document(data, FixesPairedLater(matcher), name, inspect_values=inspect_values)
