@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from paramguard.aws_io import resolve_candidates
 from paramguard.eventbus import build_resolution_entry
 from paramguard.events import UnrecognisedEvent, recognise
-from paramguard.export import mark_resolved
 from paramguard.finding import Finding
+from paramguard.fixes import mark_resolved
 from paramguard.matcher import load_default
 from paramguard.report import (
     MESSAGE_LIMIT,

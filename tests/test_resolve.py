@@ -17,8 +17,9 @@ import pytest
 from paramguard import handler
 from paramguard.config import Config
 from paramguard.eventbus import RESOLUTION_DETAIL_TYPE, SOURCE, build_resolution_entry
-from paramguard.export import export_findings, mark_resolved, plan_fixes
+from paramguard.export import export_findings
 from paramguard.finding import Remediation
+from paramguard.fixes import mark_resolved, plan_fixes
 from paramguard.report import build_notification
 from paramguard.securityhub import (
     archived_document,

@@ -315,9 +315,9 @@ def scan_sources(
             report.errors.append(outcome.error)
         if outcome.read:
             progress.tick()
-    if fixes:
+    if fixes and report.findings:
         # A finding fixed later in the scanned logs is still reported; resolved_by says how.
-        from .export import mark_resolved
+        from .fixes import mark_resolved
 
         mark_resolved(report.findings, fixes, None, None)
     return report

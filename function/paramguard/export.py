@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from .aws_errors import error_code, is_aws_error
 from .config import Config
 from .eventbus import build_resolution_entry, put_entries, put_findings
 from .finding import Finding, Remediation
+from .fixes import FixPlan, plan_fixes
 from .securityhub import (
     _OPEN_WORKFLOW,
     _active_findings,
     finding_id,
     import_findings,
-    moment,
     parameter_arn,
     product_arn,
     resolve_findings,
@@ -25,84 +24,6 @@ from .securityhub import (
 )
 
 logger = logging.getLogger(__name__)
-
-Key = tuple[str | None, str | None, str]
-
-
-@dataclass
-class FixPlan:
-    """Which fixes resolve what: a finding of this batch, an earlier finding, or nothing."""
-
-    fixed: dict[int, Remediation] = field(default_factory=dict)  # id(finding): its later fix
-    earlier: list[Remediation] = field(default_factory=list)  # no finding of theirs here
-    superseded: list[Remediation] = field(default_factory=list)  # not after a finding here
-
-
-def _key(account: str | None, region: str | None, name: str) -> Key:
-    return account, region, name
-
-
-def plan_fixes(
-    findings: Sequence[Finding],
-    fixes: Sequence[Remediation],
-    region: str | None,
-    account: str | None,
-) -> FixPlan:
-    """Pair each fix with the findings of the same parameter in this batch, by event time.
-
-    A fix resolves the findings of its parameter only if it is later than the latest of
-    them; an earlier one (or one whose time, or a finding's, is unknown) resolves nothing,
-    as the later exposure stands. CloudTrail times are to the second: a fix in the same
-    second as the write cannot be ordered after it and resolves nothing either.
-    """
-    plan = FixPlan()
-    groups: dict[Key, list[Finding]] = {}
-    for f in findings:
-        key = _key(f.account_id or account, f.region or region, f.parameter_name)
-        groups.setdefault(key, []).append(f)
-    latest: dict[Key, Remediation] = {}
-    for fix in fixes:
-        key = _key(fix.account_id or account, fix.region or region, fix.parameter_name)
-        group = groups.get(key)
-        if group is None:
-            plan.earlier.append(fix)
-            continue
-        times = [moment(f.event_time) for f in group]
-        fixed_at = moment(fix.event_time)
-        if fixed_at is None or any(t is None or t >= fixed_at for t in times):
-            plan.superseded.append(fix)
-            continue
-        if key not in latest or fixed_at > (moment(latest[key].event_time) or fixed_at):
-            latest[key] = fix
-    for key, fix in latest.items():
-        for f in groups[key]:
-            plan.fixed[id(f)] = fix
-    return plan
-
-
-def mark_resolved(
-    findings: Sequence[Finding],
-    fixes: Sequence[Remediation],
-    region: str | None,
-    account: str | None,
-) -> int:
-    """Set resolved_by on the findings a later fix in the same scan resolved; how many.
-
-    The finding stays a finding (the value was exposed until the fix); resolved_by says what
-    fixed it, in the log line, the notification and `paramguard scan` output, and `resolved`
-    says whether that removed the plaintext (a delete) or not (a SecureString overwrite).
-    """
-    plan = plan_fixes(findings, fixes, region, account)
-    for f in findings:
-        fix = plan.fixed.get(id(f))
-        if fix is not None:
-            published = fix.to_dict()
-            keys = ("how", "operation", "actor", "event_id", "event_time", "source")
-            f.resolved_by = {key: published[key] for key in keys}
-            # Only a delete removes the plaintext versions; an overwrite keeps them.
-            f.resolved_by["resolved"] = fix.how == "deleted"
-    return len(plan.fixed)
-
 
 _PLAINTEXT_TYPES = ("String", "StringList")
 _NAMES_PER_CALL = 50  # DescribeParameters: a Name filter takes at most 50 values

@@ -25,8 +25,9 @@ from .config import Config
 from .dedup import DedupTable, remove_repeats
 from .dictionary_store import DictionaryCache
 from .events import Item, ItemResult, SweepRequest, Work, answer, recognise
-from .export import export_findings, mark_resolved
+from .export import export_findings
 from .finding import Candidate, Finding, Remediation, partition_of
+from .fixes import mark_resolved
 from .inventory import RegionSweep, sweep_regions
 from .matcher import Dictionary
 from .organization import (

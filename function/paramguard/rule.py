@@ -24,7 +24,7 @@ class FixesPairedLater:
     """A dictionary for a scan that uses fixes only to pair them with its findings.
 
     evaluate_remediation then keeps every fix without matching its name (name_matched None):
-    a fix resolves a finding only when it names the same parameter (export.plan_fixes), and
+    a fix resolves a finding only when it names the same parameter (fixes.plan_fixes), and
     a finding's name is one the dictionary matched, so the fix's would match too. What hands
     fixes on alone (the function: Security Hub, EventBridge, its log) calls match_fixes
     first. It spares the command line a match per SecureString write and per delete.

@@ -38,6 +38,7 @@ from typing import Any
 
 from .aws_errors import error_code, is_aws_error
 from .finding import Finding, Remediation, partition_of
+from .fixes import moment
 
 logger = logging.getLogger(__name__)
 
@@ -77,17 +78,6 @@ def finding_id(account: str, region: str, name: str) -> str:
         return ident
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()
     return f"paramguard/{account}/{region}/sha256:{digest}"
-
-
-def moment(value: str | None) -> datetime | None:
-    """An event time as an aware datetime, or None when absent or not a timestamp."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _timestamp(value: str | None, now: datetime) -> str:

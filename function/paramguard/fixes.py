@@ -1,0 +1,103 @@
+"""Which fixes resolve which findings of the same scan: a delete or an overwrite of the
+parameter, later than every write of it.
+
+Apart from export (Security Hub, EventBridge) so that `paramguard scan`, which only marks its
+findings, does not import the function's AWS shell to do it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from .finding import Finding, Remediation
+
+
+def moment(value: str | None) -> datetime | None:
+    """An event time as an aware datetime, or None when absent or not a timestamp."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+Key = tuple[str | None, str | None, str]
+
+
+@dataclass
+class FixPlan:
+    """Which fixes resolve what: a finding of this batch, an earlier finding, or nothing."""
+
+    fixed: dict[int, Remediation] = field(default_factory=dict)  # id(finding): its later fix
+    earlier: list[Remediation] = field(default_factory=list)  # no finding of theirs here
+    superseded: list[Remediation] = field(default_factory=list)  # not after a finding here
+
+
+def _key(account: str | None, region: str | None, name: str) -> Key:
+    return account, region, name
+
+
+def plan_fixes(
+    findings: Sequence[Finding],
+    fixes: Sequence[Remediation],
+    region: str | None,
+    account: str | None,
+) -> FixPlan:
+    """Pair each fix with the findings of the same parameter in this batch, by event time.
+
+    A fix resolves the findings of its parameter only if it is later than the latest of
+    them; an earlier one (or one whose time, or a finding's, is unknown) resolves nothing,
+    as the later exposure stands. CloudTrail times are to the second: a fix in the same
+    second as the write cannot be ordered after it and resolves nothing either.
+    """
+    plan = FixPlan()
+    groups: dict[Key, list[Finding]] = {}
+    for f in findings:
+        key = _key(f.account_id or account, f.region or region, f.parameter_name)
+        groups.setdefault(key, []).append(f)
+    latest: dict[Key, Remediation] = {}
+    for fix in fixes:
+        key = _key(fix.account_id or account, fix.region or region, fix.parameter_name)
+        group = groups.get(key)
+        if group is None:
+            plan.earlier.append(fix)
+            continue
+        times = [moment(f.event_time) for f in group]
+        fixed_at = moment(fix.event_time)
+        if fixed_at is None or any(t is None or t >= fixed_at for t in times):
+            plan.superseded.append(fix)
+            continue
+        if key not in latest or fixed_at > (moment(latest[key].event_time) or fixed_at):
+            latest[key] = fix
+    for key, fix in latest.items():
+        for f in groups[key]:
+            plan.fixed[id(f)] = fix
+    return plan
+
+
+def mark_resolved(
+    findings: Sequence[Finding],
+    fixes: Sequence[Remediation],
+    region: str | None,
+    account: str | None,
+) -> int:
+    """Set resolved_by on the findings a later fix in the same scan resolved; how many.
+
+    The finding stays a finding (the value was exposed until the fix); resolved_by says what
+    fixed it, in the log line, the notification and `paramguard scan` output, and `resolved`
+    says whether that removed the plaintext (a delete) or not (a SecureString overwrite).
+    """
+    plan = plan_fixes(findings, fixes, region, account)
+    for f in findings:
+        fix = plan.fixed.get(id(f))
+        if fix is not None:
+            published = fix.to_dict()
+            keys = ("how", "operation", "actor", "event_id", "event_time", "source")
+            f.resolved_by = {key: published[key] for key in keys}
+            # Only a delete removes the plaintext versions; an overwrite keeps them.
+            f.resolved_by["resolved"] = fix.how == "deleted"
+    return len(plan.fixed)
