@@ -136,7 +136,9 @@ class BundledDictionary:
     def __getattr__(self, name: str) -> Any:
         from .matcher import load_default
 
-        return getattr(load_default(), name)
+        found = getattr(load_default(), name)
+        setattr(self, name, found)  # kept: the next call (a name per record) goes straight there
+        return found
 
     def __len__(self) -> int:
         return len(self.entries)

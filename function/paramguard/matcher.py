@@ -258,8 +258,8 @@ class _Rule:
     # without it is settled by a substring test instead of a regular expression search.
     needle: str = field(default="", compare=False, repr=False)
 
-    # A term's own patterns are needed only for a name that the combined search (_any_term)
-    # hits, so they are compiled then: compiling every term's two patterns was most of the
+    # A term's own patterns are needed only for a name that holds its needle (below), so
+    # they are compiled then: compiling every term's two patterns was most of the
     # time the command line took to load the default dictionary.
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -439,7 +439,6 @@ class Dictionary:
     value_exclusions: tuple[ValueRule, ...] = ()
     _rules: tuple[_Rule, ...] = field(default=(), repr=False)
     _exclusion_rules: tuple[_Rule, ...] = field(default=(), repr=False)
-    _regex_rules: tuple[_Rule, ...] = field(default=(), repr=False)
     _text: str = field(default="", repr=False, compare=False)
 
     @classmethod
@@ -494,17 +493,9 @@ class Dictionary:
             value_exclusions=tuple(_value_rule(r) for r in rules["value", True]),
             _rules=tuple(names),
             _exclusion_rules=tuple(rules["name", True]),
-            _regex_rules=tuple(r for r in names if r.raw),
             _text=text,
         )
         return dictionary, errors
-
-    @functools.cached_property
-    def _any_term(self) -> re.Pattern[str] | None:
-        # One search over every term, compiled on the first name matched: a scan that meets
-        # no candidate never pays for it.
-        terms = [f"(?:{r.source})" for r in self._rules if not r.raw]
-        return re.compile("|".join(terms)) if terms else None
 
     @functools.cached_property
     def _prefixes(self) -> tuple[str, ...]:
@@ -518,13 +509,19 @@ class Dictionary:
     def match(self, name: str) -> Match | None:
         """Return the first entry (in file order) with a hit in name not covered by an exclusion."""
         name = name[:MAX_NAME_LENGTH]
-        if not self._might_match(name):
+        # A term can hit only a name whose words hold its longest word, so a substring test
+        # settles most rules and most names; the rest are searched (a re: line always).
+        text = _token_string(name)
+        rules = [rule for needle, rule in self._rule_needles if needle in text]
+        if not rules:
             return None
-        subject = _Subject(name)
+        subject: _Subject | None = None
         covers: list[tuple[int, int, _Rule]] | None = None
-        for rule in self._rules:
-            if not rule.hits(subject):
+        for rule in rules:
+            if rule.pattern.search(name if rule.raw else text) is None:
                 continue
+            if subject is None:
+                subject = _Subject(name)
             if covers is None:
                 covers = self._covers(subject)
             for begin, end in rule.spans(subject):
@@ -600,19 +597,23 @@ class Dictionary:
         rows += [(c.line, "canary", c.name) for c in self.canaries]
         return sorted(rows)
 
+    # Each rule beside its needle: a term's longest word, "" for a re: line (in every text).
+    @functools.cached_property
+    def _rule_needles(self) -> tuple[tuple[str, _Rule], ...]:
+        return tuple((rule.needle, rule) for rule in self._rules)
+
+    @functools.cached_property
+    def _exclusion_needles(self) -> tuple[tuple[str, _Rule], ...]:
+        return tuple((rule.needle, rule) for rule in self._exclusion_rules)
+
     def _covers(self, subject: _Subject) -> list[tuple[int, int, _Rule]]:
+        text = subject.text
         return [
             (begin, end, exclusion)
-            for exclusion in self._exclusion_rules
-            if exclusion.hits(subject)
+            for needle, exclusion in self._exclusion_needles
+            if needle in text and exclusion.hits(subject)
             for begin, end in exclusion.spans(subject)
         ]
-
-    def _might_match(self, name: str) -> bool:
-        # The fast path: most names hit nothing, so one combined search settles them.
-        if self._any_term is not None and self._any_term.search(_token_string(name)):
-            return True
-        return any(rule.pattern.search(name) for rule in self._regex_rules)
 
 
 def _value_rule(rule: _Rule) -> ValueRule:
