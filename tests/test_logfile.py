@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 import tracemalloc
 import zlib
+from pathlib import Path
 
 import pytest
 from paramguard import inflate
@@ -120,6 +124,36 @@ def test_decompress_stops_a_gzip_bomb_early(inflater: inflate.Inflater) -> None:
         tracemalloc.stop()
     # The 64 MiB it would expand to are never held: the limit, one step's chunk, the input.
     assert peak < limit + (3 << 20)
+
+
+@pytest.mark.parametrize("name", inflate.KNOWN)
+@pytest.mark.parametrize("tail", ["padding", "member"])
+def test_a_member_past_one_step_then_padding_or_another_is_read(name: str, tail: str) -> None:
+    # 3 MB that gzip to 3 KB: past one step's 1 MiB of output, the member ends inside the
+    # input step, with NUL padding or a second member behind it. zlib left those bytes in
+    # unconsumed_tail as well as in unused_data, and the steps fed them again forever: run
+    # in a child with a timeout, so that a regression fails here instead of hanging.
+    script = (
+        "import gzip, sys\n"
+        "from paramguard import inflate, logfile\n"
+        f"chosen = inflate.load({name!r})\n"
+        "if chosen is None:\n"
+        "    sys.exit(3)\n"
+        "body = b'x' * 3_000_000\n"
+        f"tail = b'\\0' * 10 if {tail!r} == 'padding' else gzip.compress(b'y' * 10)\n"
+        "want = body if tail.startswith(b'\\0') else body + b'y' * 10\n"
+        "got = logfile.decompress(gzip.compress(body) + tail, 64 << 20, inflater=chosen)\n"
+        "sys.exit(0 if got == want else 1)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(inflate.__file__).parents[1]))
+    done = subprocess.run([sys.executable, "-c", script], env=env, timeout=60, check=False)
+    if done.returncode == 3:
+        pytest.skip(f"{name} is not installed")
+    assert done.returncode == 0
+
+
+def test_an_empty_gzip_object_is_empty_whichever_inflater(inflater: inflate.Inflater) -> None:
+    assert decompress(b"", 100, gzipped=True) == b""
 
 
 def test_a_member_that_ends_exactly_at_the_limit_is_read(inflater: inflate.Inflater) -> None:

@@ -385,22 +385,9 @@ def test_default_dictionary_loads() -> None:
 
 
 def test_default_dictionary_parses_without_errors() -> None:
-    # Untrusted: every regular expression compiled and checked for safety, as load_default
-    # (trusted, compiled on first use) relies on.
     dictionary, errors = Dictionary.parse(DEFAULT_PATH.read_text(encoding="utf-8"))
     assert errors == []
     assert dictionary == load_default()
-
-
-def test_a_trusted_parse_compiles_its_regular_expressions_on_first_use() -> None:
-    text = "password\nre:(^|[-_./])auth$\nvalue:AKIA[0-9A-Z]{16}\n!dev password\n"
-    trusted, errors = Dictionary.parse(text, trusted=True)
-    checked, _ = Dictionary.parse(text)
-    assert errors == [] and trusted == checked
-    for name in ("/prod/app/AUTH", "/prod/db_password", "/dev/password", "/prod/author"):
-        assert trusted.match(name) == checked.match(name), name
-    assert trusted.match("/prod/app/AUTH") == Match("re:(^|[-_./])auth$", 2)  # IGNORECASE kept
-    assert trusted.match_value("AKIAABCDEFGHIJKLMNOP") == Match("value:AKIA[0-9A-Z]{16}", 3)
 
 
 def test_load_default_raises_on_a_bad_bundled_file(

@@ -158,7 +158,7 @@ def decompress(
             raise LogTooLargeError(f"object is {len(data)} bytes, over the {max_bytes}-byte limit")
         return data
     inflater = inflater or inflate.selected
-    if inflater.grows_in_place or 0 < len(data) <= _ONE_SHOT_INPUT:
+    if 0 < len(data) and (inflater.grows_in_place or len(data) <= _ONE_SHOT_INPUT):
         cap = max_bytes + 1 if inflater.grows_in_place else min(max_bytes + 1, _ONE_SHOT_OUTPUT)
         whole = _decompress_whole(data, max_bytes, inflater, cap)
         if whole is not None:
@@ -195,7 +195,9 @@ def decompress(
                         out += chunk
                     used += size
                     pending = decoder.unconsumed_tail
-                    if not pending and (size < cap or decoder.eof):
+                    # At the member's end zlib can leave what follows it in unconsumed_tail
+                    # as well as in unused_data: feeding that again returns nothing forever.
+                    if decoder.eof or (not pending and size < cap):
                         break
             if not decoder.eof:
                 raise LogFormatError("gzip stream is truncated")

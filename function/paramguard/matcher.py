@@ -252,7 +252,7 @@ class _Rule:
     raw: bool  # True: a re: entry searched in the raw name; False: a term over the token string
     source: str  # the regular expression (for a term: built from its words, always valid)
     flags: int = 0  # re.IGNORECASE for re: lines
-    # re: and value: lines of a dictionary that is not trusted, compiled to be checked.
+    # re: and value: lines, compiled (and checked) when the dictionary is parsed.
     compiled: re.Pattern[str] | None = field(default=None, compare=False)
     # A term's longest word: every hit holds it literally in the token string, so a name
     # without it is settled by a substring test instead of a regular expression search.
@@ -337,7 +337,7 @@ def _compile_regex(source: str, prefix: str, flags: int) -> re.Pattern[str]:
         raise _LineError(f"invalid regular expression: {exc}") from None
     if pattern.search("") is not None:
         raise _LineError("regular expression matches the empty string, so every name")
-    from .regex_safety import UnsafeRegex, check_regex  # only a dictionary not trusted
+    from .regex_safety import UnsafeRegex, check_regex  # only for a dictionary with re: lines
 
     try:
         check_regex(source, flags)
@@ -350,12 +350,8 @@ def _has_prefix(text: str, prefix: str) -> bool:
     return text[: len(prefix)].lower() == prefix
 
 
-def _compile_line(body: str, line: int, trusted: bool) -> tuple[str, bool, _Rule]:
-    """Compile one entry; returns its kind ("name" or "value"), whether it excludes, the rule.
-
-    A trusted line's regular expression is compiled when first used, unchecked (see
-    Dictionary.parse).
-    """
+def _compile_line(body: str, line: int) -> tuple[str, bool, _Rule]:
+    """Compile one entry; returns its kind ("name" or "value"), whether it excludes, the rule."""
     exclusion = body.startswith("!")
     text = body[1:].strip() if exclusion else body
     entry = text if exclusion else body
@@ -364,11 +360,11 @@ def _compile_line(body: str, line: int, trusted: bool) -> tuple[str, bool, _Rule
     if _has_prefix(text, _VALUE_PREFIX):
         # Values are matched case-sensitively: key formats (AKIA…, ghp_…) depend on case.
         source = text[len(_VALUE_PREFIX) :].strip()
-        pattern = re.compile(source) if trusted else _compile_regex(source, _VALUE_PREFIX, 0)
+        pattern = _compile_regex(source, _VALUE_PREFIX, 0)
         return "value", exclusion, _Rule(entry, line, True, source, 0, pattern)
     if _has_prefix(text, _REGEX_PREFIX):
         source = text[len(_REGEX_PREFIX) :].strip()
-        checked = None if trusted else _compile_regex(source, _REGEX_PREFIX, re.IGNORECASE)
+        checked = _compile_regex(source, _REGEX_PREFIX, re.IGNORECASE)
         return "name", exclusion, _Rule(entry, line, True, source, re.IGNORECASE, checked)
     whole = text.startswith(_WHOLE_PREFIX)
     if whole:
@@ -442,15 +438,8 @@ class Dictionary:
     _text: str = field(default="", repr=False, compare=False)
 
     @classmethod
-    def parse(cls, text: str, trusted: bool = False) -> tuple[Dictionary, list[DictionaryError]]:
-        """Parse dictionary text; bad lines are skipped and returned as errors, never raised.
-
-        trusted is for the bundled default only: its regular expressions are neither compiled
-        nor checked for safety here but compiled when first used, which keeps them out of
-        the start-up of a command line run and of a Lambda cold start. The test suite parses
-        the same file untrusted and fails if any check does (tests/test_matcher.py); a
-        dictionary read from S3 or named with --dictionary is never trusted.
-        """
+    def parse(cls, text: str) -> tuple[Dictionary, list[DictionaryError]]:
+        """Parse dictionary text; bad lines are skipped and returned as errors, never raised."""
         errors: list[DictionaryError] = []
         rules: dict[tuple[str, bool], list[_Rule]] = {
             (kind, exclusion): [] for kind in ("name", "value") for exclusion in (False, True)
@@ -475,7 +464,7 @@ class Dictionary:
                     continue
                 if len(body) > MAX_LINE_LENGTH:
                     raise _LineError(f"entry longer than {MAX_LINE_LENGTH} characters")
-                kind, exclusion, rule = _compile_line(body, number, trusted)
+                kind, exclusion, rule = _compile_line(body, number)
                 key = (kind, exclusion, rule.raw, rule.source)
                 if key in seen:
                     raise _LineError(f"duplicate of line {seen[key]}")
@@ -623,7 +612,7 @@ def _value_rule(rule: _Rule) -> ValueRule:
 @functools.cache
 def load_default() -> Dictionary:
     """Return the bundled default dictionary; raise ValueError if any of its lines is invalid."""
-    dictionary, errors = Dictionary.parse(_bundled_text(), trusted=True)
+    dictionary, errors = Dictionary.parse(_bundled_text())
     if errors:
         details = "; ".join(f"line {e.line}: {e.message}: {e.text!r}" for e in errors)
         raise ValueError(f"the bundled default dictionary is invalid: {details}")
