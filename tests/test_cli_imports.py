@@ -109,6 +109,8 @@ def test_a_local_scan_with_findings_imports_no_aws_sdk_nor_sarif(tmp_path: Path,
     code, modules = loaded_by(["scan", "--format", fmt, str(path)])
     assert code == 1
     assert heavy(modules) == []
+    # Findings are resolved and marked without the function's AWS shell.
+    assert not {"paramguard.aws_io", "paramguard.export"} & modules
 
 
 def test_the_probe_sees_an_import_when_a_command_needs_it(quiet_log: Path) -> None:

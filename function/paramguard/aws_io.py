@@ -20,7 +20,7 @@ from .events import ObjectRef
 from .finding import PLAINTEXT_TYPES, Candidate, Finding, Remediation
 from .logfile import LogFormatError, LogTooLargeError, classify_key
 from .report import Counters, Notification, build_notification, build_summary, valid_region
-from .rule import NameMatcher, match_fixes
+from .rule import NOT_LOOKED_UP, NameMatcher, match_fixes, without_lookups
 from .scan import scan_blob
 
 logger = logging.getLogger(__name__)
@@ -304,7 +304,7 @@ def _cannot_look_up(
 ) -> str | None:
     """Why the finding's current type cannot be asked for at all, or None if it can."""
     if ssm_for_region is None:
-        return "its current type was not looked up"
+        return NOT_LOOKED_UP
     if not finding.region:
         return "the record names no region, so its current type cannot be looked up"
     if not valid_region(finding.region):
@@ -346,6 +346,8 @@ def resolve_candidates(
     parameter that is a SecureString now is dropped (logged); every other candidate becomes
     a finding, with type 'unknown' and a note saying why when its type could not be known.
     """
+    if ssm_for_region is None:
+        return without_lookups(candidates)
     clock = clock or (lambda: time.monotonic())
     candidates = list(candidates)
     groups: dict[tuple[str | None, str], dict[str, None]] = {}  # ordered sets of names
@@ -387,7 +389,7 @@ def resolve_candidates(
             finding, ssm_for_region, own_account, member_ssm
         ) or lookups.reasons.get(key)
         if reason is not None or key not in lookups.types:
-            finding.notes.append(reason or "its current type was not looked up")
+            finding.notes.append(reason or NOT_LOOKED_UP)
             findings.append(finding)
             continue
         current = lookups.types[key]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .finding import Finding, Remediation
 from .logfile import LogFormatError
+from .rule import without_lookups
 from .scan import scan_blob
 
 if TYPE_CHECKING:  # the pools are imported when a scan needs one (about 20 ms less start-up)
@@ -176,11 +177,9 @@ def scan_raw(raw: bytes, name: str, dictionary: Dictionary) -> Outcome:
         scan = scan_blob(raw, name, dictionary, MAX_LOG_BYTES)
         findings: list[Finding] = []
         if scan.candidates:
-            # Resolved as the function resolves what it cannot look up: this runs without
-            # SSM. Imported here: a log without candidates (most) needs none of aws_io.
-            from .aws_io import resolve_candidates
-
-            findings = resolve_candidates(scan.candidates, None, None)
+            # Resolved as the function resolves what it cannot look up (this runs without
+            # SSM), without importing the function's AWS shell.
+            findings = without_lookups(scan.candidates)
     except LogFormatError as exc:
         outcome.error = f"{name}: {exc}"
         return outcome

@@ -334,3 +334,22 @@ def match_fixes(
                 continue
         kept.append(fix)
     return kept
+
+
+# What a finding says when the current type of a parameter whose write did not state one is
+# not asked for: no SSM client (the command line), or one the function did not use.
+NOT_LOOKED_UP = "its current type was not looked up"
+
+
+def without_lookups(candidates: Iterable[Candidate]) -> list[Finding]:
+    """The candidates as findings where no current type is looked up (the command line):
+    what aws_io.resolve_candidates makes of them without an SSM client, in the same order."""
+    findings = []
+    for candidate in candidates:
+        finding = candidate.finding
+        if candidate.needs_type_lookup:
+            finding.parameter_type = "unknown"
+            finding.type_from = "unknown"
+            finding.notes.append(NOT_LOOKED_UP)
+        findings.append(finding)
+    return findings
