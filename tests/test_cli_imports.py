@@ -68,6 +68,17 @@ def loaded_by(argv: list[str]) -> tuple[int, set[str]]:
     return code, set(modules)
 
 
+def interpreter_modules() -> set[str]:
+    """What a bare interpreter of this environment has loaded (site, .pth files)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(done.stdout))
+
+
 def heavy(modules: set[str]) -> list[str]:
     """The HEAVY modules (or their submodules) among modules."""
     return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
@@ -87,8 +98,11 @@ def test_a_local_scan_of_a_quiet_log_imports_nothing_heavy(quiet_log: Path) -> N
     assert code == 0
     assert heavy(modules) == []
     assert "paramguard.aws_io" not in modules  # only a candidate needs its resolution
-    # Nor the dictionary: the bundled one is loaded when a name is first matched.
-    assert "paramguard.matcher" not in modules
+    # Nor the dictionary: the bundled one is loaded when a name is first matched; nor the
+    # notification code, nor typing (annotations are for mypy), unless the interpreter
+    # itself loads it at start-up here.
+    assert not {"paramguard.matcher", "paramguard.report"} & modules
+    assert "typing" not in modules - interpreter_modules()
 
 
 def test_a_local_scan_loads_the_bundled_dictionary_for_its_first_candidate(tmp_path: Path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 from paramguard.dedup import DedupTable, claim_keys, remove_repeats
-from paramguard.finding import Finding, Origin
+from paramguard.finding import Finding
+
+if TYPE_CHECKING:
+    from paramguard.finding import Origin
 
 from support.awsutil import ACCOUNT, REGION
 

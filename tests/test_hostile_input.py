@@ -24,10 +24,10 @@ from paramguard.report import (
     Notification,
     build_notification,
     build_summary,
-    printable,
 )
 from paramguard.rule import evaluate_change, evaluate_record, evaluate_remediation
 from paramguard.securityhub import remediation_note
+from paramguard.text import printable
 
 from support.builders import SECRET_VALUE, delete_parameter, load_event, put_parameter
 

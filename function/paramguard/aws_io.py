@@ -13,15 +13,18 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .aws_errors import MemberRoleError, error_code, is_aws_error, is_transient
 from .events import ObjectRef
 from .finding import PLAINTEXT_TYPES, Candidate, Finding, Remediation
 from .logfile import LogFormatError, LogTooLargeError, classify_key
 from .report import Counters, Notification, build_notification, build_summary, valid_region
-from .rule import NOT_LOOKED_UP, NameMatcher, match_fixes, without_lookups
+from .rule import NOT_LOOKED_UP, match_fixes, without_lookups
 from .scan import scan_blob
+
+if TYPE_CHECKING:
+    from .rule import NameMatcher
 
 logger = logging.getLogger(__name__)
 

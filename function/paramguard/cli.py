@@ -3,7 +3,7 @@
 Local scans import neither boto3 nor botocore and need no AWS credentials. Each command
 imports what it needs when it runs (tests/test_cli_imports.py checks what a local scan
 loads): a scan of one small file is mostly interpreter start-up.
-Everything printed is escaped (see report.printable): a crafted name or file name can
+Everything printed is escaped (see text.printable): a crafted name or file name can
 neither forge an output line nor hide one, and every --json line is valid JSON.
 """
 
@@ -19,7 +19,6 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
 from . import version
 from .exit_codes import (
@@ -47,9 +46,12 @@ from .parallel import (
     reason,
     run,
 )
-from .report import printable
+from .text import printable
 
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
 if TYPE_CHECKING:
+    from typing import Any, BinaryIO, TextIO
+
     from .matcher import Dictionary
     from .sarif import Location
 
@@ -110,7 +112,7 @@ def load_dictionary(spec: str | None) -> Dictionary:
     (missed canaries, a drastic shrink) are scanned with after a warning.
     """
     if spec is None:
-        return cast("Dictionary", BundledDictionary())
+        return BundledDictionary()  # type: ignore[return-value]  # a Dictionary, loaded lazily
     from .dictionary_store import check_dictionary_bytes  # the function's loader, with logging
     from .matcher import load_default
 
@@ -326,7 +328,7 @@ def scan_sources(
 
 
 def format_finding(finding: Finding) -> str:
-    """One line of text output for a finding, every field escaped (report.printable).
+    """One line of text output for a finding, every field escaped (text.printable).
 
     A field the record did not give is left out, not shown as a placeholder.
     """

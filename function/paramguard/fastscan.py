@@ -16,9 +16,12 @@ import re
 from array import array
 from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import Any, TypeVar
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 # The event names whose records can be findings (PutParameter) or fix one (DeleteParameter,
 # DeleteParameters: the second token is a prefix of both, and its closing quote says which).

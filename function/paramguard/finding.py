@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
 
 PLAINTEXT_TYPES = frozenset({"String", "StringList"})
 
 
-# What kind of input reported the write.
-Origin = Literal["cloudtrail", "eventbridge", "parameter-store-change", "inventory"]
-# How the parameter's type is known: stated by the write or the event, looked up, or not known.
-TypeFrom = Literal["request", "describe_parameters", "event", "unknown"]
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    # What kind of input reported the write.
+    Origin = Literal["cloudtrail", "eventbridge", "parameter-store-change", "inventory"]
+    # How the parameter's type is known: stated by the write or the event, looked up, or not.
+    TypeFrom = Literal["request", "describe_parameters", "event", "unknown"]
+    # How a parameter stopped being plaintext: deleted, or written again as a SecureString.
+    RemediationKind = Literal["deleted", "secured"]
 
 # The published names of the fields whose Python names differ: the keys of the `finding` log
 # line, of `paramguard scan --json` and of the summary message, which operators query.
@@ -92,10 +97,6 @@ class Candidate:
     finding: Finding
     needs_type_lookup: bool
     name_matched: bool = True
-
-
-# How a parameter stopped being plaintext: deleted, or written again as a SecureString.
-RemediationKind = Literal["deleted", "secured"]
 
 
 @dataclass

@@ -12,25 +12,26 @@ from __future__ import annotations
 import importlib
 import zlib
 from dataclasses import dataclass
-from typing import Protocol
 
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Protocol
 
-class Decoder(Protocol):
-    """What logfile.decompress needs of a decompressobj."""
+    class Decoder(Protocol):
+        """What logfile.decompress needs of a decompressobj."""
 
-    @property
-    def eof(self) -> bool: ...
-    @property
-    def unused_data(self) -> bytes: ...
-    @property
-    def unconsumed_tail(self) -> bytes: ...
-    def decompress(self, data: bytes | memoryview, max_length: int = 0, /) -> bytes: ...
+        @property
+        def eof(self) -> bool: ...
+        @property
+        def unused_data(self) -> bytes: ...
+        @property
+        def unconsumed_tail(self) -> bytes: ...
+        def decompress(self, data: bytes | memoryview, max_length: int = 0, /) -> bytes: ...
 
+    class _Module(Protocol):
+        """A zlib-compatible module."""
 
-class _Module(Protocol):
-    """A zlib-compatible module."""
-
-    def decompressobj(self, wbits: int = ...) -> Decoder: ...
+        def decompressobj(self, wbits: int = ...) -> Decoder: ...
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .finding import PLAINTEXT_TYPES, Finding
-from .rule import NameMatcher
+
+if TYPE_CHECKING:
+    from .rule import NameMatcher
 
 
 def plaintext_parameters(ssm: Any) -> Iterator[dict[str, Any]]:

@@ -6,18 +6,25 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
 
 from . import inflate
 from .fastscan import DocumentError, candidate_records, holds_escaped_letter, scan_records
 from .finding import Candidate, Remediation
-from .rule import DELETE_EVENTS, TARGET_EVENT, NameMatcher, evaluate_record, evaluate_remediation
+from .rule import DELETE_EVENTS, TARGET_EVENT, evaluate_record, evaluate_remediation
+
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Literal, TypeVar
+
+    from .rule import NameMatcher
+
+    T = TypeVar("T")
+    KeyKind = Literal["log", "digest", "insight", "other"]
 
 # A log file that contains none of these byte strings nor a \u escape of one of their letters
 # cannot hold a finding or a fix of one, so it is never JSON-parsed (almost no CloudTrail
 # file does). "DeleteParameter" is also the start of "DeleteParameters".
 _NEEDLES = (TARGET_EVENT.encode(), DELETE_EVENTS[0].encode())
-T = TypeVar("T")
 
 # AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<file>.json.gz and, for organization
 # trails, AWSLogs/<o-id>/<account>/CloudTrail/...; an optional user prefix may precede both.
@@ -37,9 +44,6 @@ class LogFormatError(ValueError):
 
 class LogTooLargeError(LogFormatError):
     """A log object that expands beyond the configured decompressed-size limit."""
-
-
-KeyKind = Literal["log", "digest", "insight", "other"]
 
 
 @dataclass(frozen=True)

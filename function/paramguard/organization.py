@@ -18,13 +18,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .aws_errors import MemberRoleError, describe, error_code, is_aws_error, is_transient
 from .events import SWEEP_ACCOUNT
 from .finding import partition_of
 from .inventory import RegionSweep, sweep_regions
-from .rule import NameMatcher
+
+if TYPE_CHECKING:
+    from .rule import NameMatcher
 
 logger = logging.getLogger(__name__)
 

@@ -16,15 +16,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .finding import Finding, Remediation
 from .logfile import LogFormatError
 from .rule import without_lookups
 from .scan import scan_blob
 
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
 if TYPE_CHECKING:  # the pools are imported when a scan needs one (about 20 ms less start-up)
     from concurrent.futures import Executor, Future, ThreadPoolExecutor
+    from typing import Any, BinaryIO
 
     from .matcher import Dictionary  # a scan that meets no candidate never loads it
 

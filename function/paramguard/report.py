@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from .finding import Finding
+from .text import printable
 
 # SNS Publish: a subject is "UTF-8 text with no line breaks or control characters, and less
 # than 100 characters long". Keeping it under 100 UTF-8 *bytes* keeps it under 100 however
@@ -28,20 +29,6 @@ ATTRIBUTE_LIMIT = 1024  # bytes per attribute value: our own bound, so they neve
 FIELD_LIMIT = 8 * 1024  # bytes per field in a message that would not fit whole
 TRUNCATED = "\n[truncated: over SNS's 256 KB message limit; the finding is in the function's log]"
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
-
-
-def printable(text: str) -> str:
-    """Text safe to show on one line: control, format and bidi characters spelled as escapes.
-
-    Newlines, carriage returns, tabs, ESC and other C0/C1 controls, bidi overrides (U+202E),
-    zero-width and line/paragraph separators, lone surrogates and unassigned code points
-    become backslash escapes, so a crafted name can neither forge nor hide a line.
-    """
-    if text.isprintable():
-        return text
-    return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
 
 
 def clip_utf8(text: str, limit: int) -> str:

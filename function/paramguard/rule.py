@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
 
-from .finding import PLAINTEXT_TYPES, Candidate, Finding, Origin, Remediation
+from .finding import PLAINTEXT_TYPES, Candidate, Finding, Remediation
+
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    from .finding import Origin
+
+    class NameMatcher(Protocol):
+        """What the rule needs from a dictionary."""
+
+        def match(self, name: str) -> Any: ...
+
 
 SSM_SOURCE = "ssm.amazonaws.com"
 TARGET_EVENT = "PutParameter"
 # The calls that can fix a plaintext parameter: deleting it, or writing it as a SecureString.
 DELETE_EVENTS = ("DeleteParameter", "DeleteParameters")
 EVENT_NAMES = (TARGET_EVENT, *DELETE_EVENTS)
-
-
-class NameMatcher(Protocol):
-    """What the rule needs from a dictionary."""
-
-    def match(self, name: str) -> Any: ...
 
 
 class FixesPairedLater:

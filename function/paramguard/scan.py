@@ -7,7 +7,11 @@ standard input for the command line) and resolves the candidates' types afterwar
 from __future__ import annotations
 
 from .logfile import LogScan, decompress, scan_document
-from .rule import FixesPairedLater, NameMatcher
+from .rule import FixesPairedLater
+
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
+if TYPE_CHECKING:
+    from .rule import NameMatcher
 
 
 def scan_blob(

@@ -13,7 +13,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import version
 from ..exit_codes import (
@@ -27,16 +26,19 @@ from ..exit_codes import (
     exit_table,
 )
 from ..exit_codes import exit_code as shared_exit_code
-from ..report import printable
+from ..limits import MAX_DICTIONARY_BYTES
+from ..text import printable
 
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
 if TYPE_CHECKING:  # the scanner needs the iac extra (PyYAML, python-hcl2): imported by run()
+    from typing import Any, TextIO
+
     from .scan import Scan
     from .verdict import Result
 # `paramguard scan` registers this command too, so what only `iac` uses (pathlib, the
 # verdict rules) is imported when it runs: a local scan's start-up stays small.
 
 INFORMATION_URI = "https://github.com/paramguard/paramguard/blob/main/docs/iac.md"
-_MAX_DICTIONARY_BYTES = 1024 * 1024
 
 
 EPILOG = (
@@ -137,7 +139,7 @@ def load_dictionary(spec: str | None, err: TextIO = sys.stderr) -> Any:
 
         try:
             response = boto3.client("s3").get_object(
-                Bucket=bucket, Key=key, Range=f"bytes=0-{_MAX_DICTIONARY_BYTES}"
+                Bucket=bucket, Key=key, Range=f"bytes=0-{MAX_DICTIONARY_BYTES}"
             )
             body = bytes(response["Body"].read())
         except Exception as exc:  # botocore's errors, without importing it for local use
@@ -145,7 +147,7 @@ def load_dictionary(spec: str | None, err: TextIO = sys.stderr) -> Any:
     else:
         try:
             with open(spec, "rb") as handle:
-                body = handle.read(_MAX_DICTIONARY_BYTES + 1)
+                body = handle.read(MAX_DICTIONARY_BYTES + 1)
         except OSError as exc:
             raise _Failure(f"--dictionary {spec}: cannot read it: {exc.strerror or exc}") from None
     check = check_dictionary_bytes(body, spec, load_default(), DEFAULT_MIN_RATIO_PERCENT)
