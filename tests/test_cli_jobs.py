@@ -340,3 +340,22 @@ def test_a_regular_file_is_read_whole_up_to_the_limit_even_if_it_grows(
         patch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
         path.write_bytes(bytes(range(60)))
         assert read_file(str(path)) == bytes(range(60))
+
+
+def test_a_file_read_asks_for_no_large_buffer_past_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Asking os.read for megabytes at the end of every file made glibc serve the inflater's
+    # growing buffer from the heap afterwards: 16 MB more peak memory on a 50 MB log.
+    path = tmp_path / "log.json.gz"
+    path.write_bytes(b"g" * 300_000)
+    asked: list[int] = []
+    real_read = os.read
+
+    def read(fd: int, n: int) -> bytes:
+        asked.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(os, "read", read)
+    assert read_file(str(path)) == b"g" * 300_000
+    assert asked[0] == 300_001 and all(n <= 64 * 1024 for n in asked[1:])
