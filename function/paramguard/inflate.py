@@ -70,7 +70,9 @@ def load(name: str) -> Inflater | None:
     except ImportError:
         return None
     error: type[Exception] = isal_zlib.error
-    return Inflater("isal", str(isal.__version__), isal_zlib, (error, zlib.error), True)
+    return Inflater(
+        "isal", str(isal.__version__), isal_zlib, (error, zlib.error), grows_in_place=True
+    )
 
 
 def available() -> list[Inflater]:
