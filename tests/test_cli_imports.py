@@ -103,6 +103,9 @@ def test_a_local_scan_of_a_quiet_log_imports_nothing_heavy(quiet_log: Path) -> N
     # itself loads it at start-up here.
     assert not {"paramguard.matcher", "paramguard.report"} & modules
     assert "typing" not in modules - interpreter_modules()
+    # The scan path's value classes are paramguard.plain's: importing dataclasses (and
+    # inspect, ast, dis, tokenize with it) cost a fifth of the start-up.
+    assert not {"dataclasses", "inspect"} & (modules - interpreter_modules())
 
 
 def test_a_local_scan_loads_the_bundled_dictionary_for_its_first_candidate(tmp_path: Path) -> None:

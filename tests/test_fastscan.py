@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import json
 import random
@@ -450,7 +449,7 @@ def test_a_small_blob_inflates_in_one_call_as_it_does_in_steps(
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(logfile, "_ONE_SHOT_INPUT", 1 << 30 if one_call else 0)
             # Steps only: an inflater that grows in place would take one call at any size.
-            how = chosen if one_call else dataclasses.replace(chosen, grows_in_place=False)
+            how = chosen if one_call else chosen.replace(grows_in_place=False)
             try:
                 return bytes(decompress(packed, limit, gzipped=True, inflater=how))
             except LogTooLargeError:

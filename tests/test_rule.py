@@ -258,7 +258,7 @@ def test_published_dicts_are_asdicts_under_the_published_names_and_copies() -> N
     item: Finding | Remediation
     for item in (finding, fix):
         published = item.to_dict()
-        expected = {renamed.get(k, k): v for k, v in dataclasses.asdict(item).items()}
+        expected = {renamed.get(k, k): getattr(item, k) for k in item.fields()}
         assert published == expected and list(published) == list(expected)
     published = finding.to_dict()
     published["notes"].append("changed")

@@ -18,7 +18,6 @@ import stat
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
 from . import version
 from .exit_codes import (
@@ -46,6 +45,7 @@ from .parallel import (
     reason,
     run,
 )
+from .plain import Record
 from .text import printable
 
 TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
@@ -65,16 +65,18 @@ class UsageError(Exception):
     """A problem with the command line itself (exit 2)."""
 
 
-@dataclass
-class ScanReport:
+class ScanReport(Record):
     """Totals of one `scan` run."""
 
-    files: int = 0
-    skipped: int = 0
-    records: int = 0
-    bytes: int = 0
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    __slots__ = ("files", "skipped", "records", "bytes", "findings", "errors")
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.skipped = 0
+        self.records = 0
+        self.bytes = 0
+        self.findings: list[Finding] = []
+        self.errors: list[str] = []
 
 
 def _read_source(spec: str, option: str, limit: int | None = None) -> bytes:
@@ -813,12 +815,14 @@ def _in_flight(sqs: Any, queue_url: str) -> int:
         return 0
 
 
-@dataclass
-class NameList:
+class NameList(Record):
     """Parameter names to try a dictionary on, with their labels when the file has them."""
 
-    names: list[str]
-    labels: dict[str, bool]
+    __slots__ = ("names", "labels")
+
+    def __init__(self, names: list[str], labels: dict[str, bool]) -> None:
+        self.names = names
+        self.labels = labels
 
 
 def read_names(spec: str) -> NameList:

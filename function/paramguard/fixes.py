@@ -8,10 +8,10 @@ findings, does not import the function's AWS shell to do it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .finding import Finding, Remediation
+from .plain import Record
 
 
 def moment(value: str | None) -> datetime | None:
@@ -28,13 +28,15 @@ def moment(value: str | None) -> datetime | None:
 Key = tuple[str | None, str | None, str]
 
 
-@dataclass
-class FixPlan:
+class FixPlan(Record):
     """Which fixes resolve what: a finding of this batch, an earlier finding, or nothing."""
 
-    fixed: dict[int, Remediation] = field(default_factory=dict)  # id(finding): its later fix
-    earlier: list[Remediation] = field(default_factory=list)  # no finding of theirs here
-    superseded: list[Remediation] = field(default_factory=list)  # not after a finding here
+    __slots__ = ("fixed", "earlier", "superseded")
+
+    def __init__(self) -> None:
+        self.fixed: dict[int, Remediation] = {}  # id(finding): its later fix
+        self.earlier: list[Remediation] = []  # no finding of theirs here
+        self.superseded: list[Remediation] = []  # not after a finding here
 
 
 def _key(account: str | None, region: str | None, name: str) -> Key:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import importlib
 import zlib
-from dataclasses import dataclass
+
+from .plain import Frozen
 
 TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
 if TYPE_CHECKING:
@@ -34,10 +35,10 @@ if TYPE_CHECKING:
         def decompressobj(self, wbits: int = ...) -> Decoder: ...
 
 
-@dataclass(frozen=True)
-class Inflater:
+class Inflater(Frozen):
     """One deflate implementation, named as the logs and the benchmark name it."""
 
+    __slots__ = ("name", "version", "module", "errors", "grows_in_place")
     name: str  # "isal" or "zlib"
     version: str
     module: _Module
@@ -45,7 +46,22 @@ class Inflater:
     # Whether one decompress call bounded by max_length grows its output in place (peak memory
     # about the output's size). zlib's gathers blocks and joins them at the end, briefly
     # twice the output; ISA-L's grows one buffer (measured on 286 MB: 295 MB peak against 581).
-    grows_in_place: bool = False
+    grows_in_place: bool
+
+    def __init__(
+        self,
+        name: str,
+        version: str,
+        module: _Module,
+        errors: tuple[type[Exception], ...],
+        grows_in_place: bool = False,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "version", version)
+        _set(self, "module", module)
+        _set(self, "errors", errors)
+        _set(self, "grows_in_place", grows_in_place)
 
     def decoder(self) -> Decoder:
         """A streaming decoder that reads gzip or zlib (auto-detected, as wbits=47 says)."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from . import inflate
 from .fastscan import DocumentError, candidate_records, holds_escaped_letter, scan_records
 from .finding import Candidate, Remediation
+from .plain import Frozen, Record
 from .rule import DELETE_EVENTS, TARGET_EVENT, evaluate_record, evaluate_remediation
 
 TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
@@ -46,14 +46,27 @@ class LogTooLargeError(LogFormatError):
     """A log object that expands beyond the configured decompressed-size limit."""
 
 
-@dataclass(frozen=True)
-class KeyInfo:
+class KeyInfo(Frozen):
     """What a log object's key says about it."""
 
+    __slots__ = ("kind", "account_id", "region", "organization_id")
     kind: KeyKind
-    account_id: str | None = None
-    region: str | None = None
-    organization_id: str | None = None
+    account_id: str | None
+    region: str | None
+    organization_id: str | None
+
+    def __init__(
+        self,
+        kind: KeyKind,
+        account_id: str | None = None,
+        region: str | None = None,
+        organization_id: str | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "kind", kind)
+        _set(self, "account_id", account_id)
+        _set(self, "region", region)
+        _set(self, "organization_id", organization_id)
 
 
 _KEY_KINDS: dict[str, KeyKind] = {
@@ -252,15 +265,27 @@ def parse_whole(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tu
     return parse_records(data, visit)
 
 
-@dataclass
-class LogScan:
+class LogScan(Record):
     """What scanning one log document produced."""
 
-    records: int = 0  # records JSON-parsed: every record when parsed whole, else candidates
-    parsed: bool = False  # whether the whole document was parsed
-    size: int = 0  # decompressed bytes scanned
-    candidates: list[Candidate] = field(default_factory=list)
-    remediations: list[Remediation] = field(default_factory=list)  # fixes, in record order
+    __slots__ = ("records", "parsed", "size", "candidates", "remediations")
+
+    def __init__(
+        self,
+        records: int = 0,
+        parsed: bool = False,
+        size: int = 0,
+        candidates: list[Candidate] | None = None,
+        remediations: list[Remediation] | None = None,
+    ) -> None:
+        self.records = (
+            records  # records JSON-parsed: every record when parsed whole, else candidates
+        )
+        self.parsed = parsed  # whether the whole document was parsed
+        self.size = size  # decompressed bytes scanned
+        self.candidates: list[Candidate] = [] if candidates is None else candidates
+        # Fixes, in record order.
+        self.remediations: list[Remediation] = [] if remediations is None else remediations
 
 
 def check_shape(data: bytes | bytearray) -> None:

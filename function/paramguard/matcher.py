@@ -11,7 +11,8 @@ import functools
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+
+from .plain import Frozen
 
 __all__ = [
     "BUILTIN_CANARIES",
@@ -74,37 +75,58 @@ _START = "(?<![^ ])"
 _END = "(?![^ ])"
 
 
-@dataclass(frozen=True)
-class DictionaryError:
+class DictionaryError(Frozen):
     """A dictionary line that was skipped, with its 1-based line number and the reason."""
 
+    __slots__ = ("line", "text", "message")
     line: int
     text: str
     message: str
 
+    def __init__(self, line: int, text: str, message: str) -> None:
+        _set = object.__setattr__
+        _set(self, "line", line)
+        _set(self, "text", text)
+        _set(self, "message", message)
 
-@dataclass(frozen=True)
-class Match:
+
+class Match(Frozen):
     """The dictionary entry (as written) that made a name suspicious, and its line number."""
 
+    __slots__ = ("entry", "line")
     entry: str
     line: int
 
+    def __init__(self, entry: str, line: int) -> None:
+        _set = object.__setattr__
+        _set(self, "entry", entry)
+        _set(self, "line", line)
 
-@dataclass(frozen=True)
-class Cover:
+
+class Cover(Frozen):
     """An entry's hit that an exclusion covers (the exclusion written with its '!')."""
 
+    __slots__ = ("entry", "exclusion")
     entry: Match
     exclusion: Match
 
+    def __init__(self, entry: Match, exclusion: Match) -> None:
+        _set = object.__setattr__
+        _set(self, "entry", entry)
+        _set(self, "exclusion", exclusion)
 
-@dataclass(frozen=True)
-class Explanation:
+
+class Explanation(Frozen):
     """Why a name is or is not flagged: the reported entry, and every hit that was covered."""
 
+    __slots__ = ("match", "covered")
     match: Match | None
     covered: tuple[Cover, ...]
+
+    def __init__(self, match: Match | None, covered: tuple[Cover, ...]) -> None:
+        _set = object.__setattr__
+        _set(self, "match", match)
+        _set(self, "covered", covered)
 
     def describe(self) -> str:
         """One phrase for people: which entry flags it, or what hides it."""
@@ -120,21 +142,32 @@ class Explanation:
         return f"hidden by an exclusion: {hidden}"
 
 
-@dataclass(frozen=True)
-class Canary:
+class Canary(Frozen):
     """A name the dictionary must flag: built in (line 0) or declared by a `# canary:` line."""
 
+    __slots__ = ("name", "line")
     name: str
     line: int
 
+    def __init__(self, name: str, line: int) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "line", line)
 
-@dataclass(frozen=True)
-class CanaryMiss:
+
+class CanaryMiss(Frozen):
     """A canary the dictionary does not flag, the spelling that was tried, and why."""
 
+    __slots__ = ("canary", "spelling", "explanation")
     canary: Canary
     spelling: str
     explanation: Explanation
+
+    def __init__(self, canary: Canary, spelling: str, explanation: Explanation) -> None:
+        _set = object.__setattr__
+        _set(self, "canary", canary)
+        _set(self, "spelling", spelling)
+        _set(self, "explanation", explanation)
 
     def describe(self) -> str:
         """One line for people and for the load-failure log."""
@@ -146,13 +179,19 @@ class CanaryMiss:
         )
 
 
-@dataclass(frozen=True)
-class ValueRule:
+class ValueRule(Frozen):
     """A `value:` line: a regular expression searched in a parameter's value (case-sensitive)."""
 
+    __slots__ = ("entry", "line", "pattern")
     entry: str
     line: int
     pattern: re.Pattern[str]
+
+    def __init__(self, entry: str, line: int, pattern: re.Pattern[str]) -> None:
+        _set = object.__setattr__
+        _set(self, "entry", entry)
+        _set(self, "line", line)
+        _set(self, "pattern", pattern)
 
 
 class _LineError(ValueError):
@@ -245,18 +284,41 @@ class _Subject:
         )
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(Frozen):
+    """One line of the dictionary, compiled. Its patterns are kept in __dict__ once built."""
+
+    __slots__ = ("entry", "line", "raw", "source", "flags", "compiled", "needle", "__dict__")
+    # Lazily compiled, so not compared; nor is needle, which follows from source.
+    _not_compared = ("compiled", "needle")
     entry: str
     line: int
     raw: bool  # True: a re: entry searched in the raw name; False: a term over the token string
     source: str  # the regular expression (for a term: built from its words, always valid)
-    flags: int = 0  # re.IGNORECASE for re: lines
+    flags: int  # re.IGNORECASE for re: lines
     # re: and value: lines, compiled (and checked) when the dictionary is parsed.
-    compiled: re.Pattern[str] | None = field(default=None, compare=False)
+    compiled: re.Pattern[str] | None
     # A term's longest word: every hit holds it literally in the token string, so a name
     # without it is settled by a substring test instead of a regular expression search.
-    needle: str = field(default="", compare=False, repr=False)
+    needle: str
+
+    def __init__(
+        self,
+        entry: str,
+        line: int,
+        raw: bool,
+        source: str,
+        flags: int = 0,
+        compiled: re.Pattern[str] | None = None,
+        needle: str = "",
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "entry", entry)
+        _set(self, "line", line)
+        _set(self, "raw", raw)
+        _set(self, "source", source)
+        _set(self, "flags", flags)
+        _set(self, "compiled", compiled)
+        _set(self, "needle", needle)
 
     # A term's own patterns are needed only for a name that holds its needle (below), so
     # they are compiled then: compiling every term's two patterns was most of the
@@ -424,18 +486,51 @@ def _strip_comment(line: str) -> str:
     return _TRAILING_COMMENT.sub("", stripped).strip()
 
 
-@dataclass(frozen=True)
-class Dictionary:
+class Dictionary(Frozen):
     """A parsed, immutable suspicious-name dictionary; build it with Dictionary.parse."""
 
+    # __dict__ holds what is derived on first use (functools.cached_property, below).
+    __slots__ = (
+        "entries",
+        "exclusions",
+        "canaries",
+        "value_rules",
+        "value_exclusions",
+        "_rules",
+        "_exclusion_rules",
+        "_text",
+        "__dict__",
+    )
+    _not_compared = ("_text",)
     entries: tuple[str, ...]
     exclusions: tuple[str, ...]
-    canaries: tuple[Canary, ...] = ()
-    value_rules: tuple[ValueRule, ...] = ()
-    value_exclusions: tuple[ValueRule, ...] = ()
-    _rules: tuple[_Rule, ...] = field(default=(), repr=False)
-    _exclusion_rules: tuple[_Rule, ...] = field(default=(), repr=False)
-    _text: str = field(default="", repr=False, compare=False)
+    canaries: tuple[Canary, ...]
+    value_rules: tuple[ValueRule, ...]
+    value_exclusions: tuple[ValueRule, ...]
+    _rules: tuple[_Rule, ...]
+    _exclusion_rules: tuple[_Rule, ...]
+    _text: str
+
+    def __init__(
+        self,
+        entries: tuple[str, ...],
+        exclusions: tuple[str, ...],
+        canaries: tuple[Canary, ...] = (),
+        value_rules: tuple[ValueRule, ...] = (),
+        value_exclusions: tuple[ValueRule, ...] = (),
+        _rules: tuple[_Rule, ...] = (),
+        _exclusion_rules: tuple[_Rule, ...] = (),
+        _text: str = "",
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "entries", entries)
+        _set(self, "exclusions", exclusions)
+        _set(self, "canaries", canaries)
+        _set(self, "value_rules", value_rules)
+        _set(self, "value_exclusions", value_exclusions)
+        _set(self, "_rules", _rules)
+        _set(self, "_exclusion_rules", _exclusion_rules)
+        _set(self, "_text", _text)
 
     @classmethod
     def parse(cls, text: str) -> tuple[Dictionary, list[DictionaryError]]:

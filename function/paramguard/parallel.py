@@ -14,11 +14,11 @@ import stat
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import partial
 
 from .finding import Finding, Remediation
 from .logfile import LogFormatError
+from .plain import Frozen, Record
 from .rule import without_lookups
 from .scan import scan_blob
 
@@ -53,55 +53,87 @@ _BATCH_FILES = 16
 _BATCH_BYTES = 2 * 1024 * 1024
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """What one source entry gave: a scanned log, a failure, or both."""
 
-    name: str
-    read: bool = False  # its bytes were read (the progress count)
-    scanned: bool = False  # it was scanned as a log file
-    records: int = 0
-    size: int = 0
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None
-    remediations: list[Remediation] = field(default_factory=list)  # fixes, for resolved_by
+    __slots__ = ("name", "read", "scanned", "records", "size", "findings", "error", "remediations")
+
+    def __init__(
+        self,
+        name: str,
+        read: bool = False,
+        scanned: bool = False,
+        records: int = 0,
+        size: int = 0,
+        findings: list[Finding] | None = None,
+        error: str | None = None,
+        remediations: list[Remediation] | None = None,
+    ) -> None:
+        self.name = name
+        self.read = read  # its bytes were read (the progress count)
+        self.scanned = scanned  # it was scanned as a log file
+        self.records = records
+        self.size = size
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.error = error
+        # Fixes, for resolved_by.
+        self.remediations: list[Remediation] = [] if remediations is None else remediations
 
 
-@dataclass(frozen=True)
-class LocalFile:
+class LocalFile(Frozen):
     """A file to read and scan; walked: found in a folder (only regular files are read)."""
 
+    __slots__ = ("path", "name", "walked")
     path: str
     name: str
     walked: bool
 
+    def __init__(self, path: str, name: str, walked: bool) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "name", name)
+        _set(self, "walked", walked)
 
-@dataclass(frozen=True)
-class Blob:
+
+class Blob(Frozen):
     """Bytes already read (standard input, a named pipe)."""
 
+    __slots__ = ("raw", "name")
     raw: bytes
     name: str
 
+    def __init__(self, raw: bytes, name: str) -> None:
+        object.__setattr__(self, "raw", raw)
+        object.__setattr__(self, "name", name)
 
-@dataclass(frozen=True)
-class S3Object:
+
+class S3Object(Frozen):
     """An object to fetch and scan."""
 
+    __slots__ = ("client", "bucket", "key")
     client: Any
     bucket: str
     key: str
+
+    def __init__(self, client: Any, bucket: str, key: str) -> None:
+        _set = object.__setattr__
+        _set(self, "client", client)
+        _set(self, "bucket", bucket)
+        _set(self, "key", key)
 
     @property
     def name(self) -> str:
         return f"s3://{self.bucket}/{self.key}"
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(Frozen):
     """A failure found while listing (a folder that cannot be read, nothing to scan)."""
 
+    __slots__ = ("message",)
     message: str
+
+    def __init__(self, message: str) -> None:
+        object.__setattr__(self, "message", message)
 
 
 Task = LocalFile | Blob | S3Object | Failure

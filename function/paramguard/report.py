@@ -6,7 +6,6 @@ so adding a metric touches this module only and costs no AWS call.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import sys
@@ -198,14 +197,14 @@ def _clipped(finding: Finding, limit: int) -> Finding:
         return f"{kept}...[{utf8_size(text) - utf8_size(kept)} more bytes]"
 
     changes: dict[str, Any] = {
-        f.name: clip(value)
-        for f in dataclasses.fields(finding)
-        if isinstance(value := getattr(finding, f.name), str)
+        name: clip(value)
+        for name in finding.fields()
+        if isinstance(value := getattr(finding, name), str)
     }
     notes = [clip(note) for note in finding.notes[:20]]
     if len(finding.notes) > 20:
         notes.append(f"...and {len(finding.notes) - 20} more notes")
-    return dataclasses.replace(finding, **changes, notes=notes)
+    return finding.replace(**changes, notes=notes)
 
 
 def fit_message(message: str, budget: int) -> str:
