@@ -731,3 +731,31 @@ def test_default_dictionary_spares_lookalikes_from_the_real_corpus(name: str) ->
 def test_copilot_secrets_are_still_judged_by_their_leaf() -> None:
     assert load_default().match("/copilot/shop/prod/secrets/DB_PASSWORD") is not None
     assert load_default().match("/copilot/shop/prod/secrets/REDIS_URL") is not None
+
+
+def test_the_proven_safe_regexes_are_safe_and_cover_the_bundled_dictionary() -> None:
+    # Loading a dictionary skips regex_safety's analysis for these lines (start-up): each
+    # must still pass it, and every regular expression of the bundled dictionary must be
+    # among them, or the default would be analysed again at every start.
+    from paramguard.regex_safety import check_regex
+
+    for source, flags in matcher_module._PROVEN_SAFE:
+        check_regex(source, flags)
+    default = load_default()
+    bundled = {
+        (rule.source, rule.flags)
+        for rule in (*default._rules, *default._exclusion_rules)
+        if rule.raw
+    } | {(rule.pattern.pattern, rule.pattern.flags & ~re.UNICODE) for rule in default.value_rules}
+    assert bundled, "the bundled dictionary has re: lines"
+    missing = bundled - matcher_module._PROVEN_SAFE
+    assert not missing, f"add to matcher._PROVEN_SAFE: {sorted(missing)}"
+
+
+def test_a_proven_safe_line_loads_as_the_analysed_one_does() -> None:
+    line = r"re:(^|[-_./])key$"
+    dictionary, errors = Dictionary.parse(f"password\n{line}\n")
+    assert errors == [] and dictionary.match("/prod/app/key") == Match(line, 2)
+    # A line that differs (here, by a nested repeat) is still analysed, and refused.
+    _, errors = Dictionary.parse("password\nre:(^|[-_./])(\\w+)+key$\n")
+    assert [e.line for e in errors] == [2] and "unsafe" in errors[0].message
