@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from paramguard import parallel
 from paramguard.logfile import LogFormatError
+from paramguard.matcher import load_default
 from paramguard.parallel import POOL_AFTER, POOL_AFTER_BYTES, read_capped, read_file
 
 from support.builders import gz_log, log_document, log_key, put_parameter
@@ -359,3 +360,23 @@ def test_a_file_read_asks_for_no_large_buffer_past_its_end(
     monkeypatch.setattr(os, "read", read)
     assert read_file(str(path)) == b"g" * 300_000
     assert asked[0] == 300_001 and all(n <= 64 * 1024 for n in asked[1:])
+    # As large as fstat said, with a byte more asked for: one read, no second to see the end.
+    assert asked == [300_001]
+
+
+def test_a_file_the_listing_took_for_regular_is_never_read_if_it_is_not(tmp_path: Path) -> None:
+    # The walk spares each file a stat by trusting the listing's file type; if a FIFO has
+    # replaced the file since, reading it must neither block (opening a FIFO waits for a
+    # writer) nor pass: the file is reported.
+    fifo = tmp_path / "log.json.gz"
+    os.mkfifo(fifo)
+    with pytest.raises(parallel.NotRegularFile, match="named pipe"):
+        read_file(str(fifo))
+    task = parallel.LocalFile(str(fifo), "log.json.gz", walked=True, regular=True)
+    outcome = parallel.scan_local(task, load_default())
+    assert not outcome.scanned
+    assert outcome.error == "log.json.gz: not a regular file, directory or pipe (a named pipe)"
+    missing = parallel.LocalFile(str(tmp_path / "gone.json.gz"), "gone.json.gz", True, True)
+    assert parallel.scan_local(missing, load_default()).error == (
+        "gone.json.gz: no such file or directory"
+    )

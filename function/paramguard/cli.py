@@ -161,7 +161,7 @@ def display(path: str) -> str:
         return path.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _walk(top: str) -> Iterator[str | Failure]:
+def _walk(top: str) -> Iterator[os.DirEntry[str] | Failure]:
     """Every non-directory under top (symlinks followed, loops cut), directories sorted.
 
     A directory that cannot be listed is a failure, not a silence: Path.rglob would skip it.
@@ -189,7 +189,7 @@ def _walk(top: str) -> Iterator[str | Failure]:
             if is_directory:
                 subdirectories.append(entry.path)
             else:
-                yield entry.path
+                yield entry
         pending.extend(reversed(subdirectories))
 
 
@@ -217,12 +217,14 @@ def _path_tasks(path: str, report: ScanReport) -> Iterator[Task]:
         if isinstance(child, Failure):
             yield child
             continue
-        if not is_log_name(os.path.basename(child)) or is_digest(child):
+        if not is_log_name(child.name) or is_digest(child.path):
             report.skipped += 1
             others += 1
             continue
         logs += 1
-        yield LocalFile(child, display(child), walked=True)
+        # The listing's file type (no system call) spares the worker a stat of each file.
+        regular = child.is_file(follow_symlinks=False)
+        yield LocalFile(child.path, display(child.path), walked=True, regular=regular)
     if not logs:
         # A folder with nothing to scan is a failure, not a clean result: a mistyped path
         # or a sync that has not run must not pass for "no secrets".

@@ -81,18 +81,21 @@ class Outcome(Record):
 
 
 class LocalFile(Frozen):
-    """A file to read and scan; walked: found in a folder (only regular files are read)."""
+    """A file to read and scan; walked: found in a folder (only regular files are read);
+    regular: the folder's listing said it is a regular file (not a symbolic link)."""
 
-    __slots__ = ("path", "name", "walked")
+    __slots__ = ("path", "name", "walked", "regular")
     path: str
     name: str
     walked: bool
+    regular: bool
 
-    def __init__(self, path: str, name: str, walked: bool) -> None:
+    def __init__(self, path: str, name: str, walked: bool, regular: bool = False) -> None:
         _set = object.__setattr__
         _set(self, "path", path)
         _set(self, "name", name)
         _set(self, "walked", walked)
+        _set(self, "regular", regular)
 
 
 class Blob(Frozen):
@@ -176,23 +179,41 @@ def read_capped(stream: BinaryIO) -> bytes:
 _GROWTH_READ = 64 * 1024
 
 
+class NotRegularFile(OSError):
+    """read_file opened something else than a regular file (mode: what fstat said)."""
+
+    def __init__(self, mode: int) -> None:
+        super().__init__(f"not a regular file (a {kind(mode)})")
+        self.mode = mode
+
+
+# Opening a FIFO without O_NONBLOCK waits for a writer: read_file must never block on what a
+# folder's listing took for a regular file and something replaced since.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
 def read_file(path: str) -> bytes:
-    """At most MAX_LOG_BYTES of a regular file; LogFormatError past it.
+    """At most MAX_LOG_BYTES of a regular file; LogFormatError past it, NotRegularFile if
+    the path is something else (then nothing is read).
 
     read_capped's limit, without a file object: a third less time on a typical small log
     (11 us instead of 17), and one read call when the file is as large as it says.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
-        size = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(info.st_mode)
+        size = info.st_size
         data = os.read(fd, min(size, MAX_LOG_BYTES) + 1)
         total = len(data)
         parts = [data]
         # A short read, or a file that grew since fstat: read on up to the limit. What fstat
         # promised is asked for at once; past it, 64 KB at a time. (A 16 MB request at the
         # end of every file made glibc serve the inflater's growing buffer from the heap,
-        # copying it as it grew: 16 MB more peak memory on a 50 MB log.)
-        while total <= MAX_LOG_BYTES:
+        # copying it as it grew: 16 MB more peak memory on a 50 MB log.) Exactly the size
+        # fstat said, with one byte more asked for, is the end: no read to be told so.
+        while total <= MAX_LOG_BYTES and total != size:
             want = size + 1 - total if total <= size else _GROWTH_READ
             chunk = os.read(fd, min(MAX_LOG_BYTES + 1 - total, want))
             if not chunk:
@@ -235,25 +256,26 @@ def scan_raw(raw: bytes, name: str, dictionary: Dictionary) -> Outcome:
 def scan_local(task: LocalFile, dictionary: Dictionary) -> Outcome:
     """Read and scan one local file (a pipe only when named on the command line)."""
     name = task.name
+    mode = stat.S_IFREG
     try:
-        mode = os.stat(task.path).st_mode
-    except FileNotFoundError:
-        return Outcome(name, error=f"{name}: no such file or directory")
-    except OSError as exc:
-        return Outcome(name, error=f"{name}: cannot read it: {reason(exc)}")
-    # Named on the command line, a pipe or a terminal is read as a stream (/dev/stdin, a
-    # FIFO); found in a folder, only regular files are, as opening a FIFO could block.
-    streamable = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
-    if not stat.S_ISREG(mode) and (task.walked or not streamable):
-        return Outcome(
-            name, error=f"{name}: not a regular file, directory or pipe (a {kind(mode)})"
-        )
-    try:
+        if not task.regular:  # not known from a listing: look before opening
+            mode = os.stat(task.path).st_mode
+        # Named on the command line, a pipe or a terminal is read as a stream (/dev/stdin, a
+        # FIFO); found in a folder, only regular files are, as opening a FIFO could block.
+        streamable = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+        if not stat.S_ISREG(mode) and (task.walked or not streamable):
+            raise NotRegularFile(mode)
         if stat.S_ISREG(mode):
             raw = read_file(task.path)
         else:
             with open(task.path, "rb") as stream:
                 raw = read_capped(stream)
+    except FileNotFoundError:
+        return Outcome(name, error=f"{name}: no such file or directory")
+    except NotRegularFile as exc:
+        return Outcome(
+            name, error=f"{name}: not a regular file, directory or pipe (a {kind(exc.mode)})"
+        )
     except OSError as exc:
         return Outcome(name, error=f"{name}: cannot read it: {reason(exc)}")
     except LogFormatError as exc:
