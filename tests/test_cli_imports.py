@@ -106,6 +106,9 @@ def test_a_local_scan_of_a_quiet_log_imports_nothing_heavy(quiet_log: Path) -> N
     # The scan path's value classes are paramguard.plain's: importing dataclasses (and
     # inspect, ast, dis, tokenize with it) cost a fifth of the start-up.
     assert not {"dataclasses", "inspect"} & (modules - interpreter_modules())
+    # Nor the other commands' options (the iac command's module), nor threading (a lock is
+    # all a scan without a process pool needs).
+    assert not {"paramguard.iac.cli", "threading"} & (modules - interpreter_modules())
 
 
 def test_a_local_scan_loads_the_bundled_dictionary_for_its_first_candidate(tmp_path: Path) -> None:
@@ -146,3 +149,24 @@ def test_the_lazy_bundled_dictionary_is_the_default_wherever_it_goes() -> None:
     assert pickle.loads(pickle.dumps(lazy)) == load_default()
     assert len(lazy) == len(load_default()) and lazy.entries == load_default().entries
     assert lazy.match("/prod/db/password") == load_default().match("/prod/db/password")
+
+
+def test_a_command_built_alone_parses_as_in_the_whole_parser() -> None:
+    # main builds only the options of the command it runs: each must parse its own
+    # arguments exactly as the parser with every command's options does, and still list
+    # every command.
+    from paramguard.cli import _COMMANDS, build_parser
+
+    whole = build_parser()
+    lines = {
+        "scan": ["scan", "-j", "1", "--format", "json", "a.json.gz", "-"],
+        "inventory": ["inventory", "--region", "eu-west-1", "--organization", "--ou", "r-ab12"],
+        "redrive": ["redrive", "https://sqs.eu-west-1.amazonaws.com/1/q", "--limit", "5"],
+        "check-dictionary": ["check-dictionary", "new.txt", "--names", "names.txt"],
+        "iac": ["iac", "main.tf", "--format", "json"],
+    }
+    assert set(lines) == set(_COMMANDS)
+    for name, argv in lines.items():
+        alone = build_parser(name)
+        assert vars(alone.parse_args(argv)) == vars(whole.parse_args(argv))
+        assert alone.format_help() == whole.format_help()  # every command listed

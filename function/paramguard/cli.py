@@ -17,7 +17,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from . import version
 from .exit_codes import (
@@ -1120,33 +1120,17 @@ class _Version(argparse._VersionAction):
         super().__call__(parser, namespace, values, option_string)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for tests and the README)."""
-    parser = argparse.ArgumentParser(
-        prog="paramguard",
-        formatter_class=HelpFormatter,
-        description="Find secrets written to SSM Parameter Store as plain String/StringList.",
-        epilog="Run 'paramguard COMMAND --help' for a command's options, examples and exit "
-        "status. Documentation: docs/cli.md.",
+def _scan_command(command: argparse.ArgumentParser) -> None:
+    command.description = (
+        "Reports every successful PutParameter of a String/StringList parameter whose "
+        "name matches the dictionary, as the deployed function would. "
+        "Names only: CloudTrail hides every value, so scan cannot inspect values; "
+        "use 'inventory --inspect-values' for the parameters as they are now. "
+        "One summary line on stderr at the end: log files, findings, failures, time."
     )
-    parser.add_argument("--version", action=_Version)
-    commands = parser.add_subparsers(dest="command", required=True)
-    raw = HelpFormatter
-    scan = commands.add_parser(
-        "scan",
-        help="scan CloudTrail log files, folders, s3://bucket/prefix or - (standard input)",
-        description=(
-            "Reports every successful PutParameter of a String/StringList parameter whose "
-            "name matches the dictionary, as the deployed function would. "
-            "Names only: CloudTrail hides every value, so scan cannot inspect values; "
-            "use 'inventory --inspect-values' for the parameters as they are now. "
-            "One summary line on stderr at the end: log files, findings, failures, time."
-        ),
-        epilog=SCAN_EPILOG,
-        formatter_class=raw,
-    )
-    _finding_options(scan)
-    scan.add_argument(
+    command.epilog = SCAN_EPILOG
+    _finding_options(command)
+    command.add_argument(
         "-j",
         "--jobs",
         type=_jobs,
@@ -1155,28 +1139,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="scan with N processes (default: the number of CPUs, %(default)s here); the "
         "report is the same for any N",
     )
-    scan.add_argument(
+    command.add_argument(
         "sources",
         nargs="+",
         metavar="SOURCE",
         help="a log file (.json or .json.gz), a folder (recursive; other files skipped), a "
         "named pipe, s3://BUCKET/PREFIX, or - for one log on standard input (gzip or plain)",
     )
-    scan.set_defaults(func=cmd_scan)
-    inventory = commands.add_parser(
-        "inventory",
-        help="report existing String/StringList parameters whose names (or values) match",
-        description=(
-            "Lists the String/StringList parameters of each REGION (ssm:DescribeParameters, "
-            "names and metadata only) and reports those whose names match the dictionary: "
-            "account, region, name, type, last modified and by whom, what matched. "
-            "One summary line on stderr at the end: parameters, findings, failures, time."
-        ),
-        epilog=INVENTORY_EPILOG,
-        formatter_class=raw,
+    command.set_defaults(func=cmd_scan)
+
+
+def _inventory_command(command: argparse.ArgumentParser) -> None:
+    command.description = (
+        "Lists the String/StringList parameters of each REGION (ssm:DescribeParameters, "
+        "names and metadata only) and reports those whose names match the dictionary: "
+        "account, region, name, type, last modified and by whom, what matched. "
+        "One summary line on stderr at the end: parameters, findings, failures, time."
     )
-    _finding_options(inventory)
-    inventory.add_argument(
+    command.epilog = INVENTORY_EPILOG
+    _finding_options(command)
+    command.add_argument(
         "--inspect-values",
         action="store_true",
         help=(
@@ -1185,13 +1167,13 @@ def build_parser() -> argparse.ArgumentParser:
             "values are never printed"
         ),
     )
-    inventory.add_argument(
+    command.add_argument(
         "--region",
         action="append",
         metavar="REGION",
         help="a region to sweep, repeatable; default: your region (AWS_REGION, the profile)",
     )
-    organization = inventory.add_argument_group(
+    organization = command.add_argument_group(
         "organization",
         "sweep every account of the organization through a read-only role in each "
         "(sts:AssumeRole); the account running this is swept with its own credentials",
@@ -1234,38 +1216,36 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="sweep N account-regions at a time (default: %(default)s)",
     )
-    inventory.set_defaults(func=cmd_inventory)
-    again = commands.add_parser(
-        "redrive",
-        help="re-process events from the function's failure queue",
-        description=(
-            "Re-processes each message of the failure queue and deletes only those that "
-            "succeeded. With --function, the deployed function does the work; without it, "
-            "this process does, configured by the function's environment variables. "
-            "The queue (and the function, or the environment) is checked before any message "
-            "is received. A message that fails is returned to the queue (visible again at "
-            "once) at the end of the run, so a rerun sees it."
-        ),
-        epilog=REDRIVE_EPILOG,
-        formatter_class=raw,
+    command.set_defaults(func=cmd_inventory)
+
+
+def _redrive_command(command: argparse.ArgumentParser) -> None:
+    command.description = (
+        "Re-processes each message of the failure queue and deletes only those that "
+        "succeeded. With --function, the deployed function does the work; without it, "
+        "this process does, configured by the function's environment variables. "
+        "The queue (and the function, or the environment) is checked before any message "
+        "is received. A message that fails is returned to the queue (visible again at "
+        "once) at the end of the run, so a rerun sees it."
     )
-    again.add_argument(
+    command.epilog = REDRIVE_EPILOG
+    command.add_argument(
         "queue_url",
         metavar="QUEUE_URL",
         help="the failure queue's URL (terraform output failure_queue_url); it names the region",
     )
-    again.add_argument(
+    command.add_argument(
         "--function",
         metavar="NAME",
         help="re-process by invoking this deployed function (synchronously, once per message)",
     )
-    again.add_argument(
+    command.add_argument(
         "--limit",
         type=int,
         default=1000,
         help="receive at most this many messages (default %(default)s)",
     )
-    again.add_argument(
+    command.add_argument(
         "--visibility-timeout",
         type=_visibility_timeout,
         metavar="SECONDS",
@@ -1274,26 +1254,24 @@ def build_parser() -> argparse.ArgumentParser:
             "function's timeout + 30 s with --function, else the queue's visibility timeout"
         ),
     )
-    again.set_defaults(func=cmd_redrive)
-    check = commands.add_parser(
-        "check-dictionary",
-        help="check a dictionary before uploading it: errors, canaries, what changes",
-        description=(
-            "Parses FILE with the function's own loader and says whether the deployed "
-            "function would accept it (valid lines, canaries, shrink guard, safe regular "
-            "expressions). With --names, lists the names it newly flags and no longer flags "
-            "compared with --against. Prints a summary; --verbose adds every line."
-        ),
-        epilog=CHECK_EPILOG,
-        formatter_class=raw,
+    command.set_defaults(func=cmd_redrive)
+
+
+def _check_dictionary_command(command: argparse.ArgumentParser) -> None:
+    command.description = (
+        "Parses FILE with the function's own loader and says whether the deployed "
+        "function would accept it (valid lines, canaries, shrink guard, safe regular "
+        "expressions). With --names, lists the names it newly flags and no longer flags "
+        "compared with --against. Prints a summary; --verbose adds every line."
     )
-    check.add_argument("file", metavar="FILE", help="a dictionary file or s3://BUCKET/KEY")
-    check.add_argument(
+    command.epilog = CHECK_EPILOG
+    command.add_argument("file", metavar="FILE", help="a dictionary file or s3://BUCKET/KEY")
+    command.add_argument(
         "--against",
         metavar="OLD",
         help="the dictionary to compare with (file or s3://BUCKET/KEY; default: the bundled one)",
     )
-    check.add_argument(
+    command.add_argument(
         "--names",
         metavar="NAMES",
         help=(
@@ -1301,20 +1279,72 @@ def build_parser() -> argparse.ArgumentParser:
             "a 'name' column (and 'label', for recall and precision) or inventory --json lines"
         ),
     )
-    check.add_argument(
+    command.add_argument(
         "--min-ratio",
         type=int,
         default=DEFAULT_MIN_RATIO_PERCENT,
         metavar="PERCENT",
         help="the function's DICTIONARY_MIN_RATIO_PERCENT (default %(default)s)",
     )
-    check.add_argument("--verbose", action="store_true", help="also list every line's meaning")
-    check.set_defaults(func=cmd_check_dictionary)
+    command.add_argument("--verbose", action="store_true", help="also list every line's meaning")
+    command.set_defaults(func=cmd_check_dictionary)
 
-    from .iac.cli import register as register_iac  # hcl2/yaml load only when `iac` runs
 
-    register_iac(commands)
+def _iac_command(command: argparse.ArgumentParser) -> None:
+    from .iac.cli import configure  # hcl2/yaml load only when `iac` runs
+
+    configure(command)
+
+
+# Every command: its line in `paramguard --help`, and what builds its description and
+# options. main builds only the command it runs (the others' options were a tenth of the
+# start-up of `paramguard scan`).
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "scan": (
+        "scan CloudTrail log files, folders, s3://bucket/prefix or - (standard input)",
+        _scan_command,
+    ),
+    "inventory": (
+        "report existing String/StringList parameters whose names (or values) match",
+        _inventory_command,
+    ),
+    "redrive": (
+        "re-process events from the function's failure queue",
+        _redrive_command,
+    ),
+    "check-dictionary": (
+        "check a dictionary before uploading it: errors, canaries, what changes",
+        _check_dictionary_command,
+    ),
+    "iac": (
+        "find plaintext-secret SSM parameters in Terraform and CloudFormation code",
+        _iac_command,
+    ),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and the README): with every command's options,
+    or, given a command's name, with only that command's (the others are listed)."""
+    parser = argparse.ArgumentParser(
+        prog="paramguard",
+        formatter_class=HelpFormatter,
+        description="Find secrets written to SSM Parameter Store as plain String/StringList.",
+        epilog="Run 'paramguard COMMAND --help' for a command's options, examples and exit "
+        "status. Documentation: docs/cli.md.",
+    )
+    parser.add_argument("--version", action=_Version)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (summary, build) in _COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, formatter_class=HelpFormatter)
+        if command is None or command == name:
+            build(sub)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command argv runs when it is plain to see: its first word is a command's name."""
+    return argv[0] if argv and argv[0] in _COMMANDS else None
 
 
 def main(
@@ -1327,9 +1357,10 @@ def main(
             stream.reconfigure(errors="backslashreplace")
     out = out or sys.stdout
     err = sys.stderr
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_of(words))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:
         return EXIT_ERROR if exc.code else EXIT_CLEAN
     args.stdin = stdin

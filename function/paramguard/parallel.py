@@ -9,9 +9,9 @@ start method (see start_method).
 
 from __future__ import annotations
 
+import _thread  # threading's lock, without importing threading (start-up)
 import os
 import stat
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -347,6 +347,7 @@ START_METHOD: str | None = None
 def start_method() -> str:
     """How worker processes start (see START_METHOD)."""
     import multiprocessing
+    import threading
 
     if START_METHOD is not None:
         return START_METHOD
@@ -369,9 +370,9 @@ class _Runner:
         self.jobs = jobs
         self.pool: Executor | None = None
         self.threads: ThreadPoolExecutor | None = None
-        self._renewing = threading.Lock()
+        self._renewing = _thread.allocate_lock()
         self._solo: Executor | None = None  # one worker for the jobs a broken pool took
-        self._solo_lock = threading.Lock()
+        self._solo_lock = _thread.allocate_lock()
 
     def _new_pool(self, workers: int) -> Executor:
         import multiprocessing

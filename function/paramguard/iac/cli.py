@@ -107,20 +107,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the `iac` subcommand to a `paramguard` argparse subparsers object."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "iac",
-        help="find plaintext-secret SSM parameters in Terraform and CloudFormation code",
-        description="Find String/StringList SSM parameters whose name (or literal value) "
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Give the `iac` subcommand of `paramguard` its description and options."""
+    parser.description = (
+        "Find String/StringList SSM parameters whose name (or literal value) "
         "holds a secret, in Terraform (.tf, .tf.json, plan JSON) and CloudFormation/SAM/CDK "
-        "templates, before they are deployed.",
-        epilog=EPILOG,
-        formatter_class=HelpFormatter,
+        "templates, before they are deployed."
     )
+    parser.epilog = EPILOG
     add_arguments(parser)
     parser.set_defaults(func=run)
-    return parser
 
 
 def load_dictionary(spec: str | None, err: TextIO = sys.stderr) -> Any:
