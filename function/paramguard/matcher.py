@@ -623,15 +623,22 @@ class Dictionary(Frozen):
         rules = [rule for needle, rule in self._rule_needles if needle in text]
         if not rules:
             return None
+        exclusions: list[_Rule] | None = None
         subject: _Subject | None = None
         covers: list[tuple[int, int, _Rule]] | None = None
         for rule in rules:
             if rule.pattern.search(name if rule.raw else text) is None:
                 continue
+            if exclusions is None:
+                exclusions = self._hitting(name, text)
+            if not exclusions:
+                # No exclusion hits the name: this first hit is the answer, without mapping
+                # hits back to the raw name.
+                return Match(rule.entry, rule.line)
             if subject is None:
                 subject = _Subject(name)
             if covers is None:
-                covers = self._covers(subject)
+                covers = self._covers(subject, exclusions)
             for begin, end in rule.spans(subject):
                 if not any(a <= begin and end <= b for a, b, _ in covers):
                     return Match(rule.entry, rule.line)
@@ -715,12 +722,24 @@ class Dictionary(Frozen):
     def _exclusion_needles(self) -> tuple[tuple[str, _Rule], ...]:
         return tuple((rule.needle, rule) for rule in self._exclusion_rules)
 
-    def _covers(self, subject: _Subject) -> list[tuple[int, int, _Rule]]:
-        text = subject.text
+    def _hitting(self, name: str, text: str) -> list[_Rule]:
+        """The exclusions with a hit in name (text: its token string), in file order."""
+        return [
+            rule
+            for needle, rule in self._exclusion_needles
+            if needle in text and rule.pattern.search(name if rule.raw else text) is not None
+        ]
+
+    def _covers(
+        self, subject: _Subject, exclusions: list[_Rule] | None = None
+    ) -> list[tuple[int, int, _Rule]]:
+        """The spans of the name that exclusions cover; exclusions: those with a hit in it
+        (_hitting), found here when not given."""
+        if exclusions is None:
+            exclusions = self._hitting(subject.name, subject.text)
         return [
             (begin, end, exclusion)
-            for needle, exclusion in self._exclusion_needles
-            if needle in text and exclusion.hits(subject)
+            for exclusion in exclusions
             for begin, end in exclusion.spans(subject)
         ]
 
