@@ -218,3 +218,41 @@ def test_a_hostile_file_name_is_escaped_in_text_json_and_errors(tmp_path: Path) 
     assert len(rows) == len(FORGERY)
     assert {row["source"] for row in rows} == {f"{tmp_path}/evil\n\x1b[31m\\xff.json.gz"}
     assert {row["parameter_name"] for row in rows} == set(FORGERY)  # exact, once decoded
+
+
+def test_a_listing_without_file_types_that_cannot_be_asked_costs_one_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Where a directory listing carries no file types (some NFS, FUSE, ISO 9660), the walk's
+    # is_file asks the file system, which can fail (a path too long, a folder without
+    # search permission): that file is reported, the others are scanned.
+    good = tmp_path / "good.json.gz"
+    good.write_bytes(gz_log([put_parameter("/prod/db/password", "String")]))
+    bad = tmp_path / "bad.json.gz"
+    bad.write_bytes(b"")
+
+    class Untyped:
+        def __init__(self, path: Path) -> None:
+            self.path, self.name = str(path), path.name
+
+        def is_file(self, *, follow_symlinks: bool = True) -> bool:
+            if self.name == "bad.json.gz":
+                raise PermissionError(13, "Permission denied", self.path)
+            return True
+
+    from paramguard import cli
+
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(path) == str(bad):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(cli, "_walk", lambda top: iter([Untyped(bad), Untyped(good)]))
+    monkeypatch.setattr(os, "stat", stat)
+    code = cli.main(["scan", "-j", "1", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert "/prod/db/password" in out
+    assert "bad.json.gz: cannot read it: permission denied" in err
+    assert code == 1  # findings (and a failure), not a crash

@@ -6,6 +6,7 @@ import copy
 import pickle
 
 import pytest
+from paramguard.cli import ScanReport
 from paramguard.finding import Candidate, Finding
 from paramguard.matcher import Dictionary, Match, load_default
 from paramguard.parallel import LocalFile, Outcome
@@ -42,8 +43,13 @@ def test_replace_copies_with_changes_and_leaves_the_original() -> None:
     changed = original.replace(parameter_type="StringList", notes=["n"])
     assert changed.parameter_type == "StringList" and changed.notes == ["n"]
     assert original.parameter_type == "String" and original.notes == []
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="no field no_such_field"):
         original.replace(no_such_field=1)
+    # Whatever the class's __init__ takes (here, nothing).
+    report = ScanReport()
+    assert report.replace(files=3).files == 3 and report.files == 0
+    frozen = Match("pwd", 3)
+    assert frozen.replace(line=4) == Match("pwd", 4) and frozen.line == 3
 
 
 def test_values_cross_to_worker_processes_and_copy() -> None:
@@ -57,8 +63,10 @@ def test_values_cross_to_worker_processes_and_copy() -> None:
         Dictionary.parse("password\n!password_policy\nre:^/legacy/.*cred\n")[0],
     ]
     for item in items:
-        assert pickle.loads(pickle.dumps(item)) == item
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            assert pickle.loads(pickle.dumps(item, protocol)) == item
         assert copy.deepcopy(item) == item
+        assert copy.copy(item) == item
     again = pickle.loads(pickle.dumps(dictionary))
     assert again.match("/prod/db/password") == dictionary.match("/prod/db/password") is not None
 

@@ -222,8 +222,13 @@ def _path_tasks(path: str, report: ScanReport) -> Iterator[Task]:
             others += 1
             continue
         logs += 1
-        # The listing's file type (no system call) spares the worker a stat of each file.
-        regular = child.is_file(follow_symlinks=False)
+        # The listing's file type spares the worker a stat of each file. A file system
+        # whose listing has no types makes is_file ask, and fail: the worker then stats the
+        # file and reports what is wrong with it, as for any other file.
+        try:
+            regular = child.is_file(follow_symlinks=False)
+        except OSError:
+            regular = False
         yield LocalFile(child.path, display(child.path), walked=True, regular=regular)
     if not logs:
         # A folder with nothing to scan is a failure, not a clean result: a mistyped path

@@ -56,8 +56,24 @@ class Record:
 
     def replace(self: _R, **changes: Any) -> _R:
         """A copy with some fields changed (dataclasses.replace)."""
-        values = {name: getattr(self, name) for name in self.fields()}
-        return type(self)(**(values | changes))
+        fields = self.fields()
+        unknown = set(changes) - set(fields)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
+        return _rebuilt(type(self), tuple(changes.get(n, getattr(self, n)) for n in fields))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (for the worker processes, any protocol) and copied field by field, without
+        # __init__ (whose parameters need not be the fields) and past a Frozen's __setattr__.
+        return _rebuilt, (type(self), tuple(getattr(self, name) for name in self.fields()))
+
+
+def _rebuilt(cls: type[_R], values: tuple[Any, ...]) -> _R:
+    """An instance of cls holding values, field by field (replace and unpickling)."""
+    item = object.__new__(cls)
+    for name, value in zip(cls.fields(), values, strict=True):
+        object.__setattr__(item, name, value)
+    return item
 
 
 class Frozen(Record):
@@ -74,8 +90,3 @@ class Frozen(Record):
 
     def __delattr__(self, name: str) -> None:
         raise FrozenError(f"cannot delete field {name!r} of a {type(self).__name__}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled (for the worker processes) and copied through __init__, which sets fields
-        # the only way a Frozen allows.
-        return type(self), tuple(getattr(self, name) for name in self.fields())
