@@ -31,12 +31,17 @@ class Record:
 
     __slots__ = ()
     _not_compared: tuple[str, ...] = ()
+    _fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        slots: tuple[str, ...] = cls.__dict__.get("__slots__", ())
+        cls._fields = tuple(name for name in slots if name != "__dict__")
 
     @classmethod
     def fields(cls) -> tuple[str, ...]:
-        """The field names, in order (a class's own __slots__ without __dict__)."""
-        slots: tuple[str, ...] = cls.__slots__
-        return tuple(name for name in slots if name != "__dict__")
+        """The field names, in order (the class's own __slots__ without __dict__)."""
+        return cls._fields
 
     def _compared(self) -> tuple[Any, ...]:
         skip = self._not_compared
