@@ -333,11 +333,11 @@ class _Rule(Frozen):
         """Finds overlapping matches (terms), or is the pattern itself (re:)."""
         return self.pattern if self.raw else re.compile(f"(?=({self.source}))")
 
-    def hits(self, subject: _Subject) -> bool:
-        """Say whether the rule matches anywhere in the subject."""
+    def hits(self, name: str, text: str) -> bool:
+        """Say whether the rule matches anywhere in name (text: its token string)."""
         if self.raw:
-            return self.pattern.search(subject.name) is not None
-        return self.needle in subject.text and self.pattern.search(subject.text) is not None
+            return self.pattern.search(name) is not None
+        return self.needle in text and self.pattern.search(text) is not None
 
     def spans(self, subject: _Subject) -> Iterator[tuple[int, int]]:
         """Yield every match as a span of the raw name."""
@@ -651,7 +651,7 @@ class Dictionary(Frozen):
         found: Match | None = None
         covered: dict[Cover, None] = {}
         for rule in self._rules:
-            if not rule.hits(subject):
+            if not rule.hits(subject.name, subject.text):
                 continue
             for begin, end in rule.spans(subject):
                 cover = next((r for a, b, r in covers if a <= begin and end <= b), None)
@@ -727,7 +727,7 @@ class Dictionary(Frozen):
         return [
             rule
             for needle, rule in self._exclusion_needles
-            if needle in text and rule.pattern.search(name if rule.raw else text) is not None
+            if needle in text and rule.hits(name, text)
         ]
 
     def _covers(
