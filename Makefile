@@ -21,7 +21,7 @@ help:
 	@echo "make demo      - the whole story on a local AWS (moto server)"
 	@echo "make package   - build the Lambda zip into build/"
 
-$(BIN)/.installed: requirements-dev.txt pyproject.toml
+$(BIN)/.installed: requirements-dev.txt pyproject.toml setup.py function/paramguard/_sweep.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt

@@ -64,11 +64,15 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
+    from paramguard import fastscan, inflate
+
     return {
         "cpu": model,
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "inflater": inflate.describe(),
+        "proof passes": "C (paramguard._sweep)" if fastscan.BUILT else "Python (_sweep not built)",
     }
 
 

@@ -49,6 +49,23 @@ def whole_below(size: int) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def passes(name: str) -> Iterator[None]:
+    """fastscan's whole-document passes in C ("c": paramguard._sweep) or in Python.
+
+    The other tests use what is installed (the C, where a compiler built it); the tests of
+    the specification below run both.
+    """
+    if name == "c" and fastscan.BUILT is None:
+        pytest.skip("paramguard._sweep is not built (no C compiler when paramguard was installed)")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastscan, "native", fastscan.BUILT if name == "c" else None)
+        yield
+
+
+PASSES = ["c", "python"]
+
+
 @pytest.fixture(autouse=True, scope="module")
 def proof_at_every_size() -> Iterator[None]:
     """These tests judge fastscan's proof, so documents of every size take it (in production
@@ -285,9 +302,15 @@ def documents(draw: st.DrawFn) -> bytes:
 HYPOTHESIS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.parametrize("implementation", PASSES)
 @HYPOTHESIS
 @given(data=documents())
-def test_the_function_reports_what_a_full_parse_reports(data: bytes) -> None:
+def test_the_function_reports_what_a_full_parse_reports(implementation: str, data: bytes) -> None:
+    with passes(implementation):
+        the_function_reports_what_a_full_parse_reports(data)
+
+
+def the_function_reports_what_a_full_parse_reports(data: bytes) -> None:
     full, quick = outcome(full_parse, data), outcome(fast, data)
     assert outcome(one_by_one, data) == full
     if not might_contain_candidates(data):
@@ -332,6 +355,7 @@ ORDINARY = st.one_of(
 )
 
 
+@pytest.mark.parametrize("implementation", PASSES)
 @HYPOTHESIS
 @given(
     records=st.lists(ORDINARY, max_size=8),
@@ -339,14 +363,15 @@ ORDINARY = st.one_of(
     ascii=st.booleans(),
 )
 def test_ordinary_logs_with_fixes_take_the_fast_path_and_agree(
-    records: list[Any], blank: str, ascii: bool
+    implementation: str, records: list[Any], blank: str, ascii: bool
 ) -> None:
     # The hostile generator above mostly sends documents to the record-by-record reader;
     # logs as CloudTrail writes them must be proven, with their fixes, and agree.
     data = dump({"Records": records}, Style(random.Random(0), blank, ascii, 0.0, 0.0)).encode()
-    assert candidate_records(data) is not None
-    assert not scan_document(data, DICTIONARY, "t").parsed
-    assert fast(data) == full_parse(data)
+    with passes(implementation):
+        assert candidate_records(data) is not None
+        assert not scan_document(data, DICTIONARY, "t").parsed
+        assert fast(data) == full_parse(data)
 
 
 INFLATERS = settings(HYPOTHESIS, max_examples=100)
@@ -600,7 +625,15 @@ def test_record_by_record_refuses_what_json_loads_refuses(
 # ---- Issue 16, part 5: small logs are parsed whole ----
 
 
-def test_logs_of_real_sizes_give_the_same_findings_with_either_strategy() -> None:
+@pytest.mark.parametrize("implementation", PASSES)
+def test_logs_of_real_sizes_give_the_same_findings_with_either_strategy(
+    implementation: str,
+) -> None:
+    with passes(implementation):
+        logs_of_real_sizes_give_the_same_findings_with_either_strategy()
+
+
+def logs_of_real_sizes_give_the_same_findings_with_either_strategy() -> None:
     # Sizes drawn as real CloudTrail files have them (median 4 KB of JSON, 90th percentile
     # 39 KB), one PutParameter record at a random position among generated records.
     documents = Documents(3)
@@ -636,9 +669,15 @@ def test_logs_of_real_sizes_give_the_same_findings_with_either_strategy() -> Non
     ],
 )
 @pytest.mark.parametrize("name", [None, "/forensic-drill/db_password"])
+@pytest.mark.parametrize("implementation", PASSES)
 def test_real_logs_with_a_real_write_read_alike_with_either_strategy(
-    log: str, name: str | None
+    implementation: str, log: str, name: str | None
 ) -> None:
+    with passes(implementation):
+        real_logs_with_a_real_write_read_alike(log, name)
+
+
+def real_logs_with_a_real_write_read_alike(log: str, name: str | None) -> None:
     # Published log files as written (indented, as AWS's guide shows them) with the real
     # PutParameter record of tests/events/ written before and after their records; with
     # `name`, the write's parameter is renamed so that it is a finding.
@@ -767,7 +806,8 @@ def replace_work(data: bytes) -> int:
 
     sys.setprofile(profile)
     try:
-        scan_document(data, DICTIONARY, "t")
+        with passes("python"):  # the C passes reduce with a stack, in one pass by construction
+            scan_document(data, DICTIONARY, "t")
     except LogFormatError:
         # A generated document CloudTrail would never write (a `\u`-escaped "Records" key
         # and no PutParameter) is refused without a parse; the work up to that is measured.
@@ -835,19 +875,22 @@ def big_log(records: int, name: str = "/app/log_level") -> list[Any]:
         lambda rs: rs[2].update(userAgent="PutParameterX"),
     ],
 )
+@pytest.mark.parametrize("implementation", PASSES)
 def test_a_document_the_proof_refuses_is_read_in_bounded_memory(
-    spoil: Callable[[list[Any]], None],
+    implementation: str, spoil: Callable[[list[Any]], None]
 ) -> None:
     records = big_log(3000)
     spoil(records)
     records.append(put_parameter("/prod/db/password"))
     data = json.dumps({"Records": records}).encode()
-    assert candidate_records(data) is None
-    assert peak_memory(data) < len(data) // 4 + WINDOWS  # json.loads of it: about 4x the document
-    assert fast(data) == full_parse(data) and len(fast(data)) == 1
+    with passes(implementation):
+        assert candidate_records(data) is None
+        assert peak_memory(data) < len(data) // 4 + WINDOWS  # json.loads: about 4x the document
+        assert fast(data) == full_parse(data) and len(fast(data)) == 1
 
 
-def test_a_look_alike_in_tags_keeps_the_fast_path() -> None:
+@pytest.mark.parametrize("implementation", PASSES)
+def test_a_look_alike_in_tags_keeps_the_fast_path(implementation: str) -> None:
     # The issue's case: tags logged as an object holding {"eventName": "PutParameter"}.
     # The record around it is a real top-level record, so it is the one evaluated.
     records = big_log(20)
@@ -855,10 +898,11 @@ def test_a_look_alike_in_tags_keeps_the_fast_path() -> None:
     records[3]["eventName"] = "AddTagsToResource"
     records.append(put_parameter("/prod/db/password"))
     data = json.dumps({"Records": records}).encode()
-    found = candidate_records(data)
-    assert found is not None and "AddTagsToResource" in [r["eventName"] for r in found]
-    scan = scan_document(data, DICTIONARY, "t")
-    assert not scan.parsed and fast(data) == full_parse(data) and len(fast(data)) == 1
+    with passes(implementation):
+        found = candidate_records(data)
+        assert found is not None and "AddTagsToResource" in [r["eventName"] for r in found]
+        scan = scan_document(data, DICTIONARY, "t")
+        assert not scan.parsed and fast(data) == full_parse(data) and len(fast(data)) == 1
 
 
 def test_many_candidates_are_not_all_kept_in_memory() -> None:
@@ -896,14 +940,16 @@ def test_a_log_that_compresses_a_thousandfold_decompresses_near_its_size(
 # ---- The proof's other refusals ----
 
 
-def test_nested_look_alikes_are_not_records() -> None:
+@pytest.mark.parametrize("implementation", PASSES)
+def test_nested_look_alikes_are_not_records(implementation: str) -> None:
     inner = put_parameter("/prod/db/password")
     outer = put_parameter("/app/log_level")
     outer["requestParameters"]["nested"] = {"Records": [inner]}
     outer["resources"] = [inner, inner]
     data = json.dumps({"Records": [outer, {"x": [inner]}]}).encode()
-    assert fast(data) == full_parse(data) == []
-    assert candidate_records(data) is None  # proof fails, so the record-by-record read decides
+    with passes(implementation):
+        assert fast(data) == full_parse(data) == []
+        assert candidate_records(data) is None  # the proof fails: the record-by-record read decides
 
 
 def test_real_records_are_found_without_a_full_parse() -> None:

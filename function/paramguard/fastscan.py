@@ -5,6 +5,10 @@ Two readers, both exact for well-formed JSON (the rule sees what it would see af
 with byte searches and proves they are top-level records without decoding anything else, or
 returns None when it cannot. `scan_records` then decodes the document one record at a time.
 docs/performance.md gives the argument and the measured costs.
+
+Two of the proof's whole-document passes (finding the event names, and reducing the bracket
+skeleton) run in C where paramguard._sweep is built, and in Python where it is not: the same
+results either way (tests/test_sweep.py compares them), the C about three times faster.
 """
 
 from __future__ import annotations
@@ -50,6 +54,16 @@ _REDUCE_ROUNDS = 16  # bytes.replace work: at most 16 times the skeleton
 _DECODE_SHARE = 16  # bytes decoded to locate candidates: at most 16 times the document
 _KEEP_SHARE = 64  # candidate bytes kept decoded between proof and use; the rest re-decoded
 
+if TYPE_CHECKING:
+    from types import ModuleType
+try:
+    from . import _sweep
+except ImportError:  # not built (no C compiler at install, or the Lambda package)
+    _sweep = None  # type: ignore[assignment]
+BUILT: ModuleType | None = _sweep  # the C passes, where they were built
+# The passes used: tests set it to None to run the Python ones.
+native = BUILT
+
 _decoder = json.JSONDecoder()
 # The C scanner json.loads runs, called directly: (value, end) at a position, no wrapping.
 _scan: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(_decoder)  # type: ignore[arg-type]
@@ -75,6 +89,29 @@ def holds_escaped_letter(data: bytes | bytearray) -> bool:
     return False
 
 
+def mentions(data: bytes | bytearray, needles: tuple[bytes, ...]) -> bool:
+    """Whether any of the byte strings (at least 2 bytes each) occurs in data."""
+    if native is not None:
+        return native.find_tokens(data, needles, 0) is None  # None: more than 0 found
+    return any(needle in data for needle in needles)
+
+
+def _token_offsets(data: bytes | bytearray) -> list[int]:
+    """The offset of every event-name token of _TOKENS in data, ascending."""
+    if native is not None:
+        found: list[int] | None = native.find_tokens(data, _TOKENS, len(data))
+        assert found is not None  # never more than len(data)
+        return found
+    offsets: list[int] = []
+    for token in _TOKENS:  # rfind: faster than find on these tokens (measured)
+        end = len(data)
+        while (at := data.rfind(token, 0, end)) >= 0:
+            offsets.append(at)
+            end = at
+    offsets.sort()
+    return offsets
+
+
 class _Budget:
     """A count of bytes of work left."""
 
@@ -98,19 +135,12 @@ def _event_name_hits(data: bytes | bytearray) -> array[int] | None:
     if holds_escaped_letter(data):
         return None
     found: list[int] = []
-    for token in _TOKENS:
-        end = len(data)
-        while True:
-            i = data.rfind(token, 0, end)
-            if i < 0:
-                break
-            end = i
-            hit = _pair_at(data, i)
-            if hit is None:
-                return None
-            if hit >= 0:
-                found.append(hit)
-    # Each token's hits come last to first; the tokens cannot overlap, so the starts differ.
+    for i in _token_offsets(data):  # the tokens cannot overlap, so the starts differ
+        hit = _pair_at(data, i)
+        if hit is None:
+            return None
+        if hit >= 0:
+            found.append(hit)
     found.sort()
     return array("q", found)
 
@@ -278,7 +308,8 @@ def _records_are_top_level(
     too: JSON text embedded in strings (policies) is balanced and vanishes; unbalanced text
     brackets make the proof fail. Each round of removal takes out one level of nesting, so
     the rounds are bounded in total work (a deep skeleton fails the proof); the caller then
-    decodes the document record by record.
+    decodes the document record by record. The C pass (paramguard._sweep) builds the same
+    skeleton and reduces it with a stack as it goes, in one pass and without a depth bound.
     """
     for start, end in zip(starts, ends, strict=True):
         before = _previous(data, start)
@@ -293,6 +324,14 @@ def _records_are_top_level(
         if after != array_end and (after >= len(data) or data[after] != 0x2C):
             return False
     limit = len(data) // _SKELETON_SHARE + _PIECE
+    expected = b"{\x02" + b"\x00}" * len(starts) + b"\x03}"
+    if native is not None:
+        if starts and not array_start < starts[0] <= starts[-1] < array_end:
+            return False  # (never: the starts lie between the array's brackets)
+        positions = array("q", (array_start, *starts, array_end))
+        marks = bytes((_OPEN_RECORDS, *(_MARK,) * len(starts), _CLOSE_RECORDS))
+        residue: bytes | None = native.residue(data, positions, marks, limit)
+        return residue == expected
     skeleton = _skeleton(data, starts, array_start, array_end, limit)
     if skeleton is None:
         return False
@@ -300,7 +339,7 @@ def _records_are_top_level(
     while work.spend(len(skeleton)):
         reduced = skeleton.replace(b"{}", b"").replace(b"[]", b"")
         if len(reduced) == len(skeleton):
-            return skeleton == b"{\x02" + b"\x00}" * len(starts) + b"\x03}"
+            return skeleton == expected
         skeleton = reduced
     return False
 

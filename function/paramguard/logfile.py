@@ -7,7 +7,13 @@ import re
 from collections.abc import Callable
 
 from . import inflate
-from .fastscan import DocumentError, candidate_records, holds_escaped_letter, scan_records
+from .fastscan import (
+    DocumentError,
+    candidate_records,
+    holds_escaped_letter,
+    mentions,
+    scan_records,
+)
 from .finding import Candidate, Remediation
 from .plain import Frozen, Record
 from .rule import DELETE_EVENTS, TARGET_EVENT, evaluate_record, evaluate_remediation
@@ -231,7 +237,7 @@ def decompress(
 
 def might_contain_candidates(data: bytes | bytearray) -> bool:
     """Cheap test: can this log document hold a PutParameter or DeleteParameter(s) record?"""
-    return any(needle in data for needle in _NEEDLES) or holds_escaped_letter(data)
+    return mentions(data, _NEEDLES) or holds_escaped_letter(data)
 
 
 def parse_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tuple[list[T], int]:
