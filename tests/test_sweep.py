@@ -96,7 +96,7 @@ def test_more_than_max_count_is_none() -> None:
     ("needles", "error"),
     [
         ((), ValueError),
-        ((b"ab",) * 5, ValueError),
+        ((b"ab",) * 17, ValueError),
         ((b"a",), ValueError),
         ((b"",), ValueError),
         (("ab",), TypeError),
@@ -109,14 +109,36 @@ def test_bad_needles_are_refused(needles: object, error: type[Exception]) -> Non
         sweep.find_tokens(b"abc", needles, 1)
 
 
-def test_mentions_answers_alike_both_ways() -> None:
-    assert sweep is not None
-    for data in (b"", b"x" * 100, b"x" * 50 + b"PutParameter", b"DeleteParameters" + b"x" * 40):
-        expected = any(n in data for n in logfile._NEEDLES)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(fastscan, "native", None)
-            assert fastscan.mentions(data, logfile._NEEDLES) is expected
-        assert fastscan.mentions(data, logfile._NEEDLES) is expected
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"x" * 100,
+        b"x" * 50 + b"PutParameter",
+        b"DeleteParameters" + b"x" * 40,
+        b'{"eventName": "\\u0050utParameter"}' + b"x" * 20,
+        b'{"a": "\\u00e9\\u0041\\\\u0051"}' * 3,
+    ],
+)
+def test_a_document_that_may_name_an_event_is_told_alike_both_ways(data: bytes) -> None:
+    expected = any(n in data for n in logfile._NEEDLES) or bool(
+        fastscan._ESCAPED_LETTER.search(data)
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastscan, "native", None)
+        assert fastscan.may_name_an_event(data, logfile._NEEDLES) is expected
+    assert fastscan.may_name_an_event(data, logfile._NEEDLES) is expected
+
+
+def test_the_escapes_searched_in_c_are_those_the_regex_matches() -> None:
+    digits = b"0123456789abcdefABCDEF"
+    matched = {
+        b"\\u00" + bytes((a, b))
+        for a in digits
+        for b in digits
+        if fastscan._ESCAPED_LETTER.fullmatch(b"\\u00" + bytes((a, b)))
+    }
+    assert matched == set(fastscan._ESCAPES) and len(fastscan._ESCAPES) == len(matched)
 
 
 # ---- residue ----

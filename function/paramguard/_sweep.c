@@ -59,7 +59,7 @@ static inline v16 splat(unsigned char c) {
     return v;
 }
 
-#define MAX_NEEDLES 4
+#define MAX_NEEDLES 16
 
 typedef struct {
     const unsigned char *bytes;
@@ -95,7 +95,7 @@ static PyObject *find_tokens(PyObject *Py_UNUSED(self), PyObject *args) {
     needle_t needles[MAX_NEEDLES];
     Py_ssize_t count = PyTuple_Size(needle_tuple);
     if (count < 1 || count > MAX_NEEDLES) {
-        PyErr_SetString(PyExc_ValueError, "find_tokens takes 1 to 4 needles");
+        PyErr_SetString(PyExc_ValueError, "find_tokens takes 1 to 16 needles");
         goto done;
     }
     for (Py_ssize_t n = 0; n < count; n++) {
@@ -123,15 +123,23 @@ static PyObject *find_tokens(PyObject *Py_UNUSED(self), PyObject *args) {
     /* Vector filter: only the offsets where some needle's first two bytes match are compared
        in full. The loads read p[0..16], inside the buffer while end - p >= 17. */
     v16 first[MAX_NEEDLES], second[MAX_NEEDLES];
+    int pairs = 0; /* the distinct first two bytes of the needles (the \u escapes share one) */
     for (int n = 0; n < count; n++) {
-        first[n] = splat(needles[n].bytes[0]);
-        second[n] = splat(needles[n].bytes[1]);
+        int seen = 0;
+        for (int m = 0; m < n; m++)
+            seen |= needles[m].bytes[0] == needles[n].bytes[0] &&
+                    needles[m].bytes[1] == needles[n].bytes[1];
+        if (!seen) {
+            first[pairs] = splat(needles[n].bytes[0]);
+            second[pairs] = splat(needles[n].bytes[1]);
+            pairs++;
+        }
     }
     int many = (int)count;
     while (end - p >= 17) {
         v16 here = load16(p), next = load16(p + 1);
         v16 hit = (v16)(here == first[0]) & (v16)(next == second[0]);
-        for (int n = 1; n < many; n++) hit |= (v16)(here == first[n]) & (v16)(next == second[n]);
+        for (int n = 1; n < pairs; n++) hit |= (v16)(here == first[n]) & (v16)(next == second[n]);
         if (any16(hit)) {
             for (unsigned set = bits16(hit); set; set &= set - 1) {
                 const unsigned char *q = p + __builtin_ctz(set);

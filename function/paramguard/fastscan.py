@@ -38,6 +38,11 @@ _KEY = b'"eventName"'
 # value is caught below: the literal value is then not preceded by the literal key.)
 _ESCAPED_LETTER = re.compile(rb"\\u00(?:44|50|7[2345]|6[15cCdD])")
 _ESCAPE_STRETCH = 1 << 12
+# The same escapes as byte strings, for the C search (a test checks they are the same set).
+_ESCAPES = tuple(
+    b"\\u00" + code
+    for code in (b"44", b"50", b"72", b"73", b"74", b"75", b"61", b"65", b"6c", b"6C", b"6d", b"6D")
+)
 _WS = b" \t\n\r"
 _HEAD = re.compile(rb'[ \t\n\r]*\{[ \t\n\r]*"Records"[ \t\n\r]*:[ \t\n\r]*\[')
 # Only brackets, and the marks put in place of some, survive into the skeleton. Raw control
@@ -78,8 +83,11 @@ def holds_escaped_letter(data: bytes | bytearray) -> bool:
 
     Backslashes come in clusters (policies logged as JSON text), so memchr jumps to each
     cluster and the regular expression reads only the 4 KB after it: a fraction of one
-    pass over the document, and never more than one pass plus a jump per 4 KB.
+    pass over the document, and never more than one pass plus a jump per 4 KB. (The C
+    search looks for the escapes themselves, in one pass.)
     """
+    if native is not None:
+        return native.find_tokens(data, _ESCAPES, 0) is None  # None: more than 0 found
     at = data.find(b"\\")
     while at >= 0:
         stop = at + _ESCAPE_STRETCH
@@ -89,19 +97,23 @@ def holds_escaped_letter(data: bytes | bytearray) -> bool:
     return False
 
 
-def mentions(data: bytes | bytearray, needles: tuple[bytes, ...]) -> bool:
-    """Whether any of the byte strings (at least 2 bytes each) occurs in data."""
+def may_name_an_event(data: bytes | bytearray, needles: tuple[bytes, ...]) -> bool:
+    """Whether data holds one of `needles` (each at least 2 bytes) or a \\u escape of a letter
+    of an event name: what a document must hold to name one of the events (one C pass)."""
     if native is not None:
-        return native.find_tokens(data, needles, 0) is None  # None: more than 0 found
-    return any(needle in data for needle in needles)
+        return native.find_tokens(data, needles + _ESCAPES, 0) is None  # None: more than 0
+    return any(needle in data for needle in needles) or holds_escaped_letter(data)
 
 
-def _token_offsets(data: bytes | bytearray) -> list[int]:
-    """The offset of every event-name token of _TOKENS in data, ascending."""
+def _token_offsets(data: bytes | bytearray) -> list[int] | None:
+    """The offset of every event-name token of _TOKENS in data, ascending; None when the
+    document holds a \\u escape of a letter of an event name (see _ESCAPED_LETTER)."""
     if native is not None:
-        found: list[int] | None = native.find_tokens(data, _TOKENS, len(data))
+        found: list[int] | None = native.find_tokens(data, _TOKENS + _ESCAPES, len(data))
         assert found is not None  # never more than len(data)
-        return found
+        return None if any(data[at] == 0x5C for at in found) else found  # 0x5C: an escape
+    if holds_escaped_letter(data):
+        return None
     offsets: list[int] = []
     for token in _TOKENS:  # rfind: faster than find on these tokens (measured)
         end = len(data)
@@ -132,10 +144,11 @@ def _event_name_hits(data: bytes | bytearray) -> array[int] | None:
     _ESCAPED_LETTER). A token anywhere but as an eventName value sends the document to
     scan_records: CloudTrail writes these names only as eventName values.
     """
-    if holds_escaped_letter(data):
+    offsets = _token_offsets(data)
+    if offsets is None:
         return None
     found: list[int] = []
-    for i in _token_offsets(data):  # the tokens cannot overlap, so the starts differ
+    for i in offsets:  # the tokens cannot overlap, so the starts differ
         hit = _pair_at(data, i)
         if hit is None:
             return None

@@ -10,8 +10,7 @@ from . import inflate
 from .fastscan import (
     DocumentError,
     candidate_records,
-    holds_escaped_letter,
-    mentions,
+    may_name_an_event,
     scan_records,
 )
 from .finding import Candidate, Remediation
@@ -237,7 +236,7 @@ def decompress(
 
 def might_contain_candidates(data: bytes | bytearray) -> bool:
     """Cheap test: can this log document hold a PutParameter or DeleteParameter(s) record?"""
-    return mentions(data, _NEEDLES) or holds_escaped_letter(data)
+    return may_name_an_event(data, _NEEDLES)
 
 
 def parse_records(data: bytes | bytearray, visit: Callable[[Any], T | None]) -> tuple[list[T], int]:
