@@ -212,8 +212,10 @@ static PyObject *residue(PyObject *Py_UNUSED(self), PyObject *args) {
         }
     }
     if (limit < 0) limit = 0;
-    /* The stack never holds more than the skeleton's length, itself at most limit. */
-    stack = PyMem_Malloc((size_t)(limit < data.len ? limit : data.len) + 1);
+    /* The stack holds at most every kept byte: the counted ones (at most limit, past which
+       the pass stops) and the marks (not counted), and never more than the data's bytes. */
+    Py_ssize_t most = limit < data.len - mark_count ? limit + mark_count : data.len;
+    stack = PyMem_Malloc((size_t)most + 1);
     if (stack == NULL) {
         PyErr_NoMemory();
         goto done;
