@@ -7,7 +7,7 @@ export TF_CLI_CONFIG_FILE := /dev/null
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help venv test test-slow test-all ci static tftest lint checkov typecheck pytest bench bench-peers demo \
-	package clean
+	sanitize package clean
 
 help:
 	@echo "make test      - the everyday loop (< 5 min on 2 cores): ruff, ruff format --check, mypy,"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench     - every target of docs/performance.md, one table; exit 1 naming misses (bench/)"
 	@echo "make bench-peers - install the peers the bench compares with (DuckDB, own virtualenv)"
 	@echo "make demo      - the whole story on a local AWS (moto server)"
+	@echo "make sanitize  - the C module (paramguard._sweep) under AddressSanitizer and UBSan"
 	@echo "make package   - build the Lambda zip into build/"
 
 $(BIN)/.installed: requirements-dev.txt pyproject.toml setup.py function/paramguard/_sweep.c
@@ -104,6 +105,18 @@ lint: venv checkov
 	terraform fmt -check -recursive
 
 # The same build Terraform runs on apply: build/paramguard-lambda.zip, reproducible.
+# The C module built with AddressSanitizer and UBSan in place of the installed one, its tests
+# run against it, then the ordinary build put back (whatever the tests say).
+SWEEP_SO = function/paramguard/_sweep.abi3.so
+sanitize: venv
+	cc -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -shared -fPIC \
+		$$($(BIN)/python -c 'import sysconfig; print("-I" + sysconfig.get_paths()["include"])') \
+		function/paramguard/_sweep.c -o $(SWEEP_SO)
+	LD_PRELOAD="$$(cc -print-file-name=libasan.so) $$(cc -print-file-name=libubsan.so)" \
+		ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
+		$(BIN)/pytest -p no:cacheprovider tests/test_sweep.py tests/test_fastscan.py; \
+		status=$$?; $(BIN)/python -m pip install --quiet --no-deps -e .; exit $$status
+
 package:
 	$(PYTHON) scripts/package_lambda.py
 
