@@ -61,21 +61,25 @@ def plan_fixes(
     for f in findings:
         key = _key(f.account_id or account, f.region or region, f.parameter_name)
         groups.setdefault(key, []).append(f)
-    latest: dict[Key, Remediation] = {}
+    # The latest write of each parameter, None when one of its writes has no known time:
+    # a fix must be later than every write, so that is all each fix is compared with.
+    newest: dict[Key, datetime | None] = {}
+    for key, group in groups.items():
+        times = [moment(f.event_time) for f in group]
+        newest[key] = None if None in times else max(t for t in times if t is not None)
+    latest: dict[Key, tuple[Remediation, datetime]] = {}
     for fix in fixes:
         key = _key(fix.account_id or account, fix.region or region, fix.parameter_name)
-        group = groups.get(key)
-        if group is None:
+        if key not in groups:
             plan.earlier.append(fix)
             continue
-        times = [moment(f.event_time) for f in group]
-        fixed_at = moment(fix.event_time)
-        if fixed_at is None or any(t is None or t >= fixed_at for t in times):
+        written, fixed_at = newest[key], moment(fix.event_time)
+        if fixed_at is None or written is None or written >= fixed_at:
             plan.superseded.append(fix)
             continue
-        if key not in latest or fixed_at > (moment(latest[key].event_time) or fixed_at):
-            latest[key] = fix
-    for key, fix in latest.items():
+        if key not in latest or fixed_at > latest[key][1]:
+            latest[key] = fix, fixed_at
+    for key, (fix, _) in latest.items():
         for f in groups[key]:
             plan.fixed[id(f)] = fix
     return plan
