@@ -17,4 +17,5 @@ setup(
             optional=True,
         )
     ],
+    options={"bdist_wheel": {"py_limited_api": "cp311"}},  # the wheel says so: abi3
 )

@@ -944,6 +944,22 @@ def test_a_log_that_compresses_a_thousandfold_decompresses_near_its_size(
 
 
 @pytest.mark.parametrize("implementation", PASSES)
+@pytest.mark.parametrize("depth", [600, 5000])
+def test_a_log_nested_deeper_than_json_loads_reads_is_refused_as_it(
+    implementation: str, depth: int
+) -> None:
+    # A record nested 5,000 deep beside a finding: json.loads refuses the file, and the C
+    # proof, which has no rounds to run out of, vouched for it (found in review). Past
+    # _MAX_DEPTH open brackets the proof now fails and the record-by-record read refuses it.
+    other = {"eventName": "CreateKey", "requestParameters": {}}
+    data = json.dumps({"Records": [put_parameter("/prod/db/password"), other]}).encode()
+    data = data.replace(b'"requestParameters": {}', b'"p": ' + b"[" * depth + b"]" * depth)
+    with passes(implementation):
+        assert candidate_records(data) is None
+        assert outcome(fast, data) == outcome(full_parse, data)
+
+
+@pytest.mark.parametrize("implementation", PASSES)
 def test_nested_look_alikes_are_not_records(implementation: str) -> None:
     inner = put_parameter("/prod/db/password")
     outer = put_parameter("/app/log_level")

@@ -86,6 +86,8 @@ def test_a_token_is_found_at_every_offset_and_at_the_very_end(size: int) -> None
 def test_more_than_max_count_is_none() -> None:
     data = b'"PutParameter"' * 5
     assert sweep is not None
+    with pytest.raises(ValueError, match="negative"):
+        sweep.find_tokens(data, fastscan._TOKENS, -1)
     assert sweep.find_tokens(data, fastscan._TOKENS, 5) == [0, 14, 28, 42, 56]
     assert sweep.find_tokens(data, fastscan._TOKENS, 4) is None
     assert sweep.find_tokens(data, fastscan._TOKENS, 0) is None
@@ -146,9 +148,19 @@ def test_the_escapes_searched_in_c_are_those_the_regex_matches() -> None:
 KEPT = b"{}[]\x00\x02\x03"
 
 
-def reduced(data: bytes, marks: dict[int, int], limit: int) -> bytes | None:
-    """The statement: the skeleton (kept bytes, marks in place; None past `limit` bytes
-    besides the marks) with `{}` and `[]` removed until none is left."""
+def pairs_removed(text: bytes) -> bytes:
+    """`{}` and `[]` removed until none is left."""
+    while True:
+        shorter = text.replace(b"{}", b"").replace(b"[]", b"")
+        if shorter == text:
+            return text
+        text = shorter
+
+
+def reduced(data: bytes, marks: dict[int, int], limit: int, max_depth: int) -> bytes | None:
+    """The statement: the skeleton (kept bytes, marks in place) with its pairs removed; None
+    past `limit` bytes besides the marks, or when some prefix of it leaves more than
+    `max_depth` brackets open."""
     skeleton = bytearray()
     counted = 0
     for i, byte in enumerate(data):
@@ -159,12 +171,11 @@ def reduced(data: bytes, marks: dict[int, int], limit: int) -> bytes | None:
             counted += 1
     if counted > limit:
         return None
-    text = bytes(skeleton)
-    while True:
-        shorter = text.replace(b"{}", b"").replace(b"[]", b"")
-        if shorter == text:
-            return text
-        text = shorter
+    for end in range(len(skeleton) + 1):
+        left = pairs_removed(bytes(skeleton[:end]))
+        if left.count(b"{") + left.count(b"[") > max_depth:
+            return None
+    return pairs_removed(bytes(skeleton))
 
 
 SKELETAL = st.lists(st.sampled_from(list(b'{}[]{}[]\x00\x01\x02\x03a"\\\xff')), max_size=80).map(
@@ -173,8 +184,16 @@ SKELETAL = st.lists(st.sampled_from(list(b'{}[]{}[]\x00\x01\x02\x03a"\\\xff')), 
 
 
 @CHECKS
-@given(data=SKELETAL, lead=st.integers(0, 31), seed=st.integers(0, 2**32), slack=st.integers(-3, 3))
-def test_the_residue_is_the_skeleton_reduced(data: bytes, lead: int, seed: int, slack: int) -> None:
+@given(
+    data=SKELETAL,
+    lead=st.integers(0, 31),
+    seed=st.integers(0, 2**32),
+    slack=st.integers(-3, 3),
+    max_depth=st.sampled_from([0, 1, 2, 3, 5, 99]),
+)
+def test_the_residue_is_the_skeleton_reduced(
+    data: bytes, lead: int, seed: int, slack: int, max_depth: int
+) -> None:
     data = b"a" * lead + data
     chance = random.Random(seed)
     at = sorted(chance.sample(range(len(data)), chance.randint(0, min(6, len(data)))))
@@ -182,27 +201,37 @@ def test_the_residue_is_the_skeleton_reduced(data: bytes, lead: int, seed: int, 
     counted = sum(byte in KEPT for i, byte in enumerate(data) if i not in marks)
     limit = max(0, counted + slack)
     assert sweep is not None
-    got = sweep.residue(data, array("q", at), bytes(marks[i] for i in at), limit)
-    assert got == reduced(data, marks, limit)
+    got = sweep.residue(data, array("q", at), bytes(marks[i] for i in at), limit, max_depth)
+    assert got == reduced(data, marks, limit, max_depth)
+
+
+def test_marks_beyond_the_limit_fit_on_the_stack() -> None:
+    # Marks are not counted against the limit but stay on the stack: it was sized by the
+    # limit alone, and this overflowed it (found by the test above, and in review).
+    assert sweep is not None
+    assert sweep.residue(b"aa[[", array("q", [0, 1]), b"\0\0", 2, 99) == b"\0\0[["
+    n = 1 << 16
+    assert sweep.residue(b"x" * n, array("q", range(n)), b"\0" * n, 0, 99) == b"\0" * n
 
 
 def test_positions_are_checked_before_any_is_used() -> None:
     assert sweep is not None
     data = b'{"Records":[{}]}'
     with pytest.raises(ValueError, match="ascending"):
-        sweep.residue(data, array("q", [12, 11]), b"\x00\x00", 99)
+        sweep.residue(data, array("q", [12, 11]), b"\x00\x00", 99, 99)
     with pytest.raises(ValueError, match="ascending"):
-        sweep.residue(data, array("q", [12, 12]), b"\x00\x00", 99)
+        sweep.residue(data, array("q", [12, 12]), b"\x00\x00", 99, 99)
     with pytest.raises(ValueError, match="outside"):
-        sweep.residue(data, array("q", [len(data)]), b"\x00", 99)
+        sweep.residue(data, array("q", [len(data)]), b"\x00", 99, 99)
     with pytest.raises(ValueError, match="outside"):
-        sweep.residue(data, array("q", [-1]), b"\x00", 99)
+        sweep.residue(data, array("q", [-1]), b"\x00", 99, 99)
     with pytest.raises(ValueError, match="one mark per position"):
-        sweep.residue(data, array("q", [1]), b"", 99)
+        sweep.residue(data, array("q", [1]), b"", 99, 99)
     with pytest.raises(TypeError, match="64-bit"):
-        sweep.residue(data, array("i", [1]), b"\x00", 99)
-    assert sweep.residue(data, array("q"), b"", 99) == b""
-    assert sweep.residue(data, array("q"), b"", 3) is None  # 4 brackets
+        sweep.residue(data, array("i", [1]), b"\x00", 99, 99)
+    assert sweep.residue(data, array("q"), b"", 99, 99) == b""
+    assert sweep.residue(data, array("q"), b"", 3, 99) is None  # 4 brackets
+    assert sweep.residue(data, array("q"), b"", 99, 2) is None  # 3 open at once
 
 
 # ---- The proof with either ----

@@ -7,12 +7,13 @@
    find_tokens(data, needles, max_count) -> list[int] | None
        The offset of every occurrence of any needle in data, ascending; None when there are
        more than max_count. (bytes.find/rfind once per needle, in one pass.)
-   residue(data, positions, marks, limit) -> bytes | None
+   residue(data, positions, marks, limit, max_depth) -> bytes | None
        The bracket skeleton of data (every byte of {}[] and the control bytes 0x00, 0x02,
        0x03, in order; the byte at positions[k] replaced by marks[k]) with matched {} and []
        pairs removed until none is left: the same bytes as fastscan's _skeleton followed
        by its rounds of bytes.replace, done with a stack in one pass. None when the skeleton
-       holds more than limit bytes besides the marks (as _skeleton counts).
+       holds more than limit bytes besides the marks (as _skeleton counts), or more than
+       max_depth openers are unclosed at once (nesting json.loads may refuse).
 
    Portable C: GCC/Clang vector extensions (SSE2 on x86-64, NEON on arm64) test 16 bytes at
    a time for a byte that needs a closer look, and a scalar loop takes those blocks. Only the
@@ -92,6 +93,10 @@ static PyObject *find_tokens(PyObject *Py_UNUSED(self), PyObject *args) {
                           &max_count))
         return NULL;
     PyObject *result = NULL;
+    if (max_count < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_count must not be negative");
+        goto done;
+    }
     needle_t needles[MAX_NEEDLES];
     Py_ssize_t count = PyTuple_Size(needle_tuple);
     if (count < 1 || count > MAX_NEEDLES) {
@@ -179,8 +184,9 @@ static inline int opener_of(unsigned char closer) {
 
 static PyObject *residue(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer data, positions, marks;
-    Py_ssize_t limit;
-    if (!PyArg_ParseTuple(args, "y*y*y*n:residue", &data, &positions, &marks, &limit))
+    Py_ssize_t limit, max_depth;
+    if (!PyArg_ParseTuple(args, "y*y*y*nn:residue", &data, &positions, &marks, &limit,
+                          &max_depth))
         return NULL;
     PyObject *result = NULL;
     unsigned char *stack = NULL;
@@ -221,21 +227,26 @@ static PyObject *residue(PyObject *Py_UNUSED(self), PyObject *args) {
         goto done;
     }
     const unsigned char *bytes = data.buf;
-    Py_ssize_t n = data.len, i = 0, top = 0, kept = 0, k = 0;
+    Py_ssize_t n = data.len, i = 0, top = 0, kept = 0, k = 0, depth = 0;
     int64_t next_mark = -1;
     if (mark_count) memcpy(&next_mark, at, 8);
     const v16 mask_df = splat(0xDF), mask_fc = splat(0xFC);
     const v16 open_square = splat(0x5B), close_square = splat(0x5D), zero = splat(0);
-    /* Kept bytes go onto the stack; a closer on its opener takes the opener off instead. */
+    /* Kept bytes go onto the stack; a closer on its opener takes the opener off instead.
+       depth counts the openers on the stack. */
 #define KEEP(b, counted)                                                 \
     do {                                                                 \
         unsigned char kept_byte = (b);                                   \
-        if ((counted) && ++kept > limit) goto over_limit;                \
+        if ((counted) && ++kept > limit) goto refused;                   \
         int opener = opener_of(kept_byte);                               \
-        if (opener >= 0 && top > 0 && stack[top - 1] == opener)          \
+        if (opener >= 0 && top > 0 && stack[top - 1] == opener) {        \
             top--;                                                       \
-        else                                                             \
+            depth--;                                                     \
+        } else {                                                         \
             stack[top++] = kept_byte;                                    \
+            if ((kept_byte == '{' || kept_byte == '[') && ++depth > max_depth) \
+                goto refused;                                            \
+        }                                                                \
     } while (0)
     while (i < n) {
         if (n - i >= 16 && (next_mark < 0 || next_mark >= i + 16)) {
@@ -266,7 +277,7 @@ static PyObject *residue(PyObject *Py_UNUSED(self), PyObject *args) {
 #undef KEEP
     result = PyBytes_FromStringAndSize((const char *)stack, top);
     goto done;
-over_limit:
+refused:
     result = Py_None;
     Py_INCREF(result);
 done:
@@ -281,7 +292,8 @@ static PyMethodDef methods[] = {
     {"find_tokens", find_tokens, METH_VARARGS,
      "find_tokens(data, needles, max_count) -> list[int] | None: every offset of any needle."},
     {"residue", residue, METH_VARARGS,
-     "residue(data, positions, marks, limit) -> bytes | None: the reduced bracket skeleton."},
+     "residue(data, positions, marks, limit, max_depth) -> bytes | None: the reduced bracket "
+     "skeleton."},
     {NULL, NULL, 0, NULL},
 };
 

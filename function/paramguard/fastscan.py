@@ -56,6 +56,10 @@ _WINDOW = 1 << 12
 # to scan_records. Real logs use a small fraction of each (bench/hostile.py measures).
 _SKELETON_SHARE = 16  # brackets: at most 1/16 of the document (real logs: under 2 %)
 _REDUCE_ROUNDS = 16  # bytes.replace work: at most 16 times the skeleton
+# Nesting: json.loads refuses a document nested about 1,000 deep (Python's recursion limit),
+# so the proof vouches for none nested deeper than this (brackets in strings counted): the
+# C pass counts unclosed brackets, and a round of bytes.replace removes at most two levels.
+_MAX_DEPTH = 512
 _DECODE_SHARE = 16  # bytes decoded to locate candidates: at most 16 times the document
 _KEEP_SHARE = 64  # candidate bytes kept decoded between proof and use; the rest re-decoded
 
@@ -343,13 +347,15 @@ def _records_are_top_level(
             return False  # (never: the starts lie between the array's brackets)
         positions = array("q", (array_start, *starts, array_end))
         marks = bytes((_OPEN_RECORDS, *(_MARK,) * len(starts), _CLOSE_RECORDS))
-        residue: bytes | None = native.residue(data, positions, marks, limit)
+        residue: bytes | None = native.residue(data, positions, marks, limit, _MAX_DEPTH)
         return residue == expected
     skeleton = _skeleton(data, starts, array_start, array_end, limit)
     if skeleton is None:
         return False
     work = _Budget(_REDUCE_ROUNDS * len(skeleton) + 1024)
-    while work.spend(len(skeleton)):
+    for _ in range(_MAX_DEPTH // 2):
+        if not work.spend(len(skeleton)):
+            return False
         reduced = skeleton.replace(b"{}", b"").replace(b"[]", b"")
         if len(reduced) == len(skeleton):
             return skeleton == expected
