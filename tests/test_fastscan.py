@@ -874,7 +874,6 @@ def big_log(records: int, name: str = "/app/log_level") -> list[Any]:
     "spoil",
     [
         lambda rs: rs[0].update(userAgent="aws-cli ["),  # an unbalanced bracket in a string
-        lambda rs: rs[1].update(eventName="TagResource", resources=[{"eventName": "PutParameter"}]),
         lambda rs: rs[2].update(userAgent="PutParameterX"),
     ],
 )
@@ -890,6 +889,27 @@ def test_a_document_the_proof_refuses_is_read_in_bounded_memory(
         assert candidate_records(data) is None
         assert peak_memory(data) < len(data) // 4 + WINDOWS  # json.loads: about 4x the document
         assert fast(data) == full_parse(data) and len(fast(data)) == 1
+
+
+def test_a_look_alike_in_an_array_in_a_record_is_judged_by_its_record() -> None:
+    # {"eventName": "PutParameter"} as an element of an array inside a record. The Python
+    # proof takes the innermost array element around the key, the look-alike, which is not a
+    # record: the document is read record by record. The C pass leads to the record around
+    # it, whose own eventName the rule judges. Both report what json.loads gives.
+    records = big_log(3000)
+    records[1].update(eventName="TagResource", resources=[{"eventName": "PutParameter"}])
+    records.append(put_parameter("/prod/db/password"))
+    data = json.dumps({"Records": records}).encode()
+    expected = full_parse(data)
+    assert len(expected) == 1
+    with passes("python"):
+        assert candidate_records(data) is None
+        assert peak_memory(data) < len(data) // 4 + WINDOWS
+        assert fast(data) == expected
+    with passes("c"):
+        found = candidate_records(data)
+        assert found is not None and "TagResource" in [r["eventName"] for r in found]
+        assert fast(data) == expected and not scan_document(data, DICTIONARY, "t").parsed
 
 
 @pytest.mark.parametrize("implementation", PASSES)
@@ -968,7 +988,11 @@ def test_nested_look_alikes_are_not_records(implementation: str) -> None:
     data = json.dumps({"Records": [outer, {"x": [inner]}]}).encode()
     with passes(implementation):
         assert fast(data) == full_parse(data) == []
-        assert candidate_records(data) is None  # the proof fails: the record-by-record read decides
+        found = candidate_records(data)
+        if implementation == "python":  # the innermost array element around a key: not a record
+            assert found is None  # so the record-by-record read decides
+        else:  # each key leads to the top-level record around it, judged by its own eventName
+            assert found is not None and list(found) == json.loads(data)["Records"]
 
 
 def test_real_records_are_found_without_a_full_parse() -> None:

@@ -143,95 +143,132 @@ def test_the_escapes_searched_in_c_are_those_the_regex_matches() -> None:
     assert matched == set(fastscan._ESCAPES) and len(fastscan._ESCAPES) == len(matched)
 
 
-# ---- residue ----
+# ---- structure ----
 
 KEPT = b"{}[]\x00\x02\x03"
 
 
-def pairs_removed(text: bytes) -> bytes:
-    """`{}` and `[]` removed until none is left."""
-    while True:
-        shorter = text.replace(b"{}", b"").replace(b"[]", b"")
-        if shorter == text:
-            return text
-        text = shorter
-
-
-def reduced(data: bytes, marks: dict[int, int], limit: int, max_depth: int) -> bytes | None:
-    """The statement: the skeleton (kept bytes, marks in place) with its pairs removed; None
-    past `limit` bytes besides the marks, or when some prefix of it leaves more than
-    `max_depth` brackets open."""
-    skeleton = bytearray()
-    counted = 0
-    for i, byte in enumerate(data):
-        if i in marks:
-            skeleton.append(marks[i])
-        elif byte in KEPT:
-            skeleton.append(byte)
-            counted += 1
-    if counted > limit:
+def structure(
+    data: bytes,
+    needles: tuple[bytes, ...],
+    array_start: int,
+    array_end: int,
+    limit: int,
+    max_depth: int,
+    max_tokens: int,
+) -> tuple[list[int], list[int]] | None:
+    """The statement: the needles' offsets, and the { bytes opened while exactly the root's
+    { and the array's [ are open; None unless the brackets (those in strings too) pair up
+    as the root object holding the array from array_start to array_end, with no raw 0x00,
+    0x02 or 0x03 byte, at most `limit` brackets and `max_depth` open at once. Without a
+    needle, nothing (the skeleton is not read)."""
+    tokens = every_offset(data, needles)
+    if not tokens:
+        return [], []
+    if len(tokens) > max_tokens:
         return None
-    for end in range(len(skeleton) + 1):
-        left = pairs_removed(bytes(skeleton[:end]))
-        if left.count(b"{") + left.count(b"[") > max_depth:
+    brackets = [(i, byte) for i, byte in enumerate(data) if byte in KEPT]
+    if len(brackets) > limit or any(byte < 4 for _, byte in brackets):
+        return None
+    pairs = {ord("}"): ord("{"), ord("]"): ord("[")}
+    open_now: list[int] = []
+    starts = []
+    closed = False
+    for i, byte in brackets:
+        inside = array_start < i < array_end
+        if closed:
+            return None  # after the root object
+        if byte in pairs:  # a closer: of the bracket open last, or this is not the shape
+            if not open_now or open_now[-1] != pairs[byte]:
+                return None
+            if (i == array_end) != (len(open_now) == 2) or (inside and len(open_now) <= 2):
+                return None  # the array closed elsewhere than at array_end
+            open_now.pop()
+            closed = not open_now
+            continue
+        if (i == array_start) != (len(open_now) == 1 and byte == ord("[")):
+            return None  # the array opened elsewhere than at array_start
+        if len(open_now) >= max_depth:
             return None
-    return pairs_removed(bytes(skeleton))
+        if inside and byte == ord("{") and len(open_now) == 2:
+            starts.append(i)
+        open_now.append(byte)
+    return (tokens, starts) if closed else None
 
 
-SKELETAL = st.lists(st.sampled_from(list(b'{}[]{}[]\x00\x01\x02\x03a"\\\xff')), max_size=80).map(
-    bytes
-)
+def run_structure(data: bytes, *args: int) -> tuple[list[int], list[int]] | None:
+    assert sweep is not None
+    found = sweep.structure(data, fastscan._TOKENS, *args)
+    if found is None:
+        return None
+    tokens, starts = array("q"), array("q")
+    tokens.frombytes(found[0])
+    starts.frombytes(found[1])
+    return list(tokens), list(starts)
+
+
+INSIDE = st.lists(
+    st.sampled_from(
+        [
+            b"{",
+            b"}",
+            b"[",
+            b"]",
+            b"{}",
+            b"[]",
+            b'"PutParameter',
+            b'"P',
+            b",",
+            b"a",
+            b"\x00",
+            b"\x01",
+        ]
+        + [b'"DeleteParameter', b"\x02", b"\x03", b" " * 7]
+    ),
+    max_size=60,
+).map(b"".join)
 
 
 @CHECKS
 @given(
-    data=SKELETAL,
+    inside=INSIDE,
     lead=st.integers(0, 31),
-    seed=st.integers(0, 2**32),
-    slack=st.integers(-3, 3),
-    max_depth=st.sampled_from([0, 1, 2, 3, 5, 99]),
+    limit=st.integers(0, 40),
+    max_depth=st.sampled_from([1, 2, 3, 4, 6, 99]),
+    max_tokens=st.sampled_from([0, 1, 3, 99]),
+    tail=st.sampled_from([b"]}", b"]} ", b"]}}", b"]}]", b"]"]),
 )
-def test_the_residue_is_the_skeleton_reduced(
-    data: bytes, lead: int, seed: int, slack: int, max_depth: int
+def test_the_structure_is_the_skeleton_read_as_a_stack(
+    inside: bytes, lead: int, limit: int, max_depth: int, max_tokens: int, tail: bytes
 ) -> None:
-    data = b"a" * lead + data
-    chance = random.Random(seed)
-    at = sorted(chance.sample(range(len(data)), chance.randint(0, min(6, len(data)))))
-    marks = {i: chance.choice(b"\x00\x02\x03") for i in at}
-    counted = sum(byte in KEPT for i, byte in enumerate(data) if i not in marks)
-    limit = max(0, counted + slack)
-    assert sweep is not None
-    got = sweep.residue(data, array("q", at), bytes(marks[i] for i in at), limit, max_depth)
-    assert got == reduced(data, marks, limit, max_depth)
+    data = b" " * lead + b'{"Records":[' + inside + tail
+    array_start = lead + len(b'{"Records":')
+    array_end = len(data) - len(tail)  # the ] of the tail
+    args = (array_start, array_end, limit, max_depth, max_tokens)
+    assert run_structure(data, *args) == structure(data, fastscan._TOKENS, *args)
 
 
-def test_marks_beyond_the_limit_fit_on_the_stack() -> None:
-    # Marks are not counted against the limit but stay on the stack: it was sized by the
-    # limit alone, and this overflowed it (found by the test above, and in review).
-    assert sweep is not None
-    assert sweep.residue(b"aa[[", array("q", [0, 1]), b"\0\0", 2, 99) == b"\0\0[["
-    n = 1 << 16
-    assert sweep.residue(b"x" * n, array("q", range(n)), b"\0" * n, 0, 99) == b"\0" * n
+@CHECKS
+@given(data=st.binary(max_size=80).map(lambda b: b"[" + b + b"]"), limit=st.integers(0, 99))
+def test_any_bytes_are_read_as_the_statement_says(data: bytes, limit: int) -> None:
+    args = (0, len(data) - 1, limit, 8, 99)
+    assert run_structure(data, *args) == structure(data, fastscan._TOKENS, *args)
 
 
-def test_positions_are_checked_before_any_is_used() -> None:
+def test_the_array_must_be_where_the_caller_says() -> None:
     assert sweep is not None
     data = b'{"Records":[{}]}'
-    with pytest.raises(ValueError, match="ascending"):
-        sweep.residue(data, array("q", [12, 11]), b"\x00\x00", 99, 99)
-    with pytest.raises(ValueError, match="ascending"):
-        sweep.residue(data, array("q", [12, 12]), b"\x00\x00", 99, 99)
-    with pytest.raises(ValueError, match="outside"):
-        sweep.residue(data, array("q", [len(data)]), b"\x00", 99, 99)
-    with pytest.raises(ValueError, match="outside"):
-        sweep.residue(data, array("q", [-1]), b"\x00", 99, 99)
-    with pytest.raises(ValueError, match="one mark per position"):
-        sweep.residue(data, array("q", [1]), b"", 99, 99)
-    with pytest.raises(TypeError, match="64-bit"):
-        sweep.residue(data, array("i", [1]), b"\x00", 99, 99)
-    assert sweep.residue(data, array("q"), b"", 99, 99) == b""
-    assert sweep.residue(data, array("q"), b"", 3, 99) is None  # 4 brackets
-    assert sweep.residue(data, array("q"), b"", 99, 2) is None  # 3 open at once
+    with pytest.raises(ValueError, match="array_start"):
+        sweep.structure(data, fastscan._TOKENS, 12, 14, 99, 99, 99)  # not a [
+    with pytest.raises(ValueError, match="array_start"):
+        sweep.structure(data, fastscan._TOKENS, 11, 11, 99, 99, 99)
+    with pytest.raises(ValueError, match="array_start"):
+        sweep.structure(data, fastscan._TOKENS, -1, 14, 99, 99, 99)
+    assert run_structure(data, 11, 14, 99, 99, 99) == ([], [])  # no needle: not read
+    data = b'{"Records":[{"eventName":"PutParameter"}]}'
+    assert run_structure(data, 11, 40, 99, 99, 99) == ([25], [12])
+    assert run_structure(data, 11, 40, 5, 99, 99) is None  # 6 brackets
+    assert run_structure(data, 11, 40, 99, 2, 99) is None  # 3 open at once
 
 
 # ---- The proof with either ----

@@ -1,24 +1,27 @@
-/* paramguard._sweep: the two whole-document passes of fastscan's proof, in one C loop each.
+/* paramguard._sweep: fastscan's whole-document passes in C, each one loop over the bytes.
 
-   fastscan.py holds the proof and its argument; this module only makes two of its passes
-   cheaper, with the same results as the Python it replaces (tests/test_sweep.py compares
-   them on generated and hostile documents):
+   fastscan.py holds the proof and its argument; this module only computes, faster, what the
+   Python passes compute (tests/test_sweep.py states each result plainly and compares):
 
    find_tokens(data, needles, max_count) -> list[int] | None
        The offset of every occurrence of any needle in data, ascending; None when there are
-       more than max_count. (bytes.find/rfind once per needle, in one pass.)
-   residue(data, positions, marks, limit, max_depth) -> bytes | None
-       The bracket skeleton of data (every byte of {}[] and the control bytes 0x00, 0x02,
-       0x03, in order; the byte at positions[k] replaced by marks[k]) with matched {} and []
-       pairs removed until none is left: the same bytes as fastscan's _skeleton followed
-       by its rounds of bytes.replace, done with a stack in one pass. None when the skeleton
-       holds more than limit bytes besides the marks (as _skeleton counts), or more than
-       max_depth openers are unclosed at once (nesting json.loads may refuse).
+       more than max_count.
+   structure(data, needles, array_start, array_end, limit, max_depth, max_tokens)
+           -> (bytes, bytes) | None
+       In one pass: the offsets of the needles (as find_tokens), and the offset of every {
+       opened directly inside the array whose brackets are at array_start and array_end
+       (int64 arrays, as bytes). The bracket skeleton (every {}[] byte, those in strings
+       too) is reduced with a stack as it is read, and must be the root object holding that
+       array: None when it is not (an unmatched or mismatched bracket, the array closed
+       early, anything after the root), when it holds a raw 0x00, 0x02 or 0x03 byte, more
+       than limit brackets, more than max_depth open at once (nesting json.loads may
+       refuse), or more than max_tokens needles. A document without a needle gives two
+       empty arrays, its skeleton unread (nothing in it needs proving).
 
    Portable C: GCC/Clang vector extensions (SSE2 on x86-64, NEON on arm64) test 16 bytes at
-   a time for a byte that needs a closer look, and a scalar loop takes those blocks. Only the
+   a time for a byte that needs a closer look, and a scalar loop takes the tail. Only the
    stable ABI is used (one build serves CPython 3.11 and later). Every read is bounded by the
-   buffer's length; positions are checked to be ascending and inside it before any is used. */
+   buffer's length; the array's positions are checked before any is used. */
 
 #define PY_SSIZE_T_CLEAN
 #ifndef Py_LIMITED_API
@@ -85,6 +88,52 @@ static inline int needle_at(const unsigned char *p, const unsigned char *end,
     return 0;
 }
 
+/* The needles of a tuple of 1 to MAX_NEEDLES bytes objects of at least 2 bytes each (they
+   stay owned by the tuple); their count, or -1 with an exception set. */
+static int read_needles(PyObject *tuple, needle_t *needles) {
+    Py_ssize_t count = PyTuple_Size(tuple);
+    if (count < 1 || count > MAX_NEEDLES) {
+        PyErr_SetString(PyExc_ValueError, "1 to 16 needles");
+        return -1;
+    }
+    for (Py_ssize_t n = 0; n < count; n++) {
+        PyObject *item = PyTuple_GetItem(tuple, n);
+        char *bytes;
+        Py_ssize_t len;
+        if (item == NULL || !PyBytes_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "needles must be bytes");
+            return -1;
+        }
+        if (PyBytes_AsStringAndSize(item, &bytes, &len) < 0) return -1;
+        if (len < 2) {
+            PyErr_SetString(PyExc_ValueError, "a needle must be at least 2 bytes long");
+            return -1;
+        }
+        needles[n].bytes = (const unsigned char *)bytes;
+        needles[n].len = len;
+    }
+    return (int)count;
+}
+
+/* The vector filter of a search: the distinct first two bytes of the needles (the \u escapes
+   share one pair), splatted; how many. Only offsets where one pair matches are compared in
+   full. */
+static int needle_pairs(const needle_t *needles, int count, v16 *first, v16 *second) {
+    int pairs = 0;
+    for (int n = 0; n < count; n++) {
+        int seen = 0;
+        for (int m = 0; m < n; m++)
+            seen |= needles[m].bytes[0] == needles[n].bytes[0] &&
+                    needles[m].bytes[1] == needles[n].bytes[1];
+        if (!seen) {
+            first[pairs] = splat(needles[n].bytes[0]);
+            second[pairs] = splat(needles[n].bytes[1]);
+            pairs++;
+        }
+    }
+    return pairs;
+}
+
 static PyObject *find_tokens(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer data;
     PyObject *needle_tuple;
@@ -98,49 +147,17 @@ static PyObject *find_tokens(PyObject *Py_UNUSED(self), PyObject *args) {
         goto done;
     }
     needle_t needles[MAX_NEEDLES];
-    Py_ssize_t count = PyTuple_Size(needle_tuple);
-    if (count < 1 || count > MAX_NEEDLES) {
-        PyErr_SetString(PyExc_ValueError, "find_tokens takes 1 to 16 needles");
-        goto done;
-    }
-    for (Py_ssize_t n = 0; n < count; n++) {
-        PyObject *item = PyTuple_GetItem(needle_tuple, n);
-        char *bytes;
-        Py_ssize_t len;
-        if (item == NULL || !PyBytes_Check(item)) {
-            PyErr_SetString(PyExc_TypeError, "needles must be bytes");
-            goto done;
-        }
-        if (PyBytes_AsStringAndSize(item, &bytes, &len) < 0) goto done;
-        if (len < 2) {
-            PyErr_SetString(PyExc_ValueError, "a needle must be at least 2 bytes long");
-            goto done;
-        }
-        needles[n].bytes = (const unsigned char *)bytes;
-        needles[n].len = len;
-    }
+    int many = read_needles(needle_tuple, needles);
+    if (many < 0) goto done;
     result = PyList_New(0);
     if (result == NULL) goto done;
     const unsigned char *start = data.buf;
     const unsigned char *end = start + data.len;
     const unsigned char *p = start;
     Py_ssize_t found = 0;
-    /* Vector filter: only the offsets where some needle's first two bytes match are compared
-       in full. The loads read p[0..16], inside the buffer while end - p >= 17. */
+    /* The loads read p[0..16], inside the buffer while end - p >= 17. */
     v16 first[MAX_NEEDLES], second[MAX_NEEDLES];
-    int pairs = 0; /* the distinct first two bytes of the needles (the \u escapes share one) */
-    for (int n = 0; n < count; n++) {
-        int seen = 0;
-        for (int m = 0; m < n; m++)
-            seen |= needles[m].bytes[0] == needles[n].bytes[0] &&
-                    needles[m].bytes[1] == needles[n].bytes[1];
-        if (!seen) {
-            first[pairs] = splat(needles[n].bytes[0]);
-            second[pairs] = splat(needles[n].bytes[1]);
-            pairs++;
-        }
-    }
-    int many = (int)count;
+    int pairs = needle_pairs(needles, many, first, second);
     while (end - p >= 17) {
         v16 here = load16(p), next = load16(p + 1);
         v16 hit = (v16)(here == first[0]) & (v16)(next == second[0]);
@@ -182,118 +199,182 @@ static inline int opener_of(unsigned char closer) {
     return closer == '}' ? '{' : closer == ']' ? '[' : -1;
 }
 
-static PyObject *residue(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer data, positions, marks;
-    Py_ssize_t limit, max_depth;
-    if (!PyArg_ParseTuple(args, "y*y*y*nn:residue", &data, &positions, &marks, &limit,
-                          &max_depth))
+/* A growing array of offsets (int64), returned to Python as bytes. */
+typedef struct {
+    int64_t *at;
+    Py_ssize_t count, room, most;
+} offsets_t;
+
+/* Append; 0 when done, 1 when past `most` offsets, -1 (MemoryError set) when out of memory. */
+static int push_offset(offsets_t *list, Py_ssize_t offset) {
+    if (list->count >= list->most) return 1;
+    if (list->count == list->room) {
+        Py_ssize_t room = list->room ? 2 * list->room : 1024;
+        int64_t *grown = PyMem_Realloc(list->at, (size_t)room * sizeof(int64_t));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        list->at = grown;
+        list->room = room;
+    }
+    list->at[list->count++] = (int64_t)offset;
+    return 0;
+}
+
+static PyObject *as_bytes(const offsets_t *list) {
+    return PyBytes_FromStringAndSize((const char *)list->at,
+                                     list->count * (Py_ssize_t)sizeof(int64_t));
+}
+
+/* The offset of the first needle in data, or -1. */
+static Py_ssize_t first_needle(const unsigned char *bytes, Py_ssize_t n, const needle_t *needles,
+                               int many, const v16 *first, const v16 *second, int pairs) {
+    Py_ssize_t i = 0;
+    for (; n - i >= 17; i += 16) {
+        v16 here = load16(bytes + i), next = load16(bytes + i + 1);
+        v16 hit = (v16)(here == first[0]) & (v16)(next == second[0]);
+        for (int p = 1; p < pairs; p++) hit |= (v16)(here == first[p]) & (v16)(next == second[p]);
+        if (any16(hit))
+            for (unsigned set = bits16(hit); set; set &= set - 1)
+                if (needle_at(bytes + i + __builtin_ctz(set), bytes + n, needles, many))
+                    return i + __builtin_ctz(set);
+    }
+    for (; i < n; i++)
+        if (needle_at(bytes + i, bytes + n, needles, many)) return i;
+    return -1;
+}
+
+static PyObject *structure(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer data;
+    PyObject *needle_tuple;
+    Py_ssize_t array_start, array_end, limit, max_depth, max_tokens;
+    if (!PyArg_ParseTuple(args, "y*O!nnnnn:structure", &data, &PyTuple_Type, &needle_tuple,
+                          &array_start, &array_end, &limit, &max_depth, &max_tokens))
         return NULL;
     PyObject *result = NULL;
     unsigned char *stack = NULL;
-    if (positions.itemsize != 8 || positions.len % 8 != 0) {
-        PyErr_SetString(PyExc_TypeError, "positions must be an array of 64-bit integers");
+    offsets_t tokens = {NULL, 0, 0, max_tokens < 0 ? 0 : max_tokens};
+    offsets_t starts = {NULL, 0, 0, PY_SSIZE_T_MAX};
+    needle_t needles[MAX_NEEDLES];
+    const unsigned char *bytes = data.buf;
+    Py_ssize_t n = data.len;
+    if (!(0 <= array_start && array_start < array_end && array_end < n &&
+          bytes[array_start] == '[' && bytes[array_end] == ']')) {
+        PyErr_SetString(PyExc_ValueError, "array_start and array_end must be a [ and a later ]");
         goto done;
     }
-    Py_ssize_t mark_count = positions.len / 8;
-    if (marks.len != mark_count) {
-        PyErr_SetString(PyExc_ValueError, "one mark per position");
-        goto done;
-    }
-    const int64_t *at = positions.buf;
-    const unsigned char *mark = marks.buf;
-    for (Py_ssize_t k = 0; k < mark_count; k++) {
-        int64_t position;
-        memcpy(&position, at + k, 8);
-        if (position < 0 || position >= data.len) {
-            PyErr_SetString(PyExc_ValueError, "a position is outside the data");
-            goto done;
-        }
-        if (k > 0) {
-            int64_t before;
-            memcpy(&before, at + k - 1, 8);
-            if (position <= before) {
-                PyErr_SetString(PyExc_ValueError, "positions must be ascending");
-                goto done;
-            }
-        }
-    }
+    int many = read_needles(needle_tuple, needles);
+    if (many < 0) goto done;
     if (limit < 0) limit = 0;
-    /* The stack holds at most every kept byte: the counted ones (at most limit, past which
-       the pass stops) and the marks (not counted), and never more than the data's bytes. */
-    Py_ssize_t most = limit < data.len - mark_count ? limit + mark_count : data.len;
-    stack = PyMem_Malloc((size_t)most + 1);
+    stack = PyMem_Malloc((size_t)(limit < n ? limit : n) + 1);
     if (stack == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    const unsigned char *bytes = data.buf;
-    Py_ssize_t n = data.len, i = 0, top = 0, kept = 0, k = 0, depth = 0;
-    int64_t next_mark = -1;
-    if (mark_count) memcpy(&next_mark, at, 8);
+    v16 first[MAX_NEEDLES], second[MAX_NEEDLES];
+    int pairs = needle_pairs(needles, many, first, second);
     const v16 mask_df = splat(0xDF), mask_fc = splat(0xFC);
     const v16 open_square = splat(0x5B), close_square = splat(0x5D), zero = splat(0);
-    /* Kept bytes go onto the stack; a closer on its opener takes the opener off instead.
-       depth counts the openers on the stack. */
-#define KEEP(b, counted)                                                 \
-    do {                                                                 \
-        unsigned char kept_byte = (b);                                   \
-        if ((counted) && ++kept > limit) goto refused;                   \
-        int opener = opener_of(kept_byte);                               \
-        if (opener >= 0 && top > 0 && stack[top - 1] == opener) {        \
-            top--;                                                       \
-            depth--;                                                     \
-        } else {                                                         \
-            stack[top++] = kept_byte;                                    \
-            if ((kept_byte == '{' || kept_byte == '[') && ++depth > max_depth) \
-                goto refused;                                            \
-        }                                                                \
-    } while (0)
-    while (i < n) {
-        if (n - i >= 16 && (next_mark < 0 || next_mark >= i + 16)) {
-            v16 v = load16(bytes + i);
-            v16 folded = v & mask_df; /* { and [ differ by bit 5, as do } and ] */
-            v16 look = (v16)(folded == open_square) | (v16)(folded == close_square) |
-                       (v16)((v & mask_fc) == zero);
-            if (any16(look)) {
-                for (unsigned set = bits16(look); set; set &= set - 1) {
-                    unsigned char b = bytes[i + __builtin_ctz(set)];
-                    if (KEPT[b]) KEEP(b, 1);
-                }
-            }
-            i += 16;
-            continue;
-        }
-        Py_ssize_t stop = (n - i >= 16) ? i + 16 : n;
-        for (; i < stop; i++) {
-            if (i == next_mark) {
-                KEEP(mark[k++], 0);
-                next_mark = -1;
-                if (k < mark_count) memcpy(&next_mark, at + k, 8);
-            } else if (KEPT[bytes[i]]) {
-                KEEP(bytes[i], 1);
-            }
-        }
+    /* A document that holds no needle needs no skeleton: one cheap pass says so. */
+    if (first_needle(bytes, n, needles, many, first, second, pairs) < 0) {
+        result = Py_BuildValue("(y#y#)", "", (Py_ssize_t)0, "", (Py_ssize_t)0);
+        goto done;
     }
-#undef KEEP
-    result = PyBytes_FromStringAndSize((const char *)stack, top);
+    Py_ssize_t top = 0, kept = 0, i = 0; /* the stack holds only open brackets */
+    int closed = 0; /* the root object has been closed: nothing may follow */
+    /* One bracket at i: the stack of open brackets (the skeleton reduced so far), with the array's
+       own brackets at array_start and array_end, and every { opened directly in the array
+       (the stack is then the root's { and the array's [) noted as an element's start. */
+#define BRACKET(b)                                                                  \
+    do {                                                                            \
+        unsigned char bracket = (b);                                                \
+        if (bracket < 0x04 || closed || ++kept > limit) goto refused;               \
+        if (i == array_start) {                                                     \
+            if (top != 1 || top >= max_depth) goto refused;                         \
+            stack[top++] = '[';                                                     \
+        } else if (i == array_end) {                                                \
+            if (top != 2) goto refused;                                             \
+            top = 1;                                                                \
+        } else if (bracket == '{' || bracket == '[') {                              \
+            if (top == 2 && bracket == '{' && i > array_start && i < array_end) {   \
+                int pushed = push_offset(&starts, i);                               \
+                if (pushed < 0) goto failed;                                        \
+            }                                                                       \
+            if (top >= max_depth) goto refused;                                     \
+            stack[top++] = bracket;                                                 \
+        } else if (top > 0 && stack[top - 1] == opener_of(bracket)) {               \
+            if (top <= 2 && i > array_start && i < array_end) goto refused;         \
+            top--;                                                                  \
+            if (top == 0) closed = 1;                                               \
+        } else {                                                                    \
+            goto refused; /* a closer on nothing it closes: never JSON */           \
+        }                                                                           \
+    } while (0)
+#define TOKEN(at)                                                                   \
+    do {                                                                            \
+        if (needle_at(bytes + (at), bytes + n, needles, many)) {                    \
+            int pushed = push_offset(&tokens, (at));                                \
+            if (pushed < 0) goto failed;                                            \
+            if (pushed > 0) goto refused;                                           \
+        }                                                                           \
+    } while (0)
+    while (n - i >= 17) {
+        v16 here = load16(bytes + i), next = load16(bytes + i + 1);
+        v16 hit = (v16)(here == first[0]) & (v16)(next == second[0]);
+        for (int p = 1; p < pairs; p++) hit |= (v16)(here == first[p]) & (v16)(next == second[p]);
+        v16 folded = here & mask_df; /* { and [ differ by bit 5, as do } and ] */
+        v16 look = (v16)(folded == open_square) | (v16)(folded == close_square) |
+                   (v16)((here & mask_fc) == zero);
+        if (any16(hit | look)) {
+            Py_ssize_t block = i;
+            for (unsigned set = bits16(look); set; set &= set - 1) {
+                i = block + __builtin_ctz(set);
+                unsigned char b = bytes[i];
+                if (KEPT[b]) BRACKET(b);
+            }
+            for (unsigned set = bits16(hit); set; set &= set - 1) TOKEN(block + __builtin_ctz(set));
+            i = block;
+        }
+        i += 16;
+    }
+    for (; i < n; i++) {
+        if (KEPT[bytes[i]]) BRACKET(bytes[i]);
+        TOKEN(i);
+    }
+#undef BRACKET
+#undef TOKEN
+    if (top != 0) goto refused;
+    PyObject *found = as_bytes(&tokens);
+    PyObject *elements = found ? as_bytes(&starts) : NULL;
+    if (elements == NULL) {
+        Py_XDECREF(found);
+        goto failed;
+    }
+    result = PyTuple_Pack(2, found, elements);
+    Py_DECREF(found);
+    Py_DECREF(elements);
     goto done;
 refused:
     result = Py_None;
     Py_INCREF(result);
+    goto done;
+failed:
+    result = NULL;
 done:
     PyMem_Free(stack);
+    PyMem_Free(tokens.at);
+    PyMem_Free(starts.at);
     PyBuffer_Release(&data);
-    PyBuffer_Release(&positions);
-    PyBuffer_Release(&marks);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"find_tokens", find_tokens, METH_VARARGS,
      "find_tokens(data, needles, max_count) -> list[int] | None: every offset of any needle."},
-    {"residue", residue, METH_VARARGS,
-     "residue(data, positions, marks, limit, max_depth) -> bytes | None: the reduced bracket "
-     "skeleton."},
+    {"structure", structure, METH_VARARGS,
+     "structure(data, needles, array_start, array_end, limit, max_depth, max_tokens) -> "
+     "(bytes, bytes) | None: the needles' offsets and the array's object elements' starts."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -6,6 +6,13 @@ _Buffer = bytes | bytearray | memoryview | array[int]
 def find_tokens(
     data: _Buffer, needles: tuple[bytes, ...], max_count: int, /
 ) -> list[int] | None: ...
-def residue(
-    data: _Buffer, positions: _Buffer, marks: _Buffer, limit: int, max_depth: int, /
-) -> bytes | None: ...
+def structure(
+    data: _Buffer,
+    needles: tuple[bytes, ...],
+    array_start: int,
+    array_end: int,
+    limit: int,
+    max_depth: int,
+    max_tokens: int,
+    /,
+) -> tuple[bytes, bytes] | None: ...

@@ -6,9 +6,10 @@ with byte searches and proves they are top-level records without decoding anythi
 returns None when it cannot. `scan_records` then decodes the document one record at a time.
 docs/performance.md gives the argument and the measured costs.
 
-Two of the proof's whole-document passes (finding the event names, and reducing the bracket
-skeleton) run in C where paramguard._sweep is built, and in Python where it is not: the same
-results either way (tests/test_sweep.py compares them), the C about three times faster.
+Where paramguard._sweep is built, the proof's whole-document passes (finding the event
+names, and the bracket skeleton) are one pass in C (_proven_in_one_pass); where it is not,
+they run in Python. Either is exact; tests/test_fastscan.py runs its specification with
+both, and tests/test_sweep.py holds the C to plain statements of what it computes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import json.scanner
 import re
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import chain
 
@@ -62,6 +64,7 @@ _REDUCE_ROUNDS = 16  # bytes.replace work: at most 16 times the skeleton
 _MAX_DEPTH = 512
 _DECODE_SHARE = 16  # bytes decoded to locate candidates: at most 16 times the document
 _KEEP_SHARE = 64  # candidate bytes kept decoded between proof and use; the rest re-decoded
+_TOKEN_SHARE = 64  # event names found by the C pass: at most 1 per 64 bytes (then scan_records)
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -103,7 +106,8 @@ def holds_escaped_letter(data: bytes | bytearray) -> bool:
 
 def may_name_an_event(data: bytes | bytearray, needles: tuple[bytes, ...]) -> bool:
     """Whether data holds one of `needles` (each at least 2 bytes) or a \\u escape of a letter
-    of an event name: what a document must hold to name one of the events (one C pass)."""
+    of an event name: what a document must hold to name one of the events (one C pass
+    where it is built)."""
     if native is not None:
         return native.find_tokens(data, needles + _ESCAPES, 0) is None  # None: more than 0
     return any(needle in data for needle in needles) or holds_escaped_letter(data)
@@ -112,10 +116,6 @@ def may_name_an_event(data: bytes | bytearray, needles: tuple[bytes, ...]) -> bo
 def _token_offsets(data: bytes | bytearray) -> list[int] | None:
     """The offset of every event-name token of _TOKENS in data, ascending; None when the
     document holds a \\u escape of a letter of an event name (see _ESCAPED_LETTER)."""
-    if native is not None:
-        found: list[int] | None = native.find_tokens(data, _TOKENS + _ESCAPES, len(data))
-        assert found is not None  # never more than len(data)
-        return None if any(data[at] == 0x5C for at in found) else found  # 0x5C: an escape
     if holds_escaped_letter(data):
         return None
     offsets: list[int] = []
@@ -325,8 +325,8 @@ def _records_are_top_level(
     too: JSON text embedded in strings (policies) is balanced and vanishes; unbalanced text
     brackets make the proof fail. Each round of removal takes out one level of nesting, so
     the rounds are bounded in total work (a deep skeleton fails the proof); the caller then
-    decodes the document record by record. The C pass (paramguard._sweep) builds the same
-    skeleton and reduces it with a stack as it goes, in one pass and without a depth bound.
+    decodes the document record by record. (The C pass reduces the same skeleton with a
+    stack; see _proven_in_one_pass.)
     """
     for start, end in zip(starts, ends, strict=True):
         before = _previous(data, start)
@@ -342,13 +342,6 @@ def _records_are_top_level(
             return False
     limit = len(data) // _SKELETON_SHARE + _PIECE
     expected = b"{\x02" + b"\x00}" * len(starts) + b"\x03}"
-    if native is not None:
-        if starts and not array_start < starts[0] <= starts[-1] < array_end:
-            return False  # (never: the starts lie between the array's brackets)
-        positions = array("q", (array_start, *starts, array_end))
-        marks = bytes((_OPEN_RECORDS, *(_MARK,) * len(starts), _CLOSE_RECORDS))
-        residue: bytes | None = native.residue(data, positions, marks, limit, _MAX_DEPTH)
-        return residue == expected
     skeleton = _skeleton(data, starts, array_start, array_end, limit)
     if skeleton is None:
         return False
@@ -389,6 +382,8 @@ def candidate_records(data: bytes | bytearray) -> Iterator[Any] | None:
         return None
     if not data.isascii() and not _valid_utf8(data):
         return None
+    if native is not None:
+        return _proven_in_one_pass(data, head.end() - 1, array_end)
     hits = _event_name_hits(data)
     if not hits:
         return None if hits is None else iter(())
@@ -411,6 +406,80 @@ def candidate_records(data: bytes | bytearray) -> Iterator[Any] | None:
             kept[start] = record
     if not _records_are_top_level(data, starts, ends, head.end() - 1, array_end):
         return None
+    return (kept[start] if start in kept else _decoded(data, start) for start in starts)
+
+
+def _element_around(
+    data: bytes | bytearray, hit: int, elements: array[int], floor: int, budget: _Budget
+) -> tuple[int, int, Any] | None:
+    """The element of the array around the key at `hit`: (start, end, decoded object), from
+    the last element start before it that decodes to an object reaching past the key (a {
+    inside a string, which brackets in strings can make look like a start, does not decode
+    past it); None if there is none after `floor`, the end of the record taken before."""
+    index = bisect_right(elements, hit)
+    for _ in range(_MAX_OBJECT_TRIES):
+        index -= 1
+        if index < 0 or elements[index] < floor:
+            return None
+        start = elements[index]
+        decoded = _decode_at(data, start, budget)
+        if decoded is None and budget.left < 0:
+            return None
+        if decoded is not None and decoded[1] > hit and isinstance(decoded[0], dict):
+            return start, decoded[1], decoded[0]
+    return None
+
+
+def _proven_in_one_pass(
+    data: bytes | bytearray, array_start: int, array_end: int
+) -> Iterator[Any] | None:
+    """candidate_records with the C pass (paramguard._sweep.structure), which reads the
+    document once for the event names and the bracket skeleton together.
+
+    The skeleton gives the start of every object that is a direct element of the array, or
+    None unless the array's brackets pair as the proof requires (see _records_are_top_level:
+    the same skeleton, strings' brackets counted, reduced with a stack). A key's record is
+    then the last of those starts before it that decodes to an object reaching past the
+    key (_element_around). Only the record itself can: an earlier record or a value nested
+    in the record closes before the key, and decoding from a `{` inside a string fails at
+    the key's letters (see _enclosing_element). A look-alike nested in a record leads to
+    that record, which the rule then judges by its own eventName.
+    """
+    assert native is not None
+    found = native.structure(
+        data,
+        _TOKENS + _ESCAPES,
+        array_start,
+        array_end,
+        len(data) // _SKELETON_SHARE + _PIECE,
+        _MAX_DEPTH,
+        len(data) // _TOKEN_SHARE + 1024,
+    )
+    if found is None:
+        return None
+    tokens, elements = array("q"), array("q")
+    tokens.frombytes(found[0])
+    elements.frombytes(found[1])
+    if any(data[at] == 0x5C for at in tokens):  # a \u escape of a letter of an event name
+        return None
+    starts, ends = array("q"), array("q")
+    kept: dict[int, Any] = {}
+    keep = _Budget(len(data) // _KEEP_SHARE + _WINDOW * 64)
+    budget = _Budget(_DECODE_SHARE * len(data) + _PIECE)
+    for token in tokens:
+        hit = _pair_at(data, token)
+        if hit is None:
+            return None
+        if hit < 0 or (ends and hit < ends[-1]):
+            continue  # inside a string; or a second key in the record just taken
+        located = _element_around(data, hit, elements, ends[-1] if ends else 0, budget)
+        if located is None:
+            return None
+        start, end, record = located
+        starts.append(start)
+        ends.append(end)
+        if keep.spend(end - start):
+            kept[start] = record
     return (kept[start] if start in kept else _decoded(data, start) for start in starts)
 
 
