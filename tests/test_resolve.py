@@ -14,12 +14,14 @@ from typing import Any
 
 import boto3
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from paramguard import handler
 from paramguard.config import Config
 from paramguard.eventbus import RESOLUTION_DETAIL_TYPE, SOURCE, build_resolution_entry
 from paramguard.export import export_findings
 from paramguard.finding import Remediation
-from paramguard.fixes import mark_resolved, plan_fixes
+from paramguard.fixes import _order, mark_resolved, moment, plan_fixes
 from paramguard.report import build_notification
 from paramguard.securityhub import (
     archived_document,
@@ -691,3 +693,45 @@ def test_the_notification_says_an_overwrite_left_the_plaintext_in_the_history() 
     assert "Fixed later" not in text
     assert "Not fixed:      overwritten as SecureString later by" in text
     assert "earlier versions still hold the value in plain text" in text
+
+
+EVENT_TIMES = [
+    "2024-02-29T00:00:00Z",
+    "2023-02-29T00:00:00Z",  # not a date: unknown, as moment says
+    "1900-02-29T10:00:00Z",
+    "2000-02-29T23:59:59Z",
+    "2024-13-01T00:00:00Z",
+    "2024-04-31T00:00:00Z",
+    "2024-01-01T24:00:00Z",
+    "2024-01-01T00:00:60Z",
+    "0000-01-01T00:00:00Z",
+    "2024-01-01T00:00:00+02:00",
+    "2024-01-01T00:00:00.5Z",
+    "2023-12-31T22:00:00Z",
+    "2024-01-01 00:00:00",
+    "2024-01-01T00:00:00z",
+    "x",
+    "",
+    None,
+]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(EVENT_TIMES),
+            st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+            st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ),
+        min_size=2,
+        max_size=2,
+    )
+)
+def test_event_times_are_ordered_as_moment_orders_them(times: list[str | None]) -> None:
+    # plan_fixes compares CloudTrail's own form as text (no datetime import on a scan);
+    # anything else goes through moment. Both must order, and refuse, alike.
+    (a, x), (b, y) = ((moment(t), _order(t)) for t in times)
+    assert (a is None) == (x is None) and (b is None) == (y is None)
+    if a is not None and b is not None:
+        assert x is not None and y is not None
+        assert (a < b, a == b) == (x < y, x == y)

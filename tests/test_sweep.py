@@ -201,6 +201,7 @@ def run_structure(data: bytes, *args: int) -> tuple[list[int], list[int]] | None
     found = sweep.structure(data, fastscan._TOKENS, *args)
     if found is None:
         return None
+    assert found[2] is (data.isascii() if found[0] else None)
     tokens, starts = array("q"), array("q")
     tokens.frombytes(found[0])
     starts.frombytes(found[1])

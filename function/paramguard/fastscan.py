@@ -380,10 +380,10 @@ def candidate_records(data: bytes | bytearray) -> Iterator[Any] | None:
     array_end = _array_end(data)
     if head is None or array_end is None or array_end < head.end() - 1:
         return None
-    if not data.isascii() and not _valid_utf8(data):
-        return None
     if native is not None:
         return _proven_in_one_pass(data, head.end() - 1, array_end)
+    if not data.isascii() and not _valid_utf8(data):
+        return None
     hits = _event_name_hits(data)
     if not hits:
         return None if hits is None else iter(())
@@ -456,6 +456,9 @@ def _proven_in_one_pass(
         len(data) // _TOKEN_SHARE + 1024,
     )
     if found is None:
+        return None
+    ascii = found[2] if found[2] is not None else data.isascii()
+    if not ascii and not _valid_utf8(data):
         return None
     tokens, elements = array("q"), array("q")
     tokens.frombytes(found[0])

@@ -7,22 +7,52 @@ findings, does not import the function's AWS shell to do it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from .finding import Finding, Remediation
 from .plain import Record
 
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
+if TYPE_CHECKING:
+    from datetime import datetime
+
+# CloudTrail's own form of an event time, which sorts as it reads once its date is valid.
+_CLOUDTRAIL_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ\Z")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
 
 def moment(value: str | None) -> datetime | None:
-    """An event time as an aware datetime, or None when absent or not a timestamp."""
+    """An event time as an aware datetime, or None when absent or not a timestamp (or one
+    that leaves datetime's range once in UTC: 0001-01-01T00:00:00+01:00)."""
     if not value:
         return None
+    # Imported here: a scan whose times are all in CloudTrail's form never needs it (_order).
+    from datetime import UTC, datetime
+
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _order(value: str | None) -> str | None:
+    """An event time as text that sorts chronologically (UTC, to the microsecond), or None
+    as moment gives None. CloudTrail's own form is rewritten without a parse."""
+    if value:
+        found = _CLOUDTRAIL_TIME.match(value)
+        if found is not None:
+            year, month, day = (int(found[n]) for n in (1, 2, 3))
+            leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+            if (
+                year
+                and 1 <= month <= 12
+                and 1 <= day <= _DAYS[month - 1] - (month == 2 and not leap)
+            ):
+                return value[:19] + ".000000"
+    parsed = moment(value)
+    return None if parsed is None else parsed.replace(tzinfo=None).isoformat("T", "microseconds")
 
 
 Key = tuple[str | None, str | None, str]
@@ -63,17 +93,17 @@ def plan_fixes(
         groups.setdefault(key, []).append(f)
     # The latest write of each parameter, None when one of its writes has no known time:
     # a fix must be later than every write, so that is all each fix is compared with.
-    newest: dict[Key, datetime | None] = {}
+    newest: dict[Key, str | None] = {}
     for key, group in groups.items():
-        times = [moment(f.event_time) for f in group]
+        times = [_order(f.event_time) for f in group]
         newest[key] = None if None in times else max(t for t in times if t is not None)
-    latest: dict[Key, tuple[Remediation, datetime]] = {}
+    latest: dict[Key, tuple[Remediation, str]] = {}
     for fix in fixes:
         key = _key(fix.account_id or account, fix.region or region, fix.parameter_name)
         if key not in groups:
             plan.earlier.append(fix)
             continue
-        written, fixed_at = newest[key], moment(fix.event_time)
+        written, fixed_at = newest[key], _order(fix.event_time)
         if fixed_at is None or written is None or written >= fixed_at:
             plan.superseded.append(fix)
             continue
