@@ -891,6 +891,30 @@ def test_a_document_the_proof_refuses_is_read_in_bounded_memory(
         assert fast(data) == full_parse(data) and len(fast(data)) == 1
 
 
+@pytest.mark.parametrize("implementation", PASSES)
+@pytest.mark.parametrize("look_alike", ["delete", "write"])
+def test_a_string_that_closes_a_record_does_not_make_a_value_a_record(
+    implementation: str, look_alike: str
+) -> None:
+    # Found in review: "aws-cli }" closes the host record in the skeleton, so the logged
+    # request after it opened as if it were an element of Records. Taken as a record, a
+    # look-alike delete marked the real finding resolved, and a look-alike write added one.
+    fake = (
+        delete_parameter("/prod/db/password")
+        if look_alike == "delete"
+        else put_parameter("/prod/db/password")
+    )
+    host = put_parameter("/app/log_level", "SecureString")
+    host.update(eventName="AddTagsToResource", userAgent="aws-cli/2.17 }", errorMessage="see {")
+    host["requestParameters"] = fake
+    records = [put_parameter("/prod/api/token"), host]
+    records += [put_parameter(f"/app/x{i}", "SecureString") for i in range(8)]
+    data = json.dumps({"Records": records}).encode()
+    with passes(implementation):
+        assert fast(data) == full_parse(data)
+        assert [f.get("parameter_name") for f in fast(data)] == ["/prod/api/token"]
+
+
 def test_a_look_alike_in_an_array_in_a_record_is_judged_by_its_record() -> None:
     # {"eventName": "PutParameter"} as an element of an array inside a record. The Python
     # proof takes the innermost array element around the key, the look-alike, which is not a

@@ -311,6 +311,26 @@ def _skeleton(
     return b"".join(parts)
 
 
+def _delimited(
+    data: bytes | bytearray, starts: array[int], ends: array[int], array_start: int, array_end: int
+) -> bool:
+    """Whether each span sits where an element of Records does: after the array's `[` or a
+    `,` that follows the previous element's `}`, and before a `,` or the array's `]`."""
+    for start, end in zip(starts, ends, strict=True):
+        before = _previous(data, start)
+        if before < 0:
+            return False
+        if data[before] == 0x2C:  # ','
+            if data[_previous(data, before)] != 0x7D:  # '}'
+                return False
+        elif before != array_start:
+            return False
+        after = _next(data, end)
+        if after != array_end and (after >= len(data) or data[after] != 0x2C):
+            return False
+    return True
+
+
 def _records_are_top_level(
     data: bytes | bytearray, starts: array[int], ends: array[int], array_start: int, array_end: int
 ) -> bool:
@@ -328,18 +348,8 @@ def _records_are_top_level(
     decodes the document record by record. (The C pass reduces the same skeleton with a
     stack; see _proven_in_one_pass.)
     """
-    for start, end in zip(starts, ends, strict=True):
-        before = _previous(data, start)
-        if before < 0:
-            return False
-        if data[before] == 0x2C:  # ','
-            if data[_previous(data, before)] != 0x7D:  # '}'
-                return False
-        elif before != array_start:
-            return False
-        after = _next(data, end)
-        if after != array_end and (after >= len(data) or data[after] != 0x2C):
-            return False
+    if not _delimited(data, starts, ends, array_start, array_end):
+        return False
     limit = len(data) // _SKELETON_SHARE + _PIECE
     expected = b"{\x02" + b"\x00}" * len(starts) + b"\x03}"
     skeleton = _skeleton(data, starts, array_start, array_end, limit)
@@ -443,7 +453,8 @@ def _proven_in_one_pass(
     key (_element_around). Only the record itself can: an earlier record or a value nested
     in the record closes before the key, and decoding from a `{` inside a string fails at
     the key's letters (see _enclosing_element). A look-alike nested in a record leads to
-    that record, which the rule then judges by its own eventName.
+    that record, which the rule then judges by its own eventName. Each record taken must sit
+    between the array's delimiters, as in the Python proof (_delimited).
     """
     assert native is not None
     found = native.structure(
@@ -483,6 +494,11 @@ def _proven_in_one_pass(
         ends.append(end)
         if keep.spend(end - start):
             kept[start] = record
+    # As in the Python proof: a string's `}` can close a record in the skeleton, so that an
+    # object value after it opens as if it were an element; its neighbours say otherwise
+    # (a `:` before it, found in review).
+    if not _delimited(data, starts, ends, array_start, array_end):
+        return None
     return (kept[start] if start in kept else _decoded(data, start) for start in starts)
 
 

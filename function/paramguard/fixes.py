@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 # CloudTrail's own form of an event time, which sorts as it reads once its date is valid.
-_CLOUDTRAIL_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ\Z")
+_CLOUDTRAIL_TIME = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ\Z",
+    re.ASCII,  # \d: 0-9 only
+)
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
