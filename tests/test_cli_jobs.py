@@ -380,3 +380,32 @@ def test_a_file_the_listing_took_for_regular_is_never_read_if_it_is_not(tmp_path
     assert parallel.scan_local(missing, load_default()).error == (
         "gone.json.gz: no such file or directory"
     )
+
+
+def test_a_worker_keeps_its_freed_buffers_where_malloc_allows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # glibc: the thresholds are set (mallopt answers 1 for a value it takes); a C library
+    # without mallopt, or no ctypes, leaves the worker as it is, without an error.
+    import ctypes
+
+    calls: list[tuple[int, int]] = []
+
+    class Libc:
+        def mallopt(self, parameter: int, value: int) -> int:
+            calls.append((parameter, value))
+            return 1
+
+    monkeypatch.setattr(parallel, "_worker_dictionary", None)  # put back afterwards
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Libc())
+    parallel._start_worker(load_default())
+    assert calls == [(-3, 32 << 20), (-1, 256 << 20)]
+
+    def missing(name: object) -> object:
+        raise OSError("no such library")
+
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    parallel._keep_freed_buffers()  # nothing to tune, nothing raised
+    monkeypatch.undo()
+    if sys.platform.startswith("linux") and os.confstr("CS_GNU_LIBC_VERSION"):
+        assert ctypes.CDLL(None).mallopt(-3, 32 << 20) == 1  # glibc takes the value

@@ -315,9 +315,36 @@ def fetch(task: S3Object) -> Blob | Outcome:
 _worker_dictionary: Dictionary | None = None
 
 
+# glibc's mallopt parameters (malloc.h), and the values a worker sets.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MMAP_THRESHOLD = 32 << 20  # the largest glibc accepts on 64-bit
+_TRIM_THRESHOLD = 256 << 20
+
+
 def _start_worker(dictionary: Dictionary) -> None:
     global _worker_dictionary
     _worker_dictionary = dictionary
+    _keep_freed_buffers()
+
+
+def _keep_freed_buffers() -> None:
+    """Have malloc reuse a worker's freed buffers for its next files (glibc; elsewhere, nothing).
+
+    A worker starts with malloc's initial thresholds: each decompressed log over 128 KB is
+    mapped afresh and faulted in page by page until they adapt, and each worker adapts on
+    its own. Measured on the 1,000-file backfill (2 cores, medians of 7, alternating):
+    `-j 2` took 0.58 s of wall time with this against 0.62 s without, `-j 1` the same with or
+    without (one process adapts once). Peak memory is unchanged: what is kept is what the
+    largest file needed.
+    """
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (ImportError, OSError, AttributeError):  # no ctypes, or a C library without it
+        return
+    mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+    mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
 
 
 def _in_worker(task: LocalFile | Blob) -> Outcome:
