@@ -269,7 +269,7 @@ def main() -> int:
     scans: dict[int, list[Run]] = {1: [], jobs: []}
     floors: list[Run] = []
     run_process(scan_argv(top, 1))  # warm: the files in the page cache, bytecode written
-    for _ in range(max(2, REPEATS // 2)):
+    for _ in range(REPEATS):  # a median of 5: with 2, -j 2 / -j 1 moved by 0.1 between runs
         for n in scans:
             scans[n].append(run_process(scan_argv(top, n)))
         floors.append(run_process([sys.executable, "-c", FLOOR_SCRIPT, str(top)]))
