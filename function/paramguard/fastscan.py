@@ -20,8 +20,8 @@ import json.scanner
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, takewhile
 
 TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
 if TYPE_CHECKING:
@@ -225,32 +225,47 @@ def _decode_at(
         return value, start + end
 
 
+def _object_past(
+    data: bytes | bytearray, starts: Iterable[int], hit: int, budget: _Budget
+) -> tuple[int, int, Any] | None:
+    """The first of `starts` (each a `{`) that decodes to an object reaching past the key at
+    `hit`: (start, end, decoded object); None if none does, or once the budget is spent.
+
+    A `{` inside a string never decodes past the key: the decoder would take the string's
+    closing quote for an opening one and stay out of step with every later quote, so it
+    fails at the key's letters.
+    """
+    for start in starts:
+        decoded = _decode_at(data, start, budget)
+        if decoded is None and budget.left < 0:
+            return None
+        if decoded is not None and decoded[1] > hit and isinstance(decoded[0], dict):
+            return start, decoded[1], decoded[0]
+    return None
+
+
 def _enclosing_element(
     data: bytes | bytearray, hit: int, floor: int, budget: _Budget
 ) -> tuple[int, int, Any] | None:
     """The innermost array element around the key at `hit` that is an object: (start, end,
-    decoded object), or None.
+    decoded object), or None (_object_past).
 
     Only a `{` after `,` or `[` can start an array element, so object values (`:{`) are
     passed over without decoding: for a key nested in a record's tags the record itself is
-    found, and the proof then admits it. A `{` inside a string never decodes past the key:
-    the decoder would take the string's closing quote for an opening one and stay out of
-    step with every later quote, so it fails at the key's letters.
+    found, and the proof then admits it.
     """
-    j = hit
-    for _ in range(_MAX_OBJECT_TRIES):
-        j = data.rfind(b"{", floor, j)
-        if j < 0:
-            return None
-        before = _previous(data, j)
-        if before < 0 or data[before] not in b",[":
-            continue
-        decoded = _decode_at(data, j, budget)
-        if decoded is None and budget.left < 0:
-            return None
-        if decoded is not None and decoded[1] > hit and isinstance(decoded[0], dict):
-            return j, decoded[1], decoded[0]
-    return None
+
+    def after_a_separator() -> Iterator[int]:  # among the last _MAX_OBJECT_TRIES `{`
+        j = hit
+        for _ in range(_MAX_OBJECT_TRIES):
+            j = data.rfind(b"{", floor, j)
+            if j < 0:
+                return
+            before = _previous(data, j)
+            if before >= 0 and data[before] in b",[":
+                yield j
+
+    return _object_past(data, after_a_separator(), hit, budget)
 
 
 def _valid_utf8(data: bytes | bytearray) -> bool:
@@ -426,18 +441,10 @@ def _element_around(
     the last element start before it that decodes to an object reaching past the key (a {
     inside a string, which brackets in strings can make look like a start, does not decode
     past it); None if there is none after `floor`, the end of the record taken before."""
-    index = bisect_right(elements, hit)
-    for _ in range(_MAX_OBJECT_TRIES):
-        index -= 1
-        if index < 0 or elements[index] < floor:
-            return None
-        start = elements[index]
-        decoded = _decode_at(data, start, budget)
-        if decoded is None and budget.left < 0:
-            return None
-        if decoded is not None and decoded[1] > hit and isinstance(decoded[0], dict):
-            return start, decoded[1], decoded[0]
-    return None
+    last = bisect_right(elements, hit) - 1
+    nearest = range(last, max(last - _MAX_OBJECT_TRIES, -1), -1)
+    starts = takewhile(lambda start: start >= floor, (elements[i] for i in nearest))
+    return _object_past(data, starts, hit, budget)
 
 
 def _proven_in_one_pass(
@@ -452,7 +459,7 @@ def _proven_in_one_pass(
     then the last of those starts before it that decodes to an object reaching past the
     key (_element_around). Only the record itself can: an earlier record or a value nested
     in the record closes before the key, and decoding from a `{` inside a string fails at
-    the key's letters (see _enclosing_element). A look-alike nested in a record leads to
+    the key's letters (see _object_past). A look-alike nested in a record leads to
     that record, which the rule then judges by its own eventName. Each record taken must sit
     between the array's delimiters, as in the Python proof (_delimited).
     """
