@@ -1,0 +1,371 @@
+"""Worker processes forked from this one, each fed its jobs over a pipe of its own.
+
+`paramguard scan -j N` uses this pool where fork is safe (see parallel.start_method), and
+concurrent.futures' ProcessPoolExecutor elsewhere. Both run the same functions; this one
+costs less to start. ProcessPoolExecutor imports logging, sockets and queues and runs two
+threads in the parent: about 30 ms before its first worker scans a byte, on a backfill
+whose two-core scan takes 0.5 s. Here, forking the workers is all there is (about 1 ms
+each), and the parent runs no thread: whichever thread waits for a result moves the bytes
+(the S3 fetch threads included).
+
+Each worker has two pipes, jobs in and results out; messages are pickles with an 8-byte
+length. A worker holds at most DEPTH jobs (one running, the next already in its pipe), so
+it never waits for the parent between two jobs, and the jobs still queued here go to
+whichever worker frees up first. The parent's ends are non-blocking: a large job (an S3
+object's bytes) and a large result move in pieces as each side reads, and neither side
+ever waits for the other to read while it writes.
+
+A worker that dies (the OOM killer, a crash in a C library) breaks the pool, as it does a
+ProcessPoolExecutor: every job not yet answered fails with WorkerDied, the other workers
+are stopped, and later submissions are refused; the caller decides what to run again.
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+import pickle
+import select
+import signal
+from collections import deque
+from collections.abc import Callable
+
+TYPE_CHECKING = False  # typing is for mypy only (start-up; see docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
+
+DEPTH = 2  # jobs a worker holds: the one it runs and the next
+_HEADER = 8  # bytes of a message's length
+_READ = 64 * 1024  # bytes asked for at once: what a pipe holds (Linux, macOS)
+# The parent's ends of every pool's pipes: a worker closes them all once forked.
+_PARENT_FDS: set[int] = set()
+
+
+class WorkerDied(Exception):
+    """A worker process ended while jobs were waiting for it: the pool is broken."""
+
+
+class Job:
+    """One call of fn(arg) in a worker: its outcome once done() (result() waits for it)."""
+
+    __slots__ = ("_pool", "payload", "_reply", "_error", "_finished", "_outcome")
+
+    def __init__(self, pool: ForkPool, payload: bytes) -> None:
+        self._pool = pool
+        self.payload: bytes | None = payload  # the pickled call, until a worker has it
+        self._reply: bytes | None = None  # the pickled outcome, until result() reads it
+        self._error: BaseException | None = None
+        self._finished = False
+        self._outcome: tuple[bool, Any] | None = None  # (returned, value), once read
+
+    def done(self) -> bool:
+        """Whether the outcome is in (a result, an error, or the pool's break)."""
+        return self._finished
+
+    def result(self) -> Any:
+        """What fn(arg) returned, waiting for it; its exception, or WorkerDied."""
+        return self._pool.result(self)
+
+
+class _Worker:
+    """A worker process and the parent's ends of its pipes."""
+
+    __slots__ = ("pid", "jobs_fd", "results_fd", "held", "sending", "sent", "received")
+
+    def __init__(self, pid: int, jobs_fd: int, results_fd: int) -> None:
+        self.pid = pid
+        self.jobs_fd = jobs_fd
+        self.results_fd = results_fd
+        self.held: deque[Job] = deque()  # jobs given to it, oldest (the one it runs) first
+        self.sending: deque[memoryview] = deque()  # what is still to be written to it
+        self.sent = 0  # bytes of sending[0] already written
+        self.received = bytearray()  # bytes read from it, not yet a whole message
+
+
+def _message(value: object) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(_HEADER, "little") + data
+
+
+def _read_exactly(fd: int, count: int) -> bytes | None:
+    """count bytes from fd (blocking), or None at its end."""
+    parts = []
+    while count:
+        part = os.read(fd, min(count, _READ))
+        if not part:
+            return None
+        parts.append(part)
+        count -= len(part)
+    return b"".join(parts)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _serve(jobs_fd: int, results_fd: int) -> None:
+    """A worker's loop: read a call, run it, write what it gave, until the parent closes."""
+    while True:
+        header = _read_exactly(jobs_fd, _HEADER)
+        if header is None:
+            return
+        call = _read_exactly(jobs_fd, int.from_bytes(header, "little"))
+        if call is None:
+            return
+        try:
+            fn, arg = pickle.loads(call)
+            reply = _message((True, fn(arg)))
+        except Exception as exc:  # the caller gets the error, as from a ProcessPoolExecutor
+            try:
+                reply = _message((False, exc))
+            except Exception:  # an exception that cannot be pickled
+                reply = _message((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        _write_all(results_fd, reply)
+
+
+class ForkPool:
+    """`workers` processes forked now, each having run initializer(*initargs) first."""
+
+    def __init__(
+        self, workers: int, initializer: Callable[..., object], initargs: tuple[Any, ...] = ()
+    ) -> None:
+        self._queue: deque[Job] = deque()  # submitted, not yet given to a worker
+        self._queue_lock = _thread.allocate_lock()
+        self._pump_lock = _thread.allocate_lock()  # held by the one thread moving bytes
+        self._workers: list[_Worker] = []
+        self._by_fd: dict[int, _Worker] = {}
+        self._broken: str | None = None
+        self._closed = False
+        self._poll = select.poll()
+        # A submission from another thread wakes the thread waiting in poll (the self-pipe).
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self._poll.register(self._wake_read, select.POLLIN)
+        _PARENT_FDS.update((self._wake_read, self._wake_write))
+        try:
+            for _ in range(workers):
+                self._fork(initializer, initargs)
+        except BaseException:
+            self.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    def _fork(self, initializer: Callable[..., object], initargs: tuple[Any, ...]) -> None:
+        jobs_read, jobs_write = os.pipe()
+        results_read, results_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: it never returns from here
+            code = 0
+            try:
+                # Ctrl-C reaches every process of the group: the parent stops the workers.
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                # Every pool's ends in the parent: a worker holding another's jobs pipe open
+                # would keep that worker from ever reading its end.
+                for fd in _PARENT_FDS | {jobs_write, results_read}:
+                    _close(fd)
+                initializer(*initargs)
+                _serve(jobs_read, results_write)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)  # never the parent's atexit handlers or its buffered output
+        os.close(jobs_read)
+        os.close(results_write)
+        os.set_blocking(jobs_write, False)
+        os.set_blocking(results_read, False)
+        worker = _Worker(pid, jobs_write, results_read)
+        self._workers.append(worker)
+        self._by_fd[results_read] = self._by_fd[jobs_write] = worker
+        _PARENT_FDS.update((jobs_write, results_read))
+        self._poll.register(results_read, select.POLLIN)
+
+    # ---- the caller's side ----
+
+    def submit(self, fn: Callable[[Any], Any], arg: Any) -> Job:
+        """Queue fn(arg) for the first free worker; WorkerDied if the pool is broken."""
+        job = Job(self, _message((fn, arg)))
+        with self._queue_lock:
+            if self._broken is not None:
+                raise WorkerDied(self._broken)
+            if self._closed:
+                raise RuntimeError("submit after shutdown")
+            self._queue.append(job)
+        if self._pump_lock.acquire(blocking=False):  # hand it out now if no thread waits
+            try:
+                self._pump(0)
+            finally:
+                self._pump_lock.release()
+        else:
+            self._wake()
+        return job
+
+    def result(self, job: Job) -> Any:
+        """What fn(arg) returned, waiting for it; its exception, or WorkerDied."""
+        while not job._finished:
+            with self._pump_lock:
+                if not job._finished:
+                    self._pump(None)
+        if job._error is not None:
+            raise job._error
+        if job._outcome is None:
+            assert job._reply is not None
+            job._outcome, job._reply = pickle.loads(job._reply), None
+        returned, value = job._outcome
+        if not returned:
+            raise value
+        return value
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """Stop the workers: once their jobs are done (wait), or at once (cancel_futures)."""
+        with self._queue_lock:
+            self._closed = True
+            if cancel_futures:
+                for job in self._queue:
+                    job._error = RuntimeError("cancelled: the scan stopped")
+                    job._finished = True
+                self._queue.clear()
+        with self._pump_lock:
+            if wait and not cancel_futures:
+                while self._broken is None and (self._queue or any(w.held for w in self._workers)):
+                    self._pump(None)
+            if self._broken is None and not (wait and not cancel_futures):
+                self._break("the scan stopped")
+            fds = [self._wake_read, self._wake_write]
+            for worker in self._workers:
+                fds += [worker.jobs_fd, worker.results_fd]
+            for fd in fds:
+                _PARENT_FDS.discard(fd)
+                _close(fd)
+            workers, self._workers = self._workers, []
+            self._by_fd.clear()
+        for worker in workers:
+            _reap(worker.pid)
+
+    # ---- moving bytes (one thread at a time, holding _pump_lock) ----
+
+    def _wake(self) -> None:
+        try:
+            os.write(self._wake_write, b"\0")
+        except (BlockingIOError, OSError):  # already awake, or shut down
+            pass
+
+    def _pump(self, timeout: float | None) -> None:
+        """Hand out queued jobs, write and read what the pipes take, once; waits up to
+        timeout seconds (None: until something happens) for a pipe to be ready."""
+        if self._broken is not None:
+            return
+        self._hand_out()
+        events = self._poll.poll(None if timeout is None else int(timeout * 1000))
+        for fd, _ in events:
+            if fd == self._wake_read:
+                _drain(fd)
+                continue
+            worker = self._by_fd[fd]
+            if fd == worker.jobs_fd:  # ready for more of a job
+                self._send(worker)
+            elif not self._receive(worker):
+                return
+        if self._broken is None:
+            self._hand_out()
+
+    def _hand_out(self) -> None:
+        """Give queued jobs to the workers holding fewest, up to DEPTH each."""
+        with self._queue_lock:
+            while self._queue:
+                worker = min(self._workers, key=lambda w: len(w.held))
+                if len(worker.held) >= DEPTH:
+                    break
+                job = self._queue.popleft()
+                assert job.payload is not None
+                worker.held.append(job)
+                worker.sending.append(memoryview(job.payload))
+                job.payload = None
+                if len(worker.sending) == 1:
+                    self._send(worker)
+
+    def _send(self, worker: _Worker) -> None:
+        """Write what the worker's pipe takes now; poll for the rest."""
+        while worker.sending:
+            view = worker.sending[0]
+            try:
+                worker.sent += os.write(worker.jobs_fd, view[worker.sent :])
+            except BlockingIOError:
+                break
+            except OSError:  # it is gone: its results pipe says so (end of file)
+                worker.sending.clear()
+                break
+            if worker.sent == len(view):
+                worker.sending.popleft()
+                worker.sent = 0
+        if worker.sending:
+            self._poll.register(worker.jobs_fd, select.POLLOUT)
+        else:
+            try:
+                self._poll.unregister(worker.jobs_fd)
+            except KeyError:  # it was not waiting to write
+                pass
+
+    def _receive(self, worker: _Worker) -> bool:
+        """Read what the worker wrote and finish the jobs it answered; False if it died."""
+        try:
+            data = os.read(worker.results_fd, _READ)
+        except BlockingIOError:
+            return True
+        except OSError:
+            data = b""
+        if not data:
+            self._break(f"a worker process (pid {worker.pid}) ended unexpectedly")
+            return False
+        buffer = worker.received
+        buffer += data
+        while len(buffer) >= _HEADER:
+            size = int.from_bytes(buffer[:_HEADER], "little")
+            if len(buffer) < _HEADER + size:
+                break
+            job = worker.held.popleft()
+            job._reply = bytes(buffer[_HEADER : _HEADER + size])
+            job._finished = True
+            del buffer[: _HEADER + size]
+        return True
+
+    def _break(self, why: str) -> None:
+        """A worker died: fail every job not answered, and stop the other workers."""
+        with self._queue_lock:
+            self._broken = why
+            waiting = list(self._queue)
+            self._queue.clear()
+        for worker in self._workers:
+            waiting += worker.held
+            worker.held.clear()
+            worker.sending.clear()
+            try:
+                os.kill(worker.pid, signal.SIGKILL)
+            except OSError:  # already gone
+                pass
+        for job in waiting:
+            job._error = WorkerDied(why)
+            job._finished = True
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 4096):
+            pass
+    except (BlockingIOError, OSError):
+        pass
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
