@@ -68,7 +68,7 @@ class UsageError(Exception):
 class ScanReport(Record):
     """Totals of one `scan` run."""
 
-    __slots__ = ("files", "skipped", "records", "bytes", "findings", "errors")
+    __slots__ = ("files", "skipped", "records", "bytes", "findings", "errors", "lines")
 
     def __init__(self) -> None:
         self.files = 0
@@ -77,6 +77,8 @@ class ScanReport(Record):
         self.bytes = 0
         self.findings: list[Finding] = []
         self.errors: list[str] = []
+        # Each finding's line as it was scanned (scan_sources' line), before resolved_by.
+        self.lines: list[str] = []
 
 
 def _read_source(spec: str, option: str, limit: int | None = None) -> bytes:
@@ -309,10 +311,13 @@ def scan_sources(
     stderr: TextIO,
     stdin: BinaryIO | None = None,
     jobs: int = 1,
+    line: Callable[[Finding], str] | None = None,
 ) -> ScanReport:
     """Scan every SOURCE (`-`: one log from stdin), carrying on past unreadable ones.
 
     With jobs > 1, files are scanned by that many processes; the report is the same.
+    line, if given, renders each finding as it comes in (report.lines): with jobs > 1 this
+    process does it while the workers scan, instead of after them (report_text).
     """
     report = ScanReport()
     progress = Progress(stderr)
@@ -323,6 +328,8 @@ def scan_sources(
             report.records += outcome.records
             report.bytes += outcome.size
             report.findings.extend(outcome.findings)
+            if line is not None:
+                report.lines.extend(map(line, outcome.findings))
             fixes.extend(outcome.remediations)
         if outcome.error is not None:
             report.errors.append(outcome.error)
@@ -425,10 +432,14 @@ def format_inventory(findings: Sequence[Finding]) -> str:
     )
 
 
+# json.dumps(value, sort_keys=True, ensure_ascii=False), without a new encoder per line.
+_JSON_LINE = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def json_line(value: Any) -> str:
     """One line of JSON: besides what JSON escapes, every character that could end, hide or
     reorder a line on a terminal (U+2028, U+0085, bidi controls...) is a \\u escape too."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = _JSON_LINE.encode(value)
     if text.isprintable():
         return text
     # Outside strings json.dumps writes printable ASCII only, so these are inside strings.
@@ -568,15 +579,38 @@ def format_sarif(findings: Sequence[Finding], failures: Sequence[str]) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
+def finding_line(fmt: str) -> Callable[[Finding], str] | None:
+    """How a format prints one finding, as a line; None for SARIF (one document)."""
+    if fmt == "json":
+        return lambda finding: json_line(finding.to_dict()) + "\n"
+    if fmt == "text":
+        return lambda finding: format_finding(finding) + "\n"
+    return None
+
+
 def render(findings: Sequence[Finding], failures: Sequence[str], fmt: str, table: bool) -> str:
     """The report in --format; table: the inventory's columns instead of one line each."""
-    if fmt == "sarif":
-        return format_sarif(findings, failures)
-    if fmt == "json":
-        return "".join(json_line(finding.to_dict()) + "\n" for finding in findings)
-    if table:
+    line = finding_line(fmt)
+    if table and fmt == "text":
         return format_inventory(findings) if findings else ""
-    return "".join(format_finding(finding) + "\n" for finding in findings)
+    if line is None:
+        return format_sarif(findings, failures)
+    return "".join(map(line, findings))
+
+
+def report_text(report: ScanReport, fmt: str) -> str:
+    """A scan's report in --format, from the lines rendered as it ran (scan_sources' line).
+
+    Only the findings a later fix resolved (mark_resolved sets resolved_by, and nothing else
+    changes a finding once scanned) are rendered again.
+    """
+    line = finding_line(fmt)
+    if line is None or len(report.lines) != len(report.findings):
+        return render(report.findings, report.errors, fmt, False)
+    return "".join(
+        ready if finding.resolved_by is None else line(finding)
+        for finding, ready in zip(report.findings, report.lines, strict=True)
+    )
 
 
 def _write(report: str, output: str | None, out: TextIO) -> None:
@@ -607,10 +641,12 @@ def cmd_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("'-' (standard input) can be given once")
     started = time.monotonic()
     dictionary = load_dictionary(args.dictionary)
-    report = scan_sources(args.sources, dictionary, err, getattr(args, "stdin", None), args.jobs)
+    line = finding_line(args.format)
+    stdin = getattr(args, "stdin", None)
+    report = scan_sources(args.sources, dictionary, err, stdin, args.jobs, line)
     nothing = report.files == 0
     if not nothing:
-        _write(render(report.findings, report.errors, args.format, False), args.output, out)
+        _write(report_text(report, args.format), args.output, out)
     for error in report.errors:
         _say(err, error)
     if nothing:
