@@ -118,16 +118,44 @@ def test_a_bad_number_of_jobs_is_a_usage_error(tmp_path: Path, jobs: str) -> Non
     assert code == 2 and out == b"" and b"number of processes from 1 to 256" in err
 
 
+@pytest.mark.parametrize("death", [False, True])
 def test_s3_objects_are_fetched_and_scanned_by_jobs_in_listing_order(
-    aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    aws: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    death: bool,
 ) -> None:
+    # death: a forked worker is killed once. The fetch threads then renew the pool (spawned
+    # workers, as threads run now) while others still meet the break: every object is
+    # scanned again, none becomes a failure.
     import boto3
-    from paramguard import cli
+    from paramguard import cli, parallel
+
+    if death:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            pytest.skip("the fault is injected into forked workers")
+        died = tmp_path / "died"
+        real = parallel.scan_raw
+
+        def dies_once(raw: bytes, name: str, dictionary: object) -> parallel.Outcome:
+            if name.endswith("_020.json.gz") and os.getpid() != parent:
+                try:
+                    died.touch(exist_ok=False)
+                except FileExistsError:
+                    pass
+                else:
+                    os._exit(9)
+            return real(raw, name, dictionary)  # type: ignore[arg-type]
+
+        parent = os.getpid()
+        monkeypatch.setattr(parallel, "scan_raw", dies_once)
 
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="trail")
     day = log_key().rsplit("/", 1)[0]
-    for n in range(3 * POOL_AFTER):
+    total = 8 * POOL_AFTER
+    for n in range(total):
         key = f"{day}/123456789012_CloudTrail_us-east-1_{n:03d}.json.gz"
         body = gz_log([put_parameter(f"/s{n:03d}/password", "String")])
         s3.put_object(Bucket="trail", Key=key, Body=body if n != 4 else body[:-3])
@@ -138,9 +166,11 @@ def test_s3_objects_are_fetched_and_scanned_by_jobs_in_listing_order(
         reports.append((code, printed.out, without_time(printed.err.encode())))
     assert reports[0] == reports[1]
     code, out, said = reports[0]
-    assert code == 1 and out.count("\n") == 3 * POOL_AFTER - 1
+    assert code == 1 and out.count("\n") == total - 1
     names = re.findall(r'"parameter_name": "(/s\d+/password)"', out)
     assert names == sorted(names) and b"1 failure" in said
+    if death:
+        assert died.exists()
 
 
 @pytest.mark.parametrize("method", ["spawn", "fork"])

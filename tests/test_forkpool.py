@@ -174,3 +174,75 @@ def test_a_pool_forked_after_another_never_keeps_the_first_ones_workers_alive() 
         assert second.submit(greeting, "!").result() == "b!"
     finally:
         second.shutdown()
+
+
+def test_an_answer_is_never_held_up_behind_another_threads_slow_job(pool: ForkPool) -> None:
+    # The thread waiting for the slow job moves the bytes; the quick job's answer, read in
+    # one of its rounds, must reach its own thread at once, not when the slow one ends.
+    slow = pool.submit(pid_after, 3)
+    waiting = threading.Thread(target=slow.result, daemon=True)
+    waiting.start()
+    time.sleep(0.1)  # that thread is in poll now
+    started = time.monotonic()
+    assert pool.submit(greeting, "!").result() == "hello!"
+    assert time.monotonic() - started < 1.5
+    waiting.join(10)
+
+
+def test_shutting_down_twice_leaves_a_newer_pool_alone() -> None:
+    old = ForkPool(1, _greet, ("a",))
+    old.shutdown()
+    new = ForkPool(1, _greet, ("b",))  # may reuse the old pool's descriptor numbers
+    try:
+        old.shutdown()
+        for fd in [new._wake_read, new._wake_write] + [
+            end for worker in new._workers for end in (worker.jobs_fd, worker.results_fd)
+        ]:
+            os.fstat(fd)  # still open
+        assert new.submit(greeting, "!").result() == "b!"
+    finally:
+        new.shutdown()
+
+
+def test_an_interrupted_wait_fails_every_job_instead_of_leaving_one_waiting(
+    pool: ForkPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C lands while this thread moves the bytes: another thread's job must fail, not
+    # wait for an answer no one will read, and the pool must still shut down.
+    other = pool.submit(pid_after, 0.5)
+    mine = pool.submit(pid_after, 0.2)
+    real = pool._receive
+
+    def interrupted(worker: object) -> bool:
+        monkeypatch.setattr(pool, "_receive", real)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pool, "_receive", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        mine.result()
+    with pytest.raises(WorkerDied, match="interrupted"):
+        other.result()
+    closing = threading.Thread(target=pool.shutdown, daemon=True)
+    closing.start()
+    closing.join(10)
+    assert not closing.is_alive()
+
+
+def test_a_fork_that_fails_leaves_no_pipe_and_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    def open_fds() -> set[str]:
+        return set(os.listdir("/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"))
+
+    real = os.fork
+    forks: list[int] = []
+
+    def second_fails() -> int:
+        if forks:
+            raise OSError(11, "Resource temporarily unavailable")
+        forks.append(real())
+        return forks[-1]
+
+    before = open_fds()
+    monkeypatch.setattr(os, "fork", second_fails)
+    with pytest.raises(OSError, match="temporarily unavailable"):
+        ForkPool(2, _greet, ("x",))
+    assert open_fds() == before and all(gone(pid) for pid in forks if pid)

@@ -22,11 +22,11 @@ are stopped, and later submissions are refused; the caller decides what to run a
 
 from __future__ import annotations
 
-import _thread
 import os
 import pickle
 import select
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable
 
@@ -131,20 +131,24 @@ class ForkPool:
     def __init__(
         self, workers: int, initializer: Callable[..., object], initargs: tuple[Any, ...] = ()
     ) -> None:
+        # Guards the queue and the flags below. One thread at a time moves bytes (holds the
+        # pumping role, not this lock): it does one round, gives the role back and wakes
+        # every waiter, so a thread whose job another round answered never waits behind a
+        # slow job of someone else's.
+        self._state = threading.Condition()
         self._queue: deque[Job] = deque()  # submitted, not yet given to a worker
-        self._queue_lock = _thread.allocate_lock()
-        self._pump_lock = _thread.allocate_lock()  # held by the one thread moving bytes
+        self._pumping = False
+        self._broken: str | None = None
+        self._closed = False  # shutdown has begun: no more submissions
         self._workers: list[_Worker] = []
         self._by_fd: dict[int, _Worker] = {}
-        self._broken: str | None = None
-        self._closed = False
         self._poll = select.poll()
         # A submission from another thread wakes the thread waiting in poll (the self-pipe).
         self._wake_read, self._wake_write = os.pipe()
+        _PARENT_FDS.update((self._wake_read, self._wake_write))
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         self._poll.register(self._wake_read, select.POLLIN)
-        _PARENT_FDS.update((self._wake_read, self._wake_write))
         try:
             for _ in range(workers):
                 self._fork(initializer, initargs)
@@ -153,9 +157,16 @@ class ForkPool:
             raise
 
     def _fork(self, initializer: Callable[..., object], initargs: tuple[Any, ...]) -> None:
-        jobs_read, jobs_write = os.pipe()
-        results_read, results_write = os.pipe()
-        pid = os.fork()
+        fds: list[int] = []
+        try:
+            fds += os.pipe()
+            fds += os.pipe()
+            pid = os.fork()
+        except BaseException:
+            for fd in fds:
+                _close(fd)
+            raise
+        jobs_read, jobs_write, results_read, results_write = fds
         if pid == 0:  # the worker: it never returns from here
             code = 0
             try:
@@ -173,12 +184,12 @@ class ForkPool:
                 os._exit(code)  # never the parent's atexit handlers or its buffered output
         os.close(jobs_read)
         os.close(results_write)
+        _PARENT_FDS.update((jobs_write, results_read))
         os.set_blocking(jobs_write, False)
         os.set_blocking(results_read, False)
         worker = _Worker(pid, jobs_write, results_read)
         self._workers.append(worker)
         self._by_fd[results_read] = self._by_fd[jobs_write] = worker
-        _PARENT_FDS.update((jobs_write, results_read))
         self._poll.register(results_read, select.POLLIN)
 
     # ---- the caller's side ----
@@ -186,27 +197,29 @@ class ForkPool:
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Job:
         """Queue fn(arg) for the first free worker; WorkerDied if the pool is broken."""
         job = Job(self, _message((fn, arg)))
-        with self._queue_lock:
+        with self._state:
             if self._broken is not None:
                 raise WorkerDied(self._broken)
             if self._closed:
                 raise RuntimeError("submit after shutdown")
             self._queue.append(job)
-        if self._pump_lock.acquire(blocking=False):  # hand it out now if no thread waits
-            try:
-                self._pump(0)
-            finally:
-                self._pump_lock.release()
-        else:
-            self._wake()
+            if self._pumping:  # the thread moving bytes hands it out (fds open: not closed)
+                self._wake()
+                return job
+            self._pumping = True
+        self._round(0)  # hand it out now
         return job
 
     def result(self, job: Job) -> Any:
         """What fn(arg) returned, waiting for it; its exception, or WorkerDied."""
-        while not job._finished:
-            with self._pump_lock:
-                if not job._finished:
-                    self._pump(None)
+        while True:
+            with self._state:
+                while not job._finished and self._pumping:
+                    self._state.wait()
+                if job._finished:
+                    break
+                self._pumping = True
+            self._round(None)
         if job._error is not None:
             raise job._error
         if job._outcome is None:
@@ -218,38 +231,69 @@ class ForkPool:
         return value
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-        """Stop the workers: once their jobs are done (wait), or at once (cancel_futures)."""
-        with self._queue_lock:
+        """Stop the workers once their jobs are done (wait), else at once (killed: they
+        only read and scan); cancel_futures: fail the jobs not yet handed out."""
+        at_once = cancel_futures or not wait
+        with self._state:
+            if self._closed:
+                return  # once is enough (the second would close what others opened since)
             self._closed = True
             if cancel_futures:
                 for job in self._queue:
                     job._error = RuntimeError("cancelled: the scan stopped")
                     job._finished = True
                 self._queue.clear()
-        with self._pump_lock:
-            if wait and not cancel_futures:
-                while self._broken is None and (self._queue or any(w.held for w in self._workers)):
-                    self._pump(None)
-            if self._broken is None and not (wait and not cancel_futures):
+            if at_once:  # a thread waiting in poll sees them end and breaks the pool
+                for worker in self._workers:
+                    _kill(worker.pid)
+            while self._pumping:
+                self._state.wait()
+            self._pumping = True
+        try:
+            while not at_once and self._broken is None and self._unanswered():
+                self._pump(None)
+            if self._broken is None and self._unanswered():
                 self._break("the scan stopped")
-            fds = [self._wake_read, self._wake_write]
             for worker in self._workers:
-                fds += [worker.jobs_fd, worker.results_fd]
-            for fd in fds:
-                _PARENT_FDS.discard(fd)
-                _close(fd)
+                for fd in (worker.jobs_fd, worker.results_fd):
+                    _PARENT_FDS.discard(fd)
+                    _close(fd)
             workers, self._workers = self._workers, []
             self._by_fd.clear()
+        finally:
+            with self._state:
+                for fd in (self._wake_read, self._wake_write):
+                    _PARENT_FDS.discard(fd)
+                    _close(fd)
+                self._pumping = False
+                self._state.notify_all()
         for worker in workers:
             _reap(worker.pid)
 
-    # ---- moving bytes (one thread at a time, holding _pump_lock) ----
+    # ---- moving bytes (by the thread holding the pumping role) ----
+
+    def _unanswered(self) -> bool:
+        return bool(self._queue) or any(worker.held for worker in self._workers)
 
     def _wake(self) -> None:
         try:
             os.write(self._wake_write, b"\0")
-        except (BlockingIOError, OSError):  # already awake, or shut down
+        except OSError:  # BlockingIOError: a wake is already waiting to be read
             pass
+
+    def _round(self, timeout: float | None) -> None:
+        """One round of _pump by the thread that took the pumping role; then give it back."""
+        try:
+            self._pump(timeout)
+        except BaseException:
+            # Interrupted half-way (Ctrl-C in this thread): what the pipes held is no longer
+            # known, so every job fails rather than one waiting for ever.
+            self._break("the scan was interrupted")
+            raise
+        finally:
+            with self._state:
+                self._pumping = False
+                self._state.notify_all()
 
     def _pump(self, timeout: float | None) -> None:
         """Hand out queued jobs, write and read what the pipes take, once; waits up to
@@ -267,12 +311,11 @@ class ForkPool:
                 self._send(worker)
             elif not self._receive(worker):
                 return
-        if self._broken is None:
-            self._hand_out()
+        self._hand_out()
 
     def _hand_out(self) -> None:
         """Give queued jobs to the workers holding fewest, up to DEPTH each."""
-        with self._queue_lock:
+        with self._state:
             while self._queue:
                 worker = min(self._workers, key=lambda w: len(w.held))
                 if len(worker.held) >= DEPTH:
@@ -324,29 +367,38 @@ class ForkPool:
             size = int.from_bytes(buffer[:_HEADER], "little")
             if len(buffer) < _HEADER + size:
                 break
-            job = worker.held.popleft()
-            job._reply = bytes(buffer[_HEADER : _HEADER + size])
-            job._finished = True
+            reply = bytes(buffer[_HEADER : _HEADER + size])
             del buffer[: _HEADER + size]
+            job = worker.held[0]
+            job._reply = reply
+            job._finished = True
+            worker.held.popleft()
         return True
 
     def _break(self, why: str) -> None:
         """A worker died: fail every job not answered, and stop the other workers."""
-        with self._queue_lock:
-            self._broken = why
+        with self._state:
+            if self._broken is None:
+                self._broken = why
             waiting = list(self._queue)
             self._queue.clear()
-        for worker in self._workers:
-            waiting += worker.held
-            worker.held.clear()
-            worker.sending.clear()
-            try:
-                os.kill(worker.pid, signal.SIGKILL)
-            except OSError:  # already gone
-                pass
-        for job in waiting:
-            job._error = WorkerDied(why)
-            job._finished = True
+            for worker in self._workers:
+                waiting += worker.held
+                worker.held.clear()
+                worker.sending.clear()
+                _kill(worker.pid)
+            for job in waiting:
+                if not job._finished:
+                    job._error = WorkerDied(self._broken)
+                    job._finished = True
+            self._state.notify_all()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:  # already gone
+        pass
 
 
 def _drain(fd: int) -> None:

@@ -389,8 +389,13 @@ def _broken() -> tuple[type[BaseException], ...]:
 
     from .forkpool import WorkerDied
 
-    executor = sys.modules.get("concurrent.futures.process")  # imported if one was used
-    return (WorkerDied,) if executor is None else (WorkerDied, executor.BrokenProcessPool)
+    if "concurrent.futures.process" not in sys.modules:  # no ProcessPoolExecutor was made
+        return (WorkerDied,)
+    # An import statement, not sys.modules: it waits while another thread (one renewing a
+    # pool) is still importing the module.
+    from concurrent.futures.process import BrokenProcessPool
+
+    return (WorkerDied, BrokenProcessPool)
 
 
 class _Runner:
@@ -535,7 +540,10 @@ class _Runner:
         return self._outcomes(self._submit(_in_worker, got), [got])[0]
 
     def close(self, cancel: bool) -> None:
-        for executor in (self.threads, self.pool, self._solo):
+        # The fetch threads first: one of them may still replace a broken pool.
+        if self.threads is not None:
+            self.threads.shutdown(wait=True, cancel_futures=cancel)
+        for executor in (self.pool, self._solo):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=cancel)
 
