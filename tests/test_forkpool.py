@@ -246,3 +246,40 @@ def test_a_fork_that_fails_leaves_no_pipe_and_no_worker(monkeypatch: pytest.Monk
     with pytest.raises(OSError, match="temporarily unavailable"):
         ForkPool(2, _greet, ("x",))
     assert open_fds() == before and all(gone(pid) for pid in forks if pid)
+
+
+def test_ctrl_c_anywhere_stops_the_wait_and_never_leaves_the_pool_stuck() -> None:
+    # A real SIGINT at a random moment while the main thread submits and collects: it must
+    # surface as KeyboardInterrupt soon, and whatever it hit, the pool must still serve a
+    # second thread's job (perhaps queued behind the slow one) and shut down.
+    import random
+
+    chance = random.Random(7)
+    for _ in range(8):
+        pool = ForkPool(2, _greet, ("x",))
+        slow = pool.submit(pid_after, 1.5)
+        delay = chance.uniform(0, 0.03)
+        signal_at = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
+        started = time.monotonic()
+        signal_at.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                for n in range(400):
+                    pool.submit(greeting, str(n)).result()
+                slow.result()
+        finally:
+            signal_at.join()
+        assert time.monotonic() - started < 10 and not pool._pumping
+        other: list[object] = []
+
+        def another_thread(pool: ForkPool = pool, other: list[object] = other) -> None:
+            other.append(pool.submit(greeting, "!").result())
+
+        helper = threading.Thread(target=another_thread)
+        helper.start()
+        helper.join(10)
+        assert other == ["x!"]
+        closing = threading.Thread(target=pool.shutdown, kwargs={"cancel_futures": True})
+        closing.start()
+        closing.join(10)
+        assert not closing.is_alive()

@@ -197,76 +197,89 @@ class ForkPool:
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Job:
         """Queue fn(arg) for the first free worker; WorkerDied if the pool is broken."""
         job = Job(self, _message((fn, arg)))
-        with self._state:
-            if self._broken is not None:
-                raise WorkerDied(self._broken)
-            if self._closed:
-                raise RuntimeError("submit after shutdown")
-            self._queue.append(job)
-            if self._pumping:  # the thread moving bytes hands it out (fds open: not closed)
-                self._wake()
-                return job
-            self._pumping = True
-        self._round(0)  # hand it out now
+        with _HeldInterrupt(self._wake):
+            with self._state:
+                if self._broken is not None:
+                    raise WorkerDied(self._broken)
+                if self._closed:
+                    raise RuntimeError("submit after shutdown")
+                self._queue.append(job)
+                if self._pumping:  # the thread moving bytes hands it out (fds open: not closed)
+                    self._wake()
+                    return job
+                self._pumping = True
+            self._round(0)  # hand it out now
         return job
 
     def result(self, job: Job) -> Any:
         """What fn(arg) returned, waiting for it; its exception, or WorkerDied."""
-        while True:
-            with self._state:
-                while not job._finished and self._pumping:
-                    self._state.wait()
-                if job._finished:
-                    break
-                self._pumping = True
-            self._round(None)
-        if job._error is not None:
-            raise job._error
-        if job._outcome is None:
-            assert job._reply is not None
-            job._outcome, job._reply = pickle.loads(job._reply), None
-        returned, value = job._outcome
+        with _HeldInterrupt(self._wake) as interrupt:
+            while not interrupt.caught:
+                with self._state:
+                    while not job._finished and self._pumping and not interrupt.caught:
+                        self._state.wait()
+                    if job._finished or interrupt.caught:
+                        break
+                    self._pumping = True
+                self._round(None)
+        # Past a Ctrl-C (raised again as the block ends), only an answered job is read.
+        with self._state:
+            if job._error is not None:
+                raise job._error
+            if job._outcome is None:
+                assert job._reply is not None
+                job._outcome, job._reply = pickle.loads(job._reply), None
+            returned, value = job._outcome
         if not returned:
             raise value
         return value
 
     def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         """Stop the workers once their jobs are done (wait), else at once (killed: they
-        only read and scan); cancel_futures: fail the jobs not yet handed out."""
+        only read and scan); cancel_futures: fail the jobs not yet handed out. A Ctrl-C
+        while it waits stops them at once too."""
         at_once = cancel_futures or not wait
-        with self._state:
-            if self._closed:
-                return  # once is enough (the second would close what others opened since)
-            self._closed = True
-            if cancel_futures:
-                for job in self._queue:
-                    job._error = RuntimeError("cancelled: the scan stopped")
-                    job._finished = True
-                self._queue.clear()
-            if at_once:  # a thread waiting in poll sees them end and breaks the pool
-                for worker in self._workers:
-                    _kill(worker.pid)
-            while self._pumping:
-                self._state.wait()
-            self._pumping = True
-        try:
-            while not at_once and self._broken is None and self._unanswered():
-                self._pump(None)
-            if self._broken is None and self._unanswered():
-                self._break("the scan stopped")
-            for worker in self._workers:
-                for fd in (worker.jobs_fd, worker.results_fd):
-                    _PARENT_FDS.discard(fd)
-                    _close(fd)
-            workers, self._workers = self._workers, []
-            self._by_fd.clear()
-        finally:
+        workers: list[_Worker] = []
+        with _HeldInterrupt(self._wake) as interrupt:
             with self._state:
-                for fd in (self._wake_read, self._wake_write):
-                    _PARENT_FDS.discard(fd)
-                    _close(fd)
-                self._pumping = False
-                self._state.notify_all()
+                if self._closed:
+                    return  # once is enough (the second would close what others opened since)
+                self._closed = True
+                if cancel_futures:
+                    for job in self._queue:
+                        job._error = RuntimeError("cancelled: the scan stopped")
+                        job._finished = True
+                    self._queue.clear()
+                if at_once:  # a thread waiting in poll sees them end and breaks the pool
+                    for worker in self._workers:
+                        _kill(worker.pid)
+                while self._pumping:
+                    self._state.wait()
+                self._pumping = True
+            try:
+                while not (at_once or interrupt.caught) and self._broken is None:
+                    if not self._unanswered():
+                        break
+                    self._pump(None)
+                    with self._state:  # answers read in this round reach their threads now
+                        self._state.notify_all()
+                if self._broken is None and self._unanswered():
+                    self._break("the scan stopped")
+                for worker in self._workers:
+                    for fd in (worker.jobs_fd, worker.results_fd):
+                        _PARENT_FDS.discard(fd)
+                        _close(fd)
+                workers, self._workers = self._workers, []
+                self._by_fd.clear()
+            finally:
+                with self._state:
+                    wake = (self._wake_read, self._wake_write)
+                    self._wake_read = self._wake_write = -1  # _wake writes nothing now
+                    for fd in wake:
+                        _PARENT_FDS.discard(fd)
+                        _close(fd)
+                    self._pumping = False
+                    self._state.notify_all()
         for worker in workers:
             _reap(worker.pid)
 
@@ -276,6 +289,8 @@ class ForkPool:
         return bool(self._queue) or any(worker.held for worker in self._workers)
 
     def _wake(self) -> None:
+        if self._wake_write < 0:  # shut down
+            return
         try:
             os.write(self._wake_write, b"\0")
         except OSError:  # BlockingIOError: a wake is already waiting to be read
@@ -286,8 +301,9 @@ class ForkPool:
         try:
             self._pump(timeout)
         except BaseException:
-            # Interrupted half-way (Ctrl-C in this thread): what the pipes held is no longer
-            # known, so every job fails rather than one waiting for ever.
+            # Stopped half-way (a bug; a Ctrl-C is held back, see _HeldInterrupt): what the
+            # pipes held is no longer known, so every job fails rather than one waiting for
+            # ever.
             self._break("the scan was interrupted")
             raise
         finally:
@@ -392,6 +408,43 @@ class ForkPool:
                     job._error = WorkerDied(self._broken)
                     job._finished = True
             self._state.notify_all()
+
+
+class _HeldInterrupt:
+    """Ctrl-C held back while the main thread may hold the pumping role, raised again (to
+    whatever handler was set) once the block ends.
+
+    KeyboardInterrupt can land between any two bytecodes of the main thread: between taking
+    the role and the try that gives it back, or inside Condition.__exit__ before it releases
+    its lock. Either would leave the role taken and every other thread, and shutdown, waiting
+    for ever. Held back, the signal only records itself and wakes the thread in poll (the
+    self-pipe); the loops check caught and leave. Other threads get no signals (Python runs
+    handlers in the main thread only), so for them this does nothing.
+    """
+
+    __slots__ = ("_wake", "_previous", "caught")
+
+    def __init__(self, wake: Callable[[], None]) -> None:
+        self._wake = wake
+        self._previous: Any = None
+        self.caught = False
+
+    def __enter__(self) -> _HeldInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not None:  # None: a handler set outside Python, left alone
+                self._previous = signal.signal(signal.SIGINT, self._hold)
+        return self
+
+    def _hold(self, signum: int, frame: object) -> None:
+        self.caught = True
+        self._wake()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            if self.caught:
+                signal.raise_signal(signal.SIGINT)
 
 
 def _kill(pid: int) -> None:
