@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 DEPTH = 2  # jobs a worker holds: the one it runs and the next
 _HEADER = 8  # bytes of a message's length
-_READ = 64 * 1024  # bytes asked for at once: what a pipe holds (Linux, macOS)
+_READ = 64 * 1024  # bytes asked for at once: what a pipe holds by default (Linux, macOS)
+# A results pipe's size where it can be set (Linux; 1 MiB is the default pipe-max-size).
+_PIPE_SIZE = 1024 * 1024
 # The parent's ends of every pool's pipes: a worker closes them all once forked.
 _PARENT_FDS: set[int] = set()
 
@@ -185,6 +187,7 @@ class ForkPool:
         os.close(jobs_read)
         os.close(results_write)
         _PARENT_FDS.update((jobs_write, results_read))
+        _widen(results_read)
         os.set_blocking(jobs_write, False)
         os.set_blocking(results_read, False)
         worker = _Worker(pid, jobs_write, results_read)
@@ -367,18 +370,21 @@ class ForkPool:
                 pass
 
     def _receive(self, worker: _Worker) -> bool:
-        """Read what the worker wrote and finish the jobs it answered; False if it died."""
-        try:
-            data = os.read(worker.results_fd, _READ)
-        except BlockingIOError:
-            return True
-        except OSError:
-            data = b""
-        if not data:
-            self._break(f"a worker process (pid {worker.pid}) ended unexpectedly")
-            return False
+        """Read all the worker wrote and finish the jobs it answered; False if it died."""
         buffer = worker.received
-        buffer += data
+        while True:
+            try:
+                data = os.read(worker.results_fd, _READ)
+            except BlockingIOError:
+                break
+            except OSError:
+                data = b""
+            if not data:
+                self._break(f"a worker process (pid {worker.pid}) ended unexpectedly")
+                return False
+            buffer += data
+            if len(data) < _READ:
+                break
         while len(buffer) >= _HEADER:
             size = int.from_bytes(buffer[:_HEADER], "little")
             if len(buffer) < _HEADER + size:
@@ -451,6 +457,17 @@ def _kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
     except OSError:  # already gone
+        pass
+
+
+def _widen(fd: int) -> None:
+    """Let a results pipe hold _PIPE_SIZE bytes where the system allows (Linux): a worker
+    then writes an answer and goes on, even while the parent is busy with earlier ones."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):  # not Linux, or over pipe-max-size
         pass
 
 
