@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKFILL_FILES = 1000
 BACKFILL_VERSION = 1
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+# -j 1, -j N and the floor: a median of 9 each, alternating (with 2, -j 2 / -j 1 moved by
+# 0.1 between runs; with 5, by 0.03).
+SCAN_REPEATS = int(os.environ.get("BENCH_SCAN_REPEATS", "9"))
 JOBS_RATIO = 0.6  # -j N wall time over -j 1, on N = 2 cores
 FLOOR_RATIO = 0.5  # -j N wall time over the stdlib floor's single-core time
 DUCKDB_PYTHON = ROOT / ".venv-duckdb" / "bin" / "python"
@@ -269,7 +272,7 @@ def main() -> int:
     scans: dict[int, list[Run]] = {1: [], jobs: []}
     floors: list[Run] = []
     run_process(scan_argv(top, 1))  # warm: the files in the page cache, bytecode written
-    for _ in range(REPEATS):  # a median of 5: with 2, -j 2 / -j 1 moved by 0.1 between runs
+    for _ in range(SCAN_REPEATS):
         for n in scans:
             scans[n].append(run_process(scan_argv(top, n)))
         floors.append(run_process([sys.executable, "-c", FLOOR_SCRIPT, str(top)]))

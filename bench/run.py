@@ -29,6 +29,10 @@ RESULTS = ROOT / "bench" / "results"
 SIZES_MB = (1, 10, 50)
 PUT_PERMILLE = (0, 1, 10)
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+# The whole-process runs behind the targets: a median of 9. On this shared 2-core machine
+# one run in three or four of a 0.13 s process can take 20 to 50 % longer (the host's other
+# load); with 5 the median itself moved by 10 %.
+WHOLE_REPEATS = int(os.environ.get("BENCH_WHOLE_REPEATS", "9"))
 # Issue 16's targets, whole process, ratios within one run.
 NO_PUT_VS_FLOOR = 1.0  # paramguard scan / the stdlib floor, a log with no PutParameter
 SPEEDUP_50MB = 6.0  # the workshop baseline / paramguard scan, 50 MB with 1 % PutParameter
@@ -172,7 +176,7 @@ def whole_process(path: Path) -> dict[str, list[Run]]:
     runs: dict[str, list[Run]] = {name: [] for name in commands}
     for argv in commands.values():
         run_process(argv)  # warm: the file in the page cache, paramguard's bytecode written
-    for _ in range(REPEATS):
+    for _ in range(WHOLE_REPEATS):
         for name, argv in commands.items():
             runs[name].append(run_process(argv))
     return runs
