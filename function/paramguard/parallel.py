@@ -367,9 +367,11 @@ def _failed(name: str, exc: BaseException) -> Outcome:
 
 
 # None: "fork" where it exists and this process runs no other thread yet (the workers
-# start at once, with the dictionary already compiled: about 0.3 s less per worker than
-# a fresh interpreter, and forkpool's pool instead of ProcessPoolExecutor: about 30 ms
-# less), else "spawn". Tests set "spawn" to run the portable path.
+# start at once with this process's imports, and a dictionary given with --dictionary
+# already compiled: about 0.3 s less per worker than a fresh interpreter; the bundled one
+# is loaded by each worker at its first candidate; and forkpool's pool instead of
+# ProcessPoolExecutor: about 30 ms less), else "spawn". Tests set "spawn" to run the
+# portable path.
 START_METHOD: str | None = None
 
 
